@@ -1,0 +1,34 @@
+# make run   - set up everything, seed the sandbox, serve the dashboard on http://127.0.0.1:8000
+# make test  - set up everything (Chromium included) and run every test
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup browser sandbox bench clean
+run: setup
+	@bash scripts/run.sh
+
+test: setup browser
+	@bash scripts/test.sh
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	@touch $(STAMP)
+
+browser:
+	@bash scripts/install-chromium.sh
+
+sandbox: setup
+	@bash scripts/run.sh --sandbox-only
+
+bench: setup
+	$(PY) bench/day.py
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrmuiConfig(AppConfig):
+    name = "crmui"
+    verbose_name = "TaskIP dashboard"

@@ -1,0 +1,20 @@
+from django.conf import settings
+
+from accounts.roles import Caps, role_name
+from crmui import api
+from crmui.nav import main_nav
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "caps": Caps(user),
+        "main_nav": main_nav(request),
+        "role_name": role_name(user),
+        "api_status": api.api_status(),
+        "rate_limit": api.rate_limit(),
+        "upstream": getattr(request, "upstream", None),
+        "taskip_is_sandbox": "127.0.0.1" in settings.TASKIP_BASE_URL or "localhost" in settings.TASKIP_BASE_URL,
+    }

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from crmui import api
+from crmui.errors import user_message
+from crmui.taskip import errors as taskip_errors
+
+log = logging.getLogger("crmui.upstream")
+
+
+class UpstreamMiddleware:
+    """Counts the TaskIP calls each request makes, logs them, and turns any upstream
+    failure a view did not handle itself into a clear page instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tally = api.begin_tally()
+        request.upstream = tally
+        started = time.perf_counter()
+        response = self.get_response(request)
+        if tally.calls:
+            api.remember_rate_limit()
+            log.info(
+                "%s %s upstream_calls=%d upstream_ms=%.0f total_ms=%.0f",
+                request.method, request.path, tally.calls, tally.elapsed_ms,
+                (time.perf_counter() - started) * 1000,
+            )
+        response["X-Upstream-Calls"] = str(tally.calls)
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, taskip_errors.TaskipError):
+            return None
+        log.warning("unhandled upstream failure on %s %s: %s", request.method, request.path, type(exception).__name__)
+        message = user_message(exception)
+        status = 429 if isinstance(exception, taskip_errors.RateLimited) else 503
+        if getattr(request, "htmx", False):
+            response = render(request, "_error_fragment.html", {"message": message}, status=200)
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return render(request, "upstream_error.html", {"message": message}, status=status)
+
+
+class LoginRequiredMiddleware(_DjangoLoginRequired):
+    """Every page needs a login. An htmx request whose session expired is sent to the
+    login page as a whole (HX-Redirect) rather than getting a login form in a panel."""
+
+    def handle_no_permission(self, request, view_func):
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(f"{reverse(settings.LOGIN_URL)}?next={request.htmx.current_url_abs_path or '/'}")
+        return super().handle_no_permission(request, view_func)

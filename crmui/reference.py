@@ -1,0 +1,43 @@
+"""Reference data every page needs (statuses, sources, team members, companies), read
+rarely and cached. Writes made through the dashboard call the matching ``invalidate_*``."""
+from __future__ import annotations
+
+from crmui import api
+from crmui.cache import cached, invalidate
+from crmui.taskip import Attribute, Company, TeamMember
+
+STATUS = 1
+SOURCE = 2
+
+
+def attributes(*, refresh: bool = False) -> list[Attribute]:
+    return cached("attributes", "all", lambda: api.client().attributes.all(), refresh=refresh).value
+
+
+def statuses() -> list[Attribute]:
+    return [a for a in attributes() if a.type == STATUS]
+
+
+def sources() -> list[Attribute]:
+    return [a for a in attributes() if a.type == SOURCE]
+
+
+def invalidate_attributes() -> None:
+    # Lead lists and boards embed attribute names and colours, so they go stale too.
+    invalidate("attributes", "leads")
+
+
+def team_members(*, refresh: bool = False) -> list[TeamMember]:
+    return cached("team", "all", lambda: api.client().team_members.all(), refresh=refresh).value
+
+
+def team_member_names() -> dict[int, str]:
+    return {m.id: (m.full_name or f"{m.first_name} {m.last_name}".strip()) for m in team_members()}
+
+
+def companies(*, refresh: bool = False) -> list[Company]:
+    return cached("companies", "all", lambda: api.client().companies.all(), refresh=refresh).value
+
+
+def company_names() -> dict[int, str]:
+    return {c.id: c.name for c in companies()}

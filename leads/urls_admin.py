@@ -1,0 +1,3 @@
+"""Statuses and sources (admins), mounted under /settings/pipeline/."""
+app_name = "pipeline"
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Notes and files panels of the lead detail page."""
+urlpatterns = []

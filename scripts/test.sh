@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Every test: client unit tests, sandbox tests, contract tests over HTTP, view tests, browser tests.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var test-artifacts
+.venv/bin/python -m pytest "$@"
+rc=$?
+# pytest exits 5 when no test was collected: that is a failure here.
+exit $rc
