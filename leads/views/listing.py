@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 from accounts.roles import require
 from crmui.errors import user_message
 from crmui.taskip import TaskipError
-from leads import services
+from leads import selectors as services
 
 
 @require_GET
