@@ -18,7 +18,7 @@ from contacts.forms import ContactForm, InviteForm, parse_ids
 from contacts.services import ContactQuery
 from crmui import reference
 from crmui.errors import apply_api_errors, user_message
-from crmui.taskip import Conflict, NotFound, TaskipError, ValidationError
+from crmui.taskip import Conflict, NotFound, TaskipError, TaskipTimeout, ValidationError
 
 LIST_TEMPLATE = "contacts/contact_list.html"
 COLUMNS = (("name", "Name"), ("email", "Email"), ("created", "Added"))
@@ -263,6 +263,9 @@ def contact_edit(request, contact_id: int):
 def _form_error(form: ContactForm, exc: TaskipError) -> None:
     if isinstance(exc, (ValidationError, Conflict)):
         apply_api_errors(form, exc)
+    elif isinstance(exc, TaskipTimeout):
+        form.add_error(None, "TaskIP did not answer in time, so the contact may or may not have been saved. "
+                             "Check the contact list before sending the form again.")
     else:
         form.add_error(None, "Nothing was saved. " + user_message(exc))
 
@@ -324,9 +327,19 @@ def contact_invite(request, contact_id: int):
             except NotFound:
                 return _gone(request, contact_id)
             except TaskipError as exc:
+                reason = user_message(exc)
                 if isinstance(exc, ValidationError) and exc.errors:
-                    apply_api_errors(form, exc)
-                ctx["error"] = f"{contact.display_name} was not invited. " + user_message(exc)
+                    # errors about the form's fields go on them; the rest (e.g. "the contact has
+                    # no email address") is the reason given in the panel
+                    others = []
+                    for api_field, msgs in exc.errors.items():
+                        for msg in msgs:
+                            if api_field in form.fields:
+                                form.add_error(api_field, msg)
+                            else:
+                                others.append(msg)
+                    reason = " ".join(others) or "See the highlighted fields."
+                ctx["error"] = f"{contact.display_name} was not invited. " + reason
             else:
                 ctx["result"] = {
                     "message": msg or "Invitation sent.",

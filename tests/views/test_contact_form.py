@@ -12,6 +12,12 @@ from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users are made per test; the production hasher would cost ~0.35 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 CREATE = reverse("contacts:create")
 
 
