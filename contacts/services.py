@@ -21,6 +21,9 @@ DEFAULT_PER_PAGE = 25
 # dashboard sort key -> TaskIP's `sort` value (documented: name, email, created_at)
 SORTS = {"name": "name", "email": "email", "created": "created_at"}
 DEFAULT_SORT = ("name", "asc")
+# the toolbar's one "Sort" select (also what phones use, where the column headers are hidden)
+ORDER_CHOICES = (("name-asc", "Name A–Z"), ("name-desc", "Name Z–A"), ("email-asc", "Email A–Z"),
+                 ("email-desc", "Email Z–A"), ("created-desc", "Newest first"), ("created-asc", "Oldest first"))
 IDEMPOTENCY_SECONDS = 10 * 60
 _LEAD_REF = re.compile(r"^\s*lead:(\d+)\s*$", re.IGNORECASE)
 
@@ -38,10 +41,13 @@ class ContactQuery:
     @classmethod
     def from_params(cls, params) -> ContactQuery:
         search = (params.get("q") or "").strip()[:200]
-        sort = params.get("sort") or DEFAULT_SORT[0]
+        sort, direction = params.get("sort") or DEFAULT_SORT[0], params.get("dir")
+        order = params.get("order") or ""
+        if order in dict(ORDER_CHOICES):  # the toolbar's select wins over sort/dir
+            sort, direction = order.split("-")
         if sort not in SORTS:
             sort = DEFAULT_SORT[0]
-        direction = params.get("dir") or ("desc" if sort == "created" else "asc")
+        direction = direction or ("desc" if sort == "created" else "asc")
         if direction not in ("asc", "desc"):
             direction = "asc"
         try:
@@ -76,6 +82,10 @@ class ContactQuery:
         if q.page != 1:
             out["page"] = q.page
         return out
+
+    @property
+    def order(self) -> str:
+        return f"{self.sort}-{self.direction}"
 
     def first_row(self) -> int:
         return (self.page - 1) * self.per_page + 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -52,7 +53,7 @@ def _sort_headers(query: ContactQuery) -> list[dict]:
 def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dict:
     ctx = {
         "query": query, "page": None, "error": None, "sort_headers": _sort_headers(query),
-        "per_page_choices": services.PER_PAGE_CHOICES, "list_url": _list_url(query),
+        "per_page_choices": services.PER_PAGE_CHOICES, "sort_choices": services.ORDER_CHOICES, "list_url": _list_url(query),
         "refresh_url": _list_url(query) + ("&" if "?" in _list_url(query) else "?") + "refresh=1",
         "clear_url": _list_url(query, search="", page=1), "selected_ids": set(),
     }
@@ -62,7 +63,7 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         ctx["error"] = user_message(exc)
         return ctx
     page = result.value
-    ctx.update(page=page, fetched_at=result.fetched_at, cache_hit=result.hit)
+    ctx.update(page=page, loaded_at=_when(result.fetched_at), cache_hit=result.hit)
     if page.has_previous:
         ctx["prev_url"] = _list_url(query, page=query.page - 1)
     if page.has_next:
@@ -71,6 +72,10 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         ctx["first_row"] = query.first_row()
         ctx["last_row"] = query.first_row() + len(page.items) - 1
     return ctx
+
+
+def _when(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
 
 
 def _render_list(request, ctx, *, status=200):
@@ -172,12 +177,17 @@ def _names_for(query: ContactQuery, ids: list[int]) -> dict[int, str]:
 @require_http_methods(["GET", "HEAD"])
 @require("contact.view")
 def contact_detail(request, contact_id: int):
-    contact, failure = _load_contact(request, contact_id, refresh="refresh" in request.GET)
-    if failure:
-        return failure
+    try:
+        result = services.contact_get(contact_id=contact_id, refresh="refresh" in request.GET)
+    except NotFound:
+        return _gone(request, contact_id)
+    except TaskipError as exc:
+        return render(request, "upstream_error.html", {"message": user_message(exc)}, status=503)
+    contact = result.value
     custom = [(k, v, isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
     ctx = {
         "contact": contact,
+        "loaded_at": _when(result.fetched_at),
         "lead_id": services.lead_id_from_reference(contact),
         "image_url": contact.image.url if contact.image and services.is_web_url(contact.image.url) else None,
         "custom_fields": custom,

@@ -102,6 +102,17 @@ def test_sort_by_email_and_created(sales_client, use_sandbox):
     assert row_names(html)[0].startswith("Newest")
 
 
+def test_sort_select_sets_the_order_and_shows_it_selected(sales_client, use_sandbox):
+    html = html_of(sales_client.get(LIST + "?order=email-desc&per=100"))
+    emails = re.findall(r'<td class="break hide-phone">([^<]+@[^<]+)</td>', html)
+    assert emails == sorted(emails, key=str.lower, reverse=True)
+    assert '<option value="email-desc" selected>' in html
+    assert 'aria-sort="descending"' in html
+    partial = html_of(sales_client.get(LIST + "?order=created-desc", **HX))
+    assert '<span id="contact-list-state" hx-swap-oob="true">' in partial
+    assert '<option value="created-desc" selected>' in partial
+
+
 def test_paging_without_a_total_uses_full_pages(sales_client, use_sandbox):
     html = html_of(sales_client.get(LIST + "?per=10"))
     assert len(row_names(html)) == 10
