@@ -187,7 +187,7 @@ def contact_detail(request, contact_id: int):
     custom = [(k, v, isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
     ctx = {
         "contact": contact,
-        "loaded_at": _when(result.fetched_at),
+        "loaded_at": _when(result.fetched_at), "cache_hit": result.hit,
         "lead_id": services.lead_id_from_reference(contact),
         "image_url": contact.image.url if contact.image and services.is_web_url(contact.image.url) else None,
         "custom_fields": custom,

@@ -89,15 +89,23 @@
     var target = ev.detail.target;
     if (!target) { return; }
     if (target.id === "contact-dialog" || target.id === "bulk-confirm") {
-      var focus = target.querySelector("select, textarea, input:not([type=hidden]), button.btn-danger, .alert, h2");
+      var focus = null;
+      ["select", "textarea", "input:not([type=hidden])", "button.btn-danger", ".alert", "h2"].some(function (sel) {
+        focus = target.querySelector(sel);
+        return !!focus;
+      });
       if (focus) {
         if (!focus.matches("select, textarea, input, button")) { focus.setAttribute("tabindex", "-1"); }
         focus.focus();
       }
       if (target.scrollIntoView) { target.scrollIntoView({ block: "nearest" }); }
     }
-    if (target.id === "contact-table" || (target.closest && target.closest("#contact-table"))) {
-      refreshSelection(document.getElementById("contact-table"));
+    var table = document.getElementById("contact-table");
+    if (table && (target === table || table.contains(target) || target.id === "contact-table")) {
+      refreshSelection(table);
+      // keep the toolbar's Sort select in step with a column header that was clicked
+      var order = document.getElementById("contact-order");
+      if (order && table.dataset.order) { order.value = table.dataset.order; }
     }
   });
 
