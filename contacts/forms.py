@@ -93,6 +93,7 @@ class ContactForm(forms.Form):
     def __init__(self, *args, contact: Contact | None = None, companies=None, companies_error: str | None = None,
                  **kwargs):
         self.contact = contact
+        self.duplicate: Contact | None = None  # set after a 409: who already has the email
         self.is_edit = contact is not None
         if self.is_edit and "initial" not in kwargs:
             kwargs["initial"] = initial_from_contact(contact)

@@ -102,6 +102,18 @@ def contact_get(*, contact_id: int, refresh: bool = False) -> Cached[Contact]:
     return cached(NAMESPACE, ["detail", contact_id], lambda: api.client().contacts.get(contact_id), refresh=refresh)
 
 
+def find_by_email(email: str) -> Contact | None:
+    """The contact holding this email address (for a 409's "open the existing one" link)."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    query = ContactQuery(search=email, per_page=10)
+    for c in contact_list(query=query).value:
+        if (c.email or "").strip().lower() == email:
+            return c
+    return None
+
+
 def lead_id_from_reference(contact: Contact) -> int | None:
     """The sandbox (and TaskIP's convert) record `reference = "lead:<id>"` on converted contacts."""
     m = _LEAD_REF.match(contact.reference or "")

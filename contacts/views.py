@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
 from dataclasses import replace
+from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -64,7 +64,7 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         return ctx
     page = result.value
     ctx.update(page=page, loaded_at=_when(result.fetched_at), cache_hit=result.hit)
-    if page.has_previous:
+    if query.page > 1:
         ctx["prev_url"] = _list_url(query, page=query.page - 1)
     if page.has_next:
         ctx["next_url"] = _list_url(query, page=query.page + 1)
@@ -90,10 +90,14 @@ def _gone(request, contact_id: int, *, status: int = 404):
     return render(request, "contacts/contact_gone.html", ctx, status=status)
 
 
-def _load_contact(request, contact_id: int, *, refresh: bool = False):
-    """(contact, error_response). NotFound becomes the "no longer exists" page."""
+def _load_contact(request, contact_id: int, *, refresh: bool = False, max_age: int | None = None):
+    """(contact, error_response). NotFound becomes the "no longer exists" page.
+    max_age: refetch a cached copy older than this many seconds."""
     try:
-        return services.contact_get(contact_id=contact_id, refresh=refresh).value, None
+        result = services.contact_get(contact_id=contact_id, refresh=refresh)
+        if max_age is not None and result.hit and result.age_seconds > max_age:
+            result = services.contact_get(contact_id=contact_id, refresh=True)
+        return result.value, None
     except NotFound:
         return None, _gone(request, contact_id)
     except TaskipError as exc:
@@ -239,7 +243,8 @@ def contact_create(request):
 @require_http_methods(["GET", "POST"])
 @require("contact.edit")
 def contact_edit(request, contact_id: int):
-    contact, failure = _load_contact(request, contact_id)
+    # The form starts from a copy at most a minute old, so nobody edits what TaskIP no longer has.
+    contact, failure = _load_contact(request, contact_id, max_age=60 if request.method == "GET" else None)
     if failure:
         return failure
     companies, companies_error = _companies()
@@ -271,7 +276,16 @@ def contact_edit(request, contact_id: int):
 
 
 def _form_error(form: ContactForm, exc: TaskipError) -> None:
-    if isinstance(exc, (ValidationError, Conflict)):
+    if isinstance(exc, Conflict):
+        email = form.cleaned_data.get("email") or ""  # read before add_error drops it
+        apply_api_errors(form, exc)
+        try:  # point at the contact that already has this email, when we can find it
+            form.duplicate = services.find_by_email(email)
+        except TaskipError:
+            form.duplicate = None
+        if form.duplicate is not None and form.contact is not None and form.duplicate.id == form.contact.id:
+            form.duplicate = None
+    elif isinstance(exc, ValidationError):
         apply_api_errors(form, exc)
     elif isinstance(exc, TaskipTimeout):
         form.add_error(None, "TaskIP did not answer in time, so the contact may or may not have been saved. "

@@ -51,6 +51,7 @@ def test_create_with_a_taken_email_then_fix_it(page, dashboard, sales_user, log_
     assert page.input_value("#id_position") == "Rear Admiral"
     assert page.input_value("#id_email") == taken["email"]
     assert page.input_value("#id_timezone") == "America/New_York"
+    expect(page.get_by_role("link", name=f"Open Taken {taken['last_name']}")).to_be_visible()
     assert page.input_value("input[name=cf_value] >> nth=0") == "yes"
     shots(page, "contact-form-errors")
     fixed = f"grace-{uuid4().hex[:8]}@example.com"
@@ -74,6 +75,7 @@ def test_edit_a_contact(page, dashboard, sales_user, log_in, use_sandbox):
     page.goto(f"{dashboard}/contacts/{c['id']}/")
     page.get_by_role("link", name="Edit").click()
     assert page.input_value("#id_position") == "Intern"
+    shots(page, "contact-edit")
     page.fill("#id_position", "Head of Sales")
     page.get_by_role("button", name="Save changes").click()
     page.wait_for_url(re.compile(rf"/contacts/{c['id']}/$"))

@@ -100,6 +100,7 @@ def test_duplicate_email_409_lands_on_the_email_field_and_keeps_the_input(sales_
     assert 'value="Dupli"' in html and 'value="Keeps this"' in html and 'value="555-0199"' in html
     assert f'value="{existing["email"]}"' in html
     assert 'value="k1"' in html and 'value="v1"' in html
+    assert f'href="{reverse("contacts:detail", args=[existing["id"]])}"' in html  # open the existing one
     assert AuditEntry.objects.get(action="contact.create").outcome == "failed"
 
 
