@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -72,6 +73,11 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         ctx["first_row"] = query.first_row()
         ctx["last_row"] = query.first_row() + len(page.items) - 1
     return ctx
+
+
+def _short(name: str, limit: int = 80) -> str:
+    """Names in messages: TaskIP allows very long ones."""
+    return Truncator(name).chars(limit)
 
 
 def _when(timestamp: float) -> datetime:
@@ -174,7 +180,7 @@ def _names_for(query: ContactQuery, ids: list[int]) -> dict[int, str]:
         page = services.contact_list(query=query).value
     except TaskipError:
         return {}
-    return {c.id: c.display_name for c in page if c.id in ids}
+    return {c.id: _short(c.display_name) for c in page if c.id in ids}
 
 
 # --------------------------------------------------------------------------- detail
@@ -232,7 +238,7 @@ def contact_create(request):
         _form_error(form, exc)
         return _render_form(request, form)
     services.settle_token(user_id=request.user.pk, token=token, contact_id=contact.id)
-    name = contact.display_name
+    name = _short(contact.display_name)
     if contact.id is None:  # TaskIP said yes but sent no id: show the list rather than guess
         messages.success(request, f"Contact {name} created.")
         return redirect("contacts:list")
@@ -271,7 +277,8 @@ def contact_edit(request, contact_id: int):
     # REFETCHING it: the update invalidated the "contacts" namespace, so the detail page we redirect
     # to reads the contact fresh from TaskIP (one GET) and shows exactly what TaskIP stored, including
     # what it derives (full_name, company, country names) that a merge of what we sent could not know.
-    messages.success(request, f"Saved {form.cleaned_data['first_name']} {form.cleaned_data.get('last_name') or ''}".rstrip() + ".")
+    saved_name = f"{form.cleaned_data['first_name']} {form.cleaned_data.get('last_name') or ''}".strip()
+    messages.success(request, f"Saved {_short(saved_name)}.")
     return redirect("contacts:detail", contact_id=contact_id)
 
 
@@ -313,12 +320,12 @@ def contact_delete(request, contact_id: int):
         try:
             services.contact_delete(actor=request.user, contact_id=contact_id, label=contact.display_name)
         except NotFound:
-            messages.info(request, f"{contact.display_name} had already been deleted.")
+            messages.info(request, f"{_short(contact.display_name)} had already been deleted.")
             return _go(request, reverse("contacts:list"))
         except TaskipError as exc:
-            ctx["error"] = f"{contact.display_name} was not deleted. " + user_message(exc)
+            ctx["error"] = f"{_short(contact.display_name)} was not deleted. " + user_message(exc)
         else:
-            messages.success(request, f"Deleted {contact.display_name}.")
+            messages.success(request, f"Deleted {_short(contact.display_name)}.")
             return _go(request, reverse("contacts:list"))
     template = "contacts/_delete_panel.html" if request.htmx else "contacts/contact_delete.html"
     return render(request, template, ctx)
@@ -363,7 +370,7 @@ def contact_invite(request, contact_id: int):
                             else:
                                 others.append(msg)
                     reason = " ".join(others) or "See the highlighted fields."
-                ctx["error"] = f"{contact.display_name} was not invited. " + reason
+                ctx["error"] = f"{_short(contact.display_name)} was not invited. " + reason
             else:
                 ctx["result"] = {
                     "message": msg or "Invitation sent.",

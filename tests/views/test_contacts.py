@@ -41,7 +41,7 @@ def html_of(response):
 
 
 def row_names(html):
-    return re.findall(r'<a class="strong" href="/contacts/\d+/">([^<]+)</a>', html)
+    return re.findall(r'<a class="strong" href="/contacts/\d+/"[^>]*>([^<]+)</a>', html)
 
 
 # --------------------------------------------------------------------------- list
@@ -261,6 +261,16 @@ def test_detail_image_only_for_web_addresses_with_alt_text(sales_client, use_san
     c = make_contact(use_sandbox, first_name="Noimg")
     html = html_of(sales_client.get(reverse("contacts:detail", args=[c["id"]])))
     assert "<img" not in html.split("<main", 1)[1]
+
+
+def test_very_long_names_are_shortened_in_the_list_and_heading(sales_client, use_sandbox):
+    long_name = ("Bartholomew-" * 16)[:191]
+    c = make_contact(use_sandbox, first_name=long_name)
+    listing = html_of(sales_client.get(LIST + "?q=" + c["email"]))
+    assert f'title="{long_name} {c["last_name"]}"' in listing and long_name[:50] in listing
+    assert f">{long_name} " not in listing
+    detail = html_of(sales_client.get(reverse("contacts:detail", args=[c["id"]])))
+    assert "Full name" in detail and f"{long_name} {c['last_name']}" in detail
 
 
 def test_detail_escapes_what_the_api_sends(sales_client, use_sandbox):
