@@ -65,6 +65,8 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         return ctx
     page = result.value
     ctx.update(page=page, loaded_at=_when(result.fetched_at), cache_hit=result.hit)
+    if not page.items and query.search:
+        ctx["create_url"] = reverse("contacts:create") + "?" + urlencode(_prefill(query.search))
     if query.page > 1:
         ctx["prev_url"] = _list_url(query, page=query.page - 1)
     if page.has_next:
@@ -73,6 +75,14 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         ctx["first_row"] = query.first_row()
         ctx["last_row"] = query.first_row() + len(page.items) - 1
     return ctx
+
+
+def _prefill(search: str) -> dict[str, str]:
+    """What a search that found nothing suggests for a new contact."""
+    if "@" in search:
+        return {"email": search}
+    first, _, last = search.partition(" ")
+    return {"first_name": first, "last_name": last} if last else {"first_name": first}
 
 
 def _short(name: str, limit: int = 80) -> str:
@@ -216,7 +226,12 @@ def contact_detail(request, contact_id: int):
 def contact_create(request):
     companies, companies_error = _companies()
     if request.method == "GET":
-        form = ContactForm(initial={"idem": uuid.uuid4().hex}, companies=companies, companies_error=companies_error)
+        initial = {"idem": uuid.uuid4().hex}
+        # "New contact" from a search that found nothing starts with what was searched for
+        for key in ("first_name", "last_name", "email"):
+            if request.GET.get(key):
+                initial[key] = request.GET[key][:191]
+        form = ContactForm(initial=initial, companies=companies, companies_error=companies_error)
         return _render_form(request, form)
 
     form = ContactForm(request.POST, companies=companies, companies_error=companies_error)

@@ -80,6 +80,17 @@ def test_search_with_no_match_shows_an_empty_state_with_a_way_out(sales_client, 
     assert "<table" not in html
 
 
+def test_empty_search_offers_a_new_contact_prefilled_with_the_search(sales_client, use_sandbox):
+    missing = f"nobody-{uuid4().hex[:8]}@example.com"
+    html = html_of(sales_client.get(LIST + "?q=" + missing))
+    create = reverse("contacts:create") + "?email=" + missing.replace("@", "%40")
+    assert f'href="{create}"' in html
+    form = html_of(sales_client.get(create))
+    assert f'value="{missing}"' in form
+    html = html_of(sales_client.get(LIST + "?q=Nemo Nobody" + uuid4().hex[:6]))
+    assert "first_name=Nemo&amp;last_name=Nobody" in html
+
+
 def test_sort_by_name_both_directions_and_headers_flip(sales_client, use_sandbox):
     asc = html_of(sales_client.get(LIST + "?sort=name&dir=asc&per=100"))
     desc = html_of(sales_client.get(LIST + "?sort=name&dir=desc&per=100"))
