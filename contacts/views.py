@@ -1,6 +1,7 @@
 """Contacts: list (+ bulk delete), detail, create, edit, delete, invite to the client portal."""
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -204,7 +205,9 @@ def contact_detail(request, contact_id: int):
     except TaskipError as exc:
         return render(request, "upstream_error.html", {"message": user_message(exc)}, status=503)
     contact = result.value
-    custom = [(k, v, isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
+    # values may be any JSON: text as is, numbers and lists as JSON text
+    custom = [(k, v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False),
+               isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
     ctx = {
         "contact": contact,
         "loaded_at": _when(result.fetched_at), "cache_hit": result.hit,

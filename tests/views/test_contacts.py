@@ -244,7 +244,8 @@ def test_sales_cannot_bulk_delete(sales_client, use_sandbox):
 def test_detail_shows_every_field(sales_client, use_sandbox):
     c = make_contact(use_sandbox, first_name="Dee", last_name="Tail", phone_code="+44", phone_number="2079460000",
                      position="Buyer", address="1 High St", zip_code="SW1A1AA", timezone="Europe/London",
-                     custom_fields={"department": "Procurement", "linkedin": "https://linkedin.com/in/dee"},
+                     custom_fields={"department": "Procurement", "linkedin": "https://linkedin.com/in/dee",
+                                    "seats": 12, "tags": ["a", "b"]},
                      details="Met at the fair.")
     response = sales_client.get(reverse("contacts:detail", args=[c["id"]]))
     html = html_of(response)
@@ -253,6 +254,7 @@ def test_detail_shows_every_field(sales_client, use_sandbox):
                  "department", "Procurement", "Met at the fair.", "Billing", "Languages", "Client portal"):
         assert text in html, text
     assert '<a href="https://linkedin.com/in/dee" rel="noopener noreferrer nofollow"' in html
+    assert "<dd>12</dd>" in html and "[&quot;a&quot;, &quot;b&quot;]" in html
     assert int(response["X-Upstream-Calls"]) == 1
 
 
