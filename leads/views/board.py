@@ -50,8 +50,11 @@ def board(request):
         context["error"] = user_message(exc)
     context.update(reference_context())
     context.update(filter_context(request, query, board=True))
-    template = "leads/board.html#board" if request.htmx and not request.htmx.boosted else "leads/board.html"
-    return render(request, template, context)
+    partial = request.htmx and not request.htmx.boosted
+    response = render(request, "leads/board.html#board" if partial else "leads/board.html", context)
+    if partial:
+        response["HX-Push-Url"] = self_url
+    return response
 
 
 @require_GET

@@ -106,8 +106,11 @@ def lead_list(request):
     )
     if context["page"] is not None:
         context["last_index"] = context["first_index"] + len(context["page"]) - 1
-    template = "leads/lead_list.html#lead-table" if request.htmx and not request.htmx.boosted else "leads/lead_list.html"
-    return render(request, template, context)
+    partial = request.htmx and not request.htmx.boosted
+    response = render(request, "leads/lead_list.html#lead-table" if partial else "leads/lead_list.html", context)
+    if partial:
+        response["HX-Push-Url"] = context["self_url"]  # the tidy URL: no empty fields, no refresh=1
+    return response
 
 
 def _rows(page, names: dict) -> list[dict]:
