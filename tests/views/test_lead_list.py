@@ -150,7 +150,7 @@ def test_paging_follows_has_next_with_the_same_query(sales_client, use_sandbox):
 
 def test_page_size_choice_is_validated(sales_client, use_sandbox):
     html = html_of(sales_client.get(URL, {"per": 7}))
-    assert '<option value="25" selected>' in html
+    assert '<option value="25" selected>25 per page' in html
 
 
 def test_rows_show_badges_value_assignees_date_and_converted(sales_client, use_sandbox):
