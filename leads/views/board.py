@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,10 +22,6 @@ from leads.views.listing import _age, filter_context, reference_context
 def _initials(name: str) -> str:
     parts = [p for p in name.replace("#", " ").split() if p[:1].isalnum()]
     return "".join(p[0] for p in parts[:2]).upper() or "?"
-
-
-def _stats(column: selectors.Column) -> dict:
-    return {"count": column.count, "sums": [{"currency": c, "amount": a} for c, a in column.sums]}
 
 
 def _columns(query: selectors.LeadQuery, *, refresh: bool = False):
@@ -89,6 +86,7 @@ def board_column(request, key: str):
         context["more_url"] = (f"{reverse('leads:board_column', args=[key])}?"
                                f"{query.querystring(offset=end)}")
     context["column"] = column
+    context["targets"] = [{"key": k, "name": c.name} for k, c in columns.items()]
     return render(request, "leads/board.html#board-cards", context)
 
 
@@ -107,29 +105,49 @@ def move(request):
         if lead_id <= 0:
             raise ValueError
     except ValueError:
-        return JsonResponse({"ok": False, "error": "No lead was given to move."}, status=400)
+        return _refused(request, "No lead was given to move.", 400)
     to = (request.POST.get("to") or "").strip()
     if to == selectors.NO_STATUS:
         target = None
     elif to.startswith("s") and to[1:].isdigit():
         target = int(to[1:])
     else:
-        return JsonResponse({"ok": False, "error": "That column does not exist."}, status=400)
+        return _refused(request, "That column does not exist.", 400)
     try:
         result = moves.move_lead(actor=request.user, lead_id=lead_id, target_status_id=target, invalidate_after=False)
     except (moves.UnknownStatus, moves.MissingFirstName) as exc:
-        return JsonResponse({"ok": False, "error": exc.message}, status=422)
+        return _refused(request, exc.message, 422)
     except TaskipError as exc:
-        return JsonResponse({"ok": False, "error": user_message(exc)}, status=_status_for(exc))
+        return _refused(request, user_message(exc), _status_for(exc))
     query = selectors.LeadQuery.from_params(_filters_from(request)).for_board()
-    columns = _stats_after_move(query, result) if result.changed else None
+    columns = _stats_after_move(query, result) if result.changed and _wants_json(request) else None
     if result.changed:
         invalidate("leads")
     name = result.lead.display_name
     target_name = "No status" if target is None else next(
         (s.name for s in reference.statuses() if s.id == target), "the new stage")
     message = f"{name} moved to {target_name}." if result.changed else f"{name} is already in {target_name}."
+    if not _wants_json(request):
+        messages.success(request, message)
+        return _back_to_board(query)
     return JsonResponse({"ok": True, "changed": result.changed, "message": message, "columns": columns})
+
+
+def _wants_json(request) -> bool:
+    """board.js asks for JSON; a plain form post (no JavaScript) gets the board back."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back_to_board(query):
+    qs = query.querystring()
+    return redirect(f"{reverse('leads:board')}?{qs}" if qs else reverse("leads:board"))
+
+
+def _refused(request, message: str, status: int):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": message}, status=status)
+    messages.error(request, f"Not moved: {message}")
+    return _back_to_board(selectors.LeadQuery.from_params(_filters_from(request)).for_board())
 
 
 def _status_for(exc: TaskipError) -> int:

@@ -57,6 +57,28 @@
 
   function onEnd(evt) {
     if (evt.from === evt.to) { return; }
+    send(evt);
+  }
+
+  // The card's "Move to" menu (keyboard and touch friendly): same request, card moved by hand.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target.closest && ev.target.closest("[data-move-form]");
+    if (!form || !ev.submitter || !ev.submitter.value) { return; }
+    var card = form.closest(".card");
+    var toList = document.querySelector('.col-cards[data-column="' + ev.submitter.value + '"]');
+    if (!card || !toList) { return; }  // let the plain form post do it
+    ev.preventDefault();
+    var from = card.parentElement;
+    var oldIndex = Array.prototype.indexOf.call(from.children, card);
+    var details = form.closest("details");
+    if (details) { details.open = false; }
+    toList.insertBefore(card, toList.firstChild);
+    send({ item: card, from: from, to: toList, oldIndex: oldIndex });
+    var summary = card.querySelector("summary");
+    if (summary) { summary.focus(); }
+  });
+
+  function send(evt) {
     var board = evt.to.closest("#board");
     var card = evt.item;
     var leadId = card.getAttribute("data-lead-id");

@@ -145,3 +145,21 @@ def test_bulk_status_change_of_20_leads_shows_progress_to_the_end(page, dashboar
     page.wait_for_url(re.compile(rf"q={tag}"))
     statuses = page.locator("#lead-table tbody tr td:nth-child(4)").all_inner_texts()
     assert len(statuses) == 20 and all("Negotiation" in s for s in statuses)
+
+
+def test_move_menu_moves_a_card_without_dragging(page, dashboard, sales_user, log_in, use_sandbox):
+    tag = f"Menu{uuid4().hex[:6]}"
+    make_leads(use_sandbox, tag, [{"first": "Gus", "status_ids": [1]}])
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/board/?q={tag}")
+    card = page.locator('.col-cards[data-column="s1"] .card', has_text="Gus")
+    card.locator("summary").click()
+    card.locator("button", has_text="Proposal").wait_for()
+    page.screenshot(path=f"{ART}/board-move-menu-desktop.png")
+    with page.expect_response(lambda r: "/leads/board/move/" in r.url) as moved:
+        card.locator("button", has_text="Proposal").click()
+    assert moved.value.status == 200
+    page.locator('.col-cards[data-column="s4"] .card', has_text="Gus").wait_for()
+    assert page.locator('.board-col[data-column="s4"] .col-count').inner_text() == "1"
+    page.reload()
+    page.locator('.col-cards[data-column="s4"] .card', has_text="Gus").wait_for()

@@ -156,7 +156,8 @@ def test_column_failure_is_shown_in_the_column(sales_client, use_sandbox):
 
 # --------------------------------------------------------------------------- moving
 def move(client, lead_id, to, filters=""):
-    return client.post(reverse("leads:move"), {"lead_id": lead_id, "to": to, "filters": filters})
+    return client.post(reverse("leads:move"), {"lead_id": lead_id, "to": to, "filters": filters},
+                       HTTP_ACCEPT="application/json")
 
 
 def test_move_sets_the_statuses_by_the_rule_and_audits(sales_client, sales_user, use_sandbox):
@@ -222,7 +223,7 @@ def test_move_needs_a_post_with_csrf_and_the_edit_role(client, django_user_model
     viewer = make_user(django_user_model, "viewer", None)
     client.force_login(viewer)
     assert client.post(reverse("leads:move"), {"lead_id": 1, "to": "s2"}).status_code == 403
-    strict = Client(enforce_csrf_checks=True)
+    strict = Client(enforce_csrf_checks=True, HTTP_ACCEPT="application/json")
     strict.force_login(make_user(django_user_model, "salesx", "Sales"))
     assert strict.post(reverse("leads:move"), {"lead_id": 1, "to": "s2"}).status_code == 403
     assert strict.get(reverse("leads:move")).status_code == 405
@@ -231,3 +232,16 @@ def test_move_needs_a_post_with_csrf_and_the_edit_role(client, django_user_model
 def test_bad_move_input_is_refused(sales_client, use_sandbox):
     assert move(sales_client, "x", "s2").status_code == 400
     assert move(sales_client, 1, "drop table").status_code == 400
+
+
+def test_cards_offer_a_move_menu_that_works_without_javascript(sales_client, use_sandbox):
+    tag = f"kb{uuid4().hex[:6]}"
+    lead = make_lead(use_sandbox, tag, first_name="Keyboard", status_ids=[1])
+    html = sales_client.get(reverse("leads:board_column", args=["s1"]), {"q": tag}).content.decode()
+    menu = html.split("data-move-form")[1].split("</form>")[0]
+    assert 'name="to" value="s2"' in menu and 'value="s1"' not in menu and "csrfmiddlewaretoken" in menu
+    response = sales_client.post(reverse("leads:move"), {"lead_id": lead["id"], "to": "s2", "filters": f"q={tag}"})
+    assert response.status_code == 302 and response["Location"] == f"/leads/board/?q={tag}"
+    assert status_ids_of(use_sandbox, lead["id"]) == [1, 2]  # New is an earlier stage: kept
+    page = sales_client.get(response["Location"]).content.decode()
+    assert "Keyboard moved to Contacted" in page
