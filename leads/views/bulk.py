@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,9 +45,15 @@ def bulk_start(request):
     if action == BulkJob.DELETE and request.POST.get("confirmed") != "1":
         return render(request, "leads/_bulk_confirm.html", {
             "ids": ids, "labels": [labels[str(i)] or f"Lead #{i}" for i in ids], "label_map": labels,
-            "do": do, "back": back,
+            "do": do, "back": back, "token": request.POST.get("token", ""),
         })
+    token = (request.POST.get("token") or "")[:64]
+    token_key = f"bulk-token:{request.user.pk}:{token}"
+    if token and (earlier := cache.get(token_key)):
+        return redirect("leads:bulk_job", pk=earlier)  # a double submit: the first job is the one
     job = bulk.start_job(actor=request.user, ids=ids, do=do, labels=labels, back=back)
+    if token:
+        cache.set(token_key, job.pk, 600)
     return redirect("leads:bulk_job", pk=job.pk)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -103,6 +104,7 @@ def lead_list(request):
         first_url=url(),
         rows=_rows(context["page"], context["team_names"]),
         first_index=(page_no - 1) * per_page + 1,
+        bulk_token=uuid.uuid4().hex,
     )
     if context["page"] is not None:
         context["last_index"] = context["first_index"] + len(context["page"]) - 1

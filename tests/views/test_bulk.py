@@ -180,3 +180,10 @@ def test_someone_elses_job_is_not_visible(manager_client, client, django_user_mo
     client.force_login(other)
     assert client.get(reverse("leads:bulk_job", args=[job.pk])).status_code == 404
     assert client.post(reverse("leads:bulk_step", args=[job.pk])).status_code == 404
+
+
+def test_a_double_submit_starts_one_job(manager_client, use_sandbox):
+    ids = [x["id"] for x in make_leads(use_sandbox, 2)]
+    first = start(manager_client, ids, "status:2", token="tok-1")
+    second = start(manager_client, ids, "status:2", token="tok-1")
+    assert BulkJob.objects.count() == 1 and first["Location"] == second["Location"]
