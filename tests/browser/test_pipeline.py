@@ -163,3 +163,22 @@ def test_move_menu_moves_a_card_without_dragging(page, dashboard, sales_user, lo
     assert page.locator('.board-col[data-column="s4"] .col-count').inner_text() == "1"
     page.reload()
     page.locator('.col-cards[data-column="s4"] .card', has_text="Gus").wait_for()
+
+
+def test_bulk_job_stops_on_the_rate_limit_and_resumes(page, dashboard, manager_user, log_in, use_sandbox):
+    tag = f"Lim{uuid4().hex[:6]}"
+    make_leads(use_sandbox, tag, [{"first": f"R{i}", "source_ids": [7]} for i in range(4)])
+    log_in(page, dashboard, "manny")
+    page.goto(f"{dashboard}/leads/?q={tag}")
+    page.check("[data-check-all]")
+    page.select_option("#bulk-do", "source:10")
+    use_sandbox.fail_next(status=429, count=1, path_contains="/lead/", method="PUT")
+    page.click("[data-bulk-submit]")
+    page.locator(".state-paused").wait_for()
+    assert "request limit" in page.locator("#bulk-progress .alert").inner_text()
+    page.screenshot(path=f"{ART}/bulk-paused-desktop.png", full_page=True)
+    page.reload()  # the job survives a reload, still paused
+    page.locator(".state-paused").wait_for()
+    page.click("text=Resume")
+    page.locator("[data-progress]", has_text="4 / 4").wait_for()
+    assert page.locator(".bulk-results .result-ok").count() == 4
