@@ -214,6 +214,8 @@ def group_board(leads, statuses: list[Attribute]) -> OrderedDict[str, Column]:
     for s in sorted(statuses, key=lambda a: (order_of.get(a.id, 0), a.id or 0)):
         columns[column_key(s)] = Column(column_key(s), s)
     for lead in leads:
+        if lead.id is None:  # nothing can be shown or done with it
+            continue
         status = placing_status(lead, order_of)
         key = column_key(status)
         if key not in columns:
