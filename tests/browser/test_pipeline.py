@@ -68,6 +68,12 @@ def test_filtered_list_url_opens_the_same_view_in_a_new_page(page, dashboard, ma
     assert fresh.input_value("#q") == tag
     assert fresh.input_value("#f-status") == "2" and fresh.input_value("#f-source") == "7"
     assert fresh.locator("#lead-table th[aria-sort=ascending]").text_content().strip() == "Name"
+    # "My leads" keeps the other filters and narrows to manny's leads (team member 2)
+    fresh.click("text=My leads")
+    fresh.wait_for_url(re.compile(r"assigned=2"))
+    fresh.wait_for_function("document.querySelectorAll('#lead-table .lead-name').length === 1")
+    assert row_names(fresh) == [f"Ada {tag}"]
+    assert fresh.input_value("#f-assigned") == "2" and fresh.input_value("#f-status") == "2"
     fresh.close()
 
 
