@@ -1,0 +1,113 @@
+/* Lead form, lead detail actions and the email dialog. No inline scripts (CSP).
+   Everything here is an enhancement: every form also works as a plain POST without it. */
+(function () {
+  "use strict";
+
+  // ---- custom field rows: add / remove ------------------------------------------------
+  document.addEventListener("click", function (ev) {
+    var add = ev.target.closest("[data-cf-add]");
+    if (add) {
+      var box = add.closest(".custom-fields");
+      var tpl = box && box.querySelector("template[data-cf-template]");
+      var rows = box && box.querySelector("[data-cf-rows]");
+      if (tpl && rows) {
+        rows.appendChild(tpl.content.cloneNode(true));
+        var inputs = rows.querySelectorAll("input[name=cf_key]");
+        if (inputs.length) { inputs[inputs.length - 1].focus(); }
+      }
+      return;
+    }
+    var remove = ev.target.closest("[data-cf-remove]");
+    if (remove) {
+      var row = remove.closest(".cf-row");
+      var all = row && row.parentNode.querySelectorAll(".cf-row");
+      if (row && all.length > 1) { row.remove(); }
+      else if (row) { row.querySelectorAll("input").forEach(function (i) { i.value = ""; }); }
+      markDirty(remove);
+    }
+  });
+
+  // ---- character counters (email subject) -----------------------------------------------
+  function updateCount(input) {
+    var out = document.getElementById(input.getAttribute("data-count"));
+    if (!out) { return; }
+    var max = input.getAttribute("maxlength") || "";
+    out.textContent = input.value.length + (max ? "/" + max : "");
+    out.classList.toggle("counter-full", max && input.value.length >= Number(max));
+  }
+  document.addEventListener("input", function (ev) {
+    if (ev.target.matches && ev.target.matches("[data-count]")) { updateCount(ev.target); }
+    markDirty(ev.target);
+  });
+
+  // ---- the email dialog -------------------------------------------------------------------
+  document.addEventListener("click", function (ev) {
+    var opener = ev.target.closest("[data-dialog-open]");
+    if (opener) {
+      var dlg = document.getElementById(opener.getAttribute("data-dialog-open"));
+      if (dlg && typeof dlg.showModal === "function") {
+        ev.preventDefault();
+        if (dlg.open) { dlg.close(); }
+        dlg.showModal();
+        var first = dlg.querySelector("input, textarea");
+        if (first) { first.focus(); }
+      }
+      return;
+    }
+    var closer = ev.target.closest("[data-dialog-close]");
+    if (closer) {
+      var d = closer.closest("dialog");
+      if (d && typeof d.close === "function") { ev.preventDefault(); d.close(); }
+    }
+  });
+
+  // ---- never lose typed input by accident ------------------------------------------------
+  var dirty = false;
+  function markDirty(el) {
+    if (el && el.closest && el.closest("[data-lead-form], #email-form")) { dirty = true; }
+  }
+  document.addEventListener("change", function (ev) { markDirty(ev.target); });
+  document.addEventListener("submit", function () { dirty = false; }, true);
+  document.addEventListener("htmx:beforeRequest", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (ev) {
+    if (dirty) { ev.preventDefault(); ev.returnValue = ""; }
+  });
+
+  // After a failed save the form comes back with errors: show them and keep the guard on.
+  var FORMS = ["lead-form", "email-form"];
+  document.addEventListener("DOMContentLoaded", function () {
+    FORMS.forEach(function (id) {
+      var f = document.getElementById(id);
+      if (f) { f.dataset.seen = "1"; f.querySelectorAll("[data-count]").forEach(updateCount); }
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    FORMS.forEach(function (id) {
+      var form = document.getElementById(id);
+      if (!form || form.dataset.seen === "1") { return; }
+      form.dataset.seen = "1";
+      form.querySelectorAll("[data-count]").forEach(updateCount);
+      var field = form.querySelector(".field-error input, .field-error select, .field-error textarea");
+      var alert = form.querySelector(".alert-error");
+      if (field || alert) {
+        dirty = true;
+        if (field) { field.focus({ preventScroll: true }); }
+        (alert || field).scrollIntoView({ block: "center" });
+      }
+    });
+  });
+  // Plain (non-htmx) submits: one click only.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (form.hasAttribute("hx-post")) { return; } // htmx disables the button itself (hx-disabled-elt)
+    if (form.dataset.submitting === "1") { ev.preventDefault(); return; }
+    form.dataset.submitting = "1";
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (f) {
+      delete f.dataset.submitting;
+      f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    });
+  });
+})();
