@@ -8,11 +8,56 @@ TaskIP sent with the lead), so nothing is lost when editing.
 from __future__ import annotations
 
 # (id, name)
-COUNTRIES: tuple[tuple[int, str], ...] = ()
+COUNTRIES: tuple[tuple[int, str], ...] = (
+    (1, 'United States'),
+    (2, 'United Kingdom'),
+    (3, 'Germany'),
+    (4, 'Canada'),
+    (5, 'Australia'),
+    (6, 'France'),
+    (7, 'Netherlands'),
+    (8, 'Bangladesh'),
+)
 # (id, country_id, name)
-STATES: tuple[tuple[int, int, str], ...] = ()
+STATES: tuple[tuple[int, int, str], ...] = (
+    (1, 1, 'New York'),
+    (2, 1, 'California'),
+    (3, 1, 'Texas'),
+    (4, 1, 'Illinois'),
+    (5, 1, 'Washington'),
+    (6, 2, 'England'),
+    (7, 2, 'Scotland'),
+    (8, 3, 'Bavaria'),
+    (9, 3, 'Berlin'),
+    (10, 4, 'Ontario'),
+    (11, 4, 'British Columbia'),
+    (12, 5, 'New South Wales'),
+    (13, 5, 'Victoria'),
+    (14, 6, 'Ile-de-France'),
+    (15, 7, 'North Holland'),
+    (16, 8, 'Dhaka Division'),
+)
 # (id, state_id, name)
-CITIES: tuple[tuple[int, int, str], ...] = ()
+CITIES: tuple[tuple[int, int, str], ...] = (
+    (1, 1, 'New York'),
+    (2, 2, 'San Francisco'),
+    (3, 2, 'Los Angeles'),
+    (4, 3, 'Austin'),
+    (5, 4, 'Chicago'),
+    (6, 5, 'Seattle'),
+    (7, 6, 'London'),
+    (8, 6, 'Manchester'),
+    (9, 7, 'Edinburgh'),
+    (10, 8, 'Munich'),
+    (11, 9, 'Berlin'),
+    (12, 10, 'Toronto'),
+    (13, 11, 'Vancouver'),
+    (14, 12, 'Sydney'),
+    (15, 13, 'Melbourne'),
+    (16, 14, 'Paris'),
+    (17, 15, 'Amsterdam'),
+    (18, 16, 'Dhaka'),
+)
 
 
 def country_choices() -> list[tuple]:

@@ -3,6 +3,7 @@ activity timeline, the converted state, and the actions the user's role allows."
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
@@ -34,6 +35,10 @@ def _activities(lead) -> list[dict]:
                          if item.get(k)), "Activity")
             detail = item.get("properties") or item.get("changes")
             when = next((item[k] for k in ("created_at", "date", "time", "updated_at") if item.get(k)), None)
+            try:
+                when = parse_datetime(str(when)) or when if when else None
+            except ValueError:
+                pass
             who = item.get("causer") or item.get("user") or item.get("created_by")
             if isinstance(who, dict):
                 who = who.get("name") or who.get("full_name") or who.get("email")
