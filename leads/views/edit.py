@@ -291,6 +291,18 @@ class EmailForm(forms.Form):
     message = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
 
 
+def _email_refused(form: EmailForm, exc: ValidationError) -> None:
+    """TaskIP's 422: subject/message errors on their fields; the rest (no email on the lead,
+    workspace mail not connected) said plainly above the form."""
+    errors = exc.errors or {}
+    for api_field, msgs in errors.items():
+        name = api_field.split(".")[0]
+        for msg in [msgs] if isinstance(msgs, str) else msgs:
+            form.add_error(name if name in form.fields else None, f"{msg}")
+    if not errors:
+        form.add_error(None, f"TaskIP did not send the email: {user_message(exc)}")
+
+
 @require_http_methods(["GET", "POST"])
 @require("lead.email")
 def lead_email(request, lead_id: int):
@@ -313,7 +325,7 @@ def lead_email(request, lead_id: int):
                 services.lead_send_email(actor=request.user, lead_id=lead_id, subject=form.cleaned_data["subject"],
                                          message=form.cleaned_data["message"], label=label)
             except ValidationError as exc:
-                apply_api_errors(form, exc)
+                _email_refused(form, exc)
             except NotFound:
                 form.add_error(None, "This lead no longer exists in TaskIP, so the email was not sent.")
             except RateLimited as exc:
