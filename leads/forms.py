@@ -204,8 +204,16 @@ class LeadForm(forms.Form):
         return normalise({name: c.get(name) for name in API_FIELDS})
 
     def create_payload(self) -> dict:
-        """What POST /lead gets: the filled-in fields only."""
-        return {k: v for k, v in self.payload().items() if v not in (None, [], "")}
+        """What POST /lead gets: the filled-in fields only. A known city fills in its state
+        and country when those were left empty."""
+        payload = {k: v for k, v in self.payload().items() if v not in (None, [], "")}
+        place = geo.place_of_city(payload.get("city_id"))
+        if place:
+            country_id, state_id = place
+            payload.setdefault("state_id", state_id)
+            if payload["state_id"] == state_id:
+                payload.setdefault("country_id", country_id)
+        return payload
 
     def update_payload(self, lead) -> tuple[dict, dict]:
         """(payload, changes) for PUT /lead/{id}: first_name always (TaskIP requires it) plus

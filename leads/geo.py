@@ -80,3 +80,12 @@ def city_choices() -> list[tuple]:
     for cid, state_id, name in CITIES:
         groups.setdefault(states.get(state_id, "Other"), []).append((cid, name))
     return [(state, opts) for state, opts in groups.items()]
+
+
+def place_of_city(city_id) -> tuple[int, int] | None:
+    """(country_id, state_id) of a city on the list, or None."""
+    state_id = next((s for c, s, _ in CITIES if c == city_id), None)
+    if state_id is None:
+        return None
+    country_id = next((c for s, c, _ in STATES if s == state_id), None)
+    return (country_id, state_id) if country_id is not None else None

@@ -117,6 +117,12 @@ def test_creating_a_lead_saves_every_field_and_opens_it(sales_client, use_sandbo
     assert "Lead “Ada Lovelace” created." in page
 
 
+def test_a_city_fills_in_its_state_and_country_on_a_new_lead(sales_client, use_sandbox):
+    response = sales_client.post(reverse("leads:create"), form_data(country_id="", state_id="", city_id="11"))
+    saved = sandbox_get(use_sandbox, int(re.search(r"/leads/(\d+)/$", response["Location"]).group(1)))
+    assert (saved["city"], saved["state"], saved["country"]) == ("Berlin", "Berlin", "Germany")
+
+
 def test_creating_a_lead_is_audited(sales_client, use_sandbox):
     from audit.models import AuditEntry
 
