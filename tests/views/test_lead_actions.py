@@ -233,3 +233,14 @@ def test_email_needs_the_email_right(client, django_user_model, use_sandbox):
     client.force_login(django_user_model.objects.create_user("nobody3", password="x"))
     lead = sandbox_lead(use_sandbox)
     assert client.post(reverse("leads:email", args=[lead["id"]]), {"subject": "a", "message": "b"}).status_code == 403
+
+
+def test_email_text_survives_when_neither_the_lead_loads_nor_the_mail_goes(sales_client, use_sandbox):
+    lead = sandbox_lead(use_sandbox)
+    use_sandbox.config(mail_connected=False)
+    use_sandbox.fail_next(status=500, count=2, path_contains=f"/lead/{lead['id']}", method="GET")
+    html = sales_client.post(reverse("leads:email", args=[lead["id"]]),
+                             {"subject": "Survivor", "message": "Survivor body"}).content.decode()
+    assert "This lead could not be loaded" in html
+    assert "mail is not connected" in html
+    assert 'value="Survivor"' in html and "Survivor body</textarea>" in html

@@ -418,3 +418,16 @@ def test_saving_a_clone_makes_a_second_lead(sales_client, use_sandbox):
     assert response.status_code == 303
     assert not response["Location"].endswith(f"/{lead['id']}/")
     assert len(leads_with_email(use_sandbox, email)) == 1
+
+
+def test_saving_when_the_lead_cannot_be_loaded_saves_nothing_and_keeps_input(sales_client, use_sandbox):
+    from django.core.cache import cache
+
+    lead = sandbox_lead(use_sandbox)
+    data = _edit_data(sales_client, lead["id"], address="Not lost")
+    cache.clear()
+    use_sandbox.fail_next(status=502, count=2, path_contains=f"/lead/{lead['id']}", method="GET")
+    use_sandbox.reset_stats()
+    html = sales_client.post(reverse("leads:edit", args=[lead["id"]]), data).content.decode()
+    assert "Nothing was saved" in html and 'value="Not lost"' in html
+    assert "PUT /lead/{id}" not in use_sandbox.stats()["by_endpoint"]
