@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from django.core.cache import cache
 
-from audit.trail import audited
+from audit.trail import audited, record
 from crmui import api
 from crmui.cache import Cached, cached, invalidate
 from crmui.taskip import Contact, Lead, TaskipError
@@ -58,6 +58,17 @@ def find_lead_by_email(*, email: str, since: float | None = None) -> Lead | None
             if cutoff is None or lead.created_at is None or lead.created_at >= cutoff:
                 return lead
     return None
+
+
+def confirm_create(*, actor, email: str, since: float, payload: dict) -> Lead | None:
+    """A create failed in a way that may have reached TaskIP (see ``may_have_happened``): look
+    for the lead; if it is there, record the create as done and return it."""
+    lead = find_lead_by_email(email=email, since=since)
+    if lead is not None:
+        record(actor, "lead.create", "lead", lead.id, changes=payload, outcome="ok",
+               message="TaskIP's answer was lost; the lead was found afterwards.", label=lead.display_name)
+        invalidate("leads")
+    return lead
 
 
 def lead_update(*, actor, lead_id: int, payload: dict, changes: dict, label: str = "") -> Lead:
@@ -139,6 +150,14 @@ def release_token(*, scope: str, user_id, token: str) -> None:
         cache.delete(_token_key(scope, user_id, token))
 
 
-# Failures after which a create may or may not have happened upstream (the request may have
-# arrived; its answer did not): look before telling the user it was not saved.
-UNCERTAIN = (taskip_errors.TaskipConnectionError, taskip_errors.MalformedResponse, taskip_errors.ServerError)
+def may_have_happened(exc: TaskipError) -> bool:
+    """After this failure, may the write have reached TaskIP anyway? True when the request
+    may have arrived but its answer did not (read timeout, connection lost mid-way, a 5xx from
+    a proxy, an unreadable answer); False when it was refused or never sent."""
+    if isinstance(exc, (taskip_errors.MalformedResponse, taskip_errors.ServerError)):
+        return True
+    if isinstance(exc, taskip_errors.TaskipConnectionError):
+        # The client says which side of "sent" the failure fell on only in its message.
+        msg = (exc.message or "").lower()
+        return not ("could not connect" in msg or "connect timeout" in msg)
+    return False

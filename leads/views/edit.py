@@ -141,11 +141,12 @@ def lead_create(request):
             try:
                 lead = services.lead_create(actor=request.user, payload=form.create_payload())
             except TaskipError as exc:
-                uncertain = isinstance(exc, services.UNCERTAIN)
+                uncertain = services.may_have_happened(exc)
                 looked = False
                 if uncertain:
                     try:
-                        lead = services.find_lead_by_email(email=email, since=started)
+                        lead = services.confirm_create(actor=request.user, email=email, since=started,
+                                                       payload=form.create_payload())
                         looked = True
                     except TaskipError:
                         looked = False
@@ -155,6 +156,9 @@ def lead_create(request):
                         form.add_error(None, user_message(exc) + " TaskIP did not confirm whether the lead was "
                                        "saved. Check the lead list for " + email + " before saving again; "
                                        "everything you typed is still here.")
+                    elif uncertain:
+                        form.add_error(None, user_message(exc) + " The lead was not saved (the dashboard checked "
+                                       "with TaskIP); everything you typed is still here, so save again.")
                     else:
                         _form_failed(form, exc)
                     if isinstance(exc, Conflict):

@@ -431,3 +431,52 @@ def test_saving_when_the_lead_cannot_be_loaded_saves_nothing_and_keeps_input(sal
     html = sales_client.post(reverse("leads:edit", args=[lead["id"]]), data).content.decode()
     assert "Nothing was saved" in html and 'value="Not lost"' in html
     assert "PUT /lead/{id}" not in use_sandbox.stats()["by_endpoint"]
+
+
+def test_taskip_refusing_the_connection_keeps_input_and_says_nothing_was_saved(sales_client, use_sandbox, settings):
+    from crmui import api
+    from sandbox.testing import free_port
+
+    settings.TASKIP_BASE_URL = f"http://127.0.0.1:{free_port()}/api/public-v1"
+    settings.TASKIP_MAX_RETRIES = 0
+    api.reset_client()
+    data = form_data()
+    response = sales_client.post(reverse("leads:create"), data, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "TaskIP cannot be reached right now." in html and "Nothing was saved" in html
+    assert 'value="Ada"' in html and f'value="{data["email"]}"' in html
+    assert re.search(r'name="status_ids" value="1" checked', html)  # kept even though the list could not load
+
+
+def test_may_have_happened_tells_sent_from_unsent_failures():
+    from crmui.taskip import errors as e
+    from leads.services import may_have_happened
+
+    assert may_have_happened(e.TaskipTimeout("TaskIP did not answer in time (read timeout)."))
+    assert may_have_happened(e.TaskipConnectionError("The connection to TaskIP was lost."))
+    assert may_have_happened(e.ServerError(502, "Bad gateway"))
+    assert may_have_happened(e.MalformedResponse("x"))
+    assert not may_have_happened(e.TaskipConnectionError("Could not connect to TaskIP."))
+    assert not may_have_happened(e.TaskipTimeout("TaskIP could not be reached in time (connect timeout)."))
+    assert not may_have_happened(e.ValidationError(422, "bad"))
+
+
+def test_a_create_whose_answer_was_lost_is_found_and_not_made_twice(sales_client, use_sandbox, monkeypatch):
+    """TaskIP saved the lead but the answer never arrived: the dashboard looks before saying
+    it failed, and shows the lead that was made."""
+    from crmui.taskip import TaskipTimeout
+    from crmui.taskip.client import Leads
+
+    real_create = Leads.create
+
+    def create_then_lose_answer(self, payload):
+        real_create(self, payload)
+        raise TaskipTimeout("TaskIP did not answer in time (read timeout).")
+
+    monkeypatch.setattr(Leads, "create", create_then_lose_answer)
+    data = form_data()
+    response = sales_client.post(reverse("leads:create"), data)
+    assert response.status_code == 303
+    assert len(leads_with_email(use_sandbox, data["email"])) == 1
+    assert "Lead “Ada Lovelace” created." in sales_client.get(response["Location"]).content.decode()
