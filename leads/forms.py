@@ -283,6 +283,9 @@ def initial_from_lead(lead, *, clone: bool = False) -> dict:
     p = lead_payload(lead)
     initial = {k: v for k, v in p.items() if k not in ("custom_fields", "groups")}
     initial["groups"] = ", ".join(str(g) for g in p["groups"])
+    value = initial.get("value")
+    if value is not None and value == value.quantize(Decimal("0.01")):
+        initial["value"] = f"{value:.2f}"  # 37200.0 → 37200.00
     if initial.get("lead_interaction_date"):
         initial["lead_interaction_date"] = initial["lead_interaction_date"].isoformat()
     if clone:
