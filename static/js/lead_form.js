@@ -110,4 +110,81 @@
       f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
     });
   });
+
+  // ---- drafts: what is typed in the lead form is kept in this tab until it is saved -----
+  // (e.g. if the session expires and the save is sent to the login page). Restoring is
+  // offered, never forced.
+  var SKIP = { csrfmiddlewaretoken: 1, form_title: 1 };
+  function draftKey() { return "lead-draft:" + window.location.pathname; }
+  function saveDraft(form) {
+    try {
+      var data = {};
+      new FormData(form).forEach(function (v, k) {
+        if (SKIP[k] || typeof v !== "string") { return; }
+        (data[k] = data[k] || []).push(v);
+      });
+      sessionStorage.setItem(draftKey(form), JSON.stringify({ at: Date.now(), data: data }));
+    } catch (e) { /* storage full or disabled: nothing to do */ }
+  }
+  function clearDraft(form) { try { sessionStorage.removeItem(draftKey(form)); } catch (e) { /* ignore */ } }
+  function restoreDraft(form, data) {
+    var rows = form.querySelector("[data-cf-rows]");
+    var tpl = form.querySelector("template[data-cf-template]");
+    var need = (data.cf_key || []).length;
+    while (rows && tpl && rows.querySelectorAll(".cf-row").length < need) { rows.appendChild(tpl.content.cloneNode(true)); }
+    Object.keys(data).forEach(function (name) {
+      var values = data[name];
+      var els = form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]');
+      els.forEach(function (el, i) {
+        if (el.type === "checkbox" || el.type === "radio") { el.checked = values.indexOf(el.value) !== -1; }
+        else if (el.multiple) { Array.prototype.forEach.call(el.options, function (o) { o.selected = values.indexOf(o.value) !== -1; }); }
+        else if (el.type !== "hidden" || name === "idem_token") { el.value = els.length > 1 ? (values[i] || "") : values[0]; }
+      });
+    });
+  }
+  var draftTimer = null;
+  document.addEventListener("input", function (ev) {
+    var form = ev.target.closest && ev.target.closest("[data-lead-form]");
+    if (!form) { return; }
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(function () { saveDraft(form); }, 300);
+  });
+  document.addEventListener("change", function (ev) {
+    var form = ev.target.closest && ev.target.closest("[data-lead-form]");
+    if (form) { saveDraft(form); }
+  });
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var form = ev.detail.elt && ev.detail.elt.closest && ev.detail.elt.closest("[data-lead-form]");
+    var xhr = ev.detail.xhr;
+    if (!form || !xhr) { return; }
+    var to = xhr.getResponseHeader("HX-Redirect");
+    if (to && to.indexOf("/login") === -1) { clearDraft(form); }
+  });
+  document.addEventListener("submit", function (ev) {
+    if (ev.target.matches("[data-lead-form]") && !ev.target.hasAttribute("hx-post")) { clearDraft(ev.target); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("[data-lead-form]");
+    if (!form || form.querySelector(".form-errors")) { return; }
+    var raw = null;
+    try { raw = sessionStorage.getItem(draftKey(form)); } catch (e) { return; }
+    if (!raw) { return; }
+    var draft;
+    try { draft = JSON.parse(raw); } catch (e) { clearDraft(form); return; }
+    if (!draft || !draft.data || Date.now() - draft.at > 24 * 3600 * 1000) { clearDraft(form); return; }
+    var bar = document.createElement("div");
+    bar.className = "alert alert-warn draft-bar";
+    bar.setAttribute("role", "status");
+    var when = new Date(draft.at);
+    var text = document.createElement("span");
+    text.textContent = "You have unsaved input in this form from " + when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ". ";
+    var restore = document.createElement("button");
+    restore.type = "button"; restore.className = "btn btn-small btn-primary"; restore.textContent = "Restore it";
+    var discard = document.createElement("button");
+    discard.type = "button"; discard.className = "btn btn-small"; discard.textContent = "Discard";
+    restore.addEventListener("click", function () { restoreDraft(form, draft.data); dirty = true; bar.remove(); });
+    discard.addEventListener("click", function () { clearDraft(form); bar.remove(); });
+    bar.appendChild(text); bar.appendChild(restore); bar.appendChild(discard);
+    form.insertBefore(bar, form.firstChild);
+  });
 })();

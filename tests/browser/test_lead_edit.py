@@ -125,3 +125,29 @@ def test_send_an_email_through_the_dialog(page, dashboard, sales_user, log_in, u
     page.locator(".flash").wait_for()
     assert f"Email “{subject}” sent to {lead['email']}." in page.locator(".flash").inner_text()
     assert [e for e in use_sandbox.emails() if e["subject"] == subject]
+
+
+def test_typed_input_survives_leaving_the_form_and_can_be_restored(page, dashboard, sales_user, log_in, use_sandbox):
+    log_in(page, dashboard, "sally")
+    page.goto(dashboard + "/leads/new/")
+    page.on("dialog", lambda d: d.accept())  # the "leave this page?" question
+    email = f"draft-{uuid4().hex[:8]}@example.com"
+    page.fill("#id_first_name", "Annie")
+    page.fill("#id_email", email)
+    page.locator("input[name=cf_key]").first.fill("Shift")
+    page.locator("input[name=cf_value]").first.fill("Night")
+    page.wait_for_timeout(400)
+    page.goto(dashboard + "/leads/")
+    page.goto(dashboard + "/leads/new/")
+    bar = page.locator(".draft-bar")
+    bar.wait_for()
+    assert page.input_value("#id_first_name") == ""  # nothing is restored unasked
+    bar.locator("text=Restore it").click()
+    assert page.input_value("#id_first_name") == "Annie"
+    assert page.input_value("#id_email") == email
+    assert page.locator("input[name=cf_value]").first.input_value() == "Night"
+    page.click("#lead-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/leads/\d+/$"))
+    page.goto(dashboard + "/leads/new/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".draft-bar").count() == 0  # saved, so the draft is gone
