@@ -107,7 +107,9 @@ def lead_convert(*, actor, lead_id: int, label: str = "") -> Contact:
 
 def lead_send_email(*, actor, lead_id: int, subject: str, message: str, label: str = "") -> str:
     with audited(actor, "lead.email", "lead", lead_id, changes={"subject": subject}, label=label):
-        return api.client().leads.send_email(lead_id, subject=subject, message=message)
+        msg = api.client().leads.send_email(lead_id, subject=subject, message=message)
+    invalidate("leads")  # TaskIP adds the email to the lead's activity timeline
+    return msg
 
 
 # --------------------------------------------------------------------------- double submit

@@ -76,6 +76,10 @@
   // After a failed save the form comes back with errors: show them and keep the guard on.
   var FORMS = ["lead-form", "email-form"];
   document.addEventListener("DOMContentLoaded", function () {
+    // A dialog the server rendered open (the no-JavaScript path, e.g. /leads/1/email/): make it modal.
+    document.querySelectorAll("dialog.dialog[open]").forEach(function (d) {
+      if (typeof d.showModal === "function") { d.close(); d.showModal(); }
+    });
     FORMS.forEach(function (id) {
       var f = document.getElementById(id);
       if (f) { f.dataset.seen = "1"; f.querySelectorAll("[data-count]").forEach(updateCount); }

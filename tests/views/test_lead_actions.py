@@ -183,7 +183,9 @@ def test_sending_an_email(sales_client, use_sandbox):
     assert response["HX-Redirect"] == reverse("leads:detail", args=[lead["id"]])
     sent = [e for e in use_sandbox.emails() if e["subject"] == subject]
     assert len(sent) == 1 and sent[0]["to"] == lead["email"]
-    assert f"Email “{subject}” sent to {lead['email']}." in flash(sales_client, response["HX-Redirect"])
+    page = flash(sales_client, response["HX-Redirect"])
+    assert f"Email “{subject}” sent to {lead['email']}." in page
+    assert f"Email sent: {subject}" in page  # the timeline is fresh, not a cached copy
     from audit.models import AuditEntry
 
     assert AuditEntry.objects.get(action="lead.email", object_id=str(lead["id"])).changes == {"subject": subject}
