@@ -78,7 +78,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     // A dialog the server rendered open (the no-JavaScript path, e.g. /leads/1/email/): make it modal.
     document.querySelectorAll("dialog.dialog[open]").forEach(function (d) {
-      if (typeof d.showModal === "function") { d.close(); d.showModal(); }
+      if (typeof d.showModal === "function") {
+        d.close(); d.showModal();
+        var first = d.querySelector(".field-error input, .field-error textarea, input, textarea");
+        if (first) { first.focus(); }
+      }
     });
     FORMS.forEach(function (id) {
       var f = document.getElementById(id);
