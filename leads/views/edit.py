@@ -63,7 +63,7 @@ def _references(lead=None) -> tuple[dict, str | None]:
     return refs, warning
 
 
-def _form_failed(form: LeadForm, exc: TaskipError, *, saved_nothing: bool = True) -> None:
+def _form_failed(form: LeadForm, exc: TaskipError) -> None:
     """Tell the user on the form why TaskIP did not save it."""
     if isinstance(exc, (ValidationError, Conflict)):
         apply_api_errors(form, exc)
@@ -71,17 +71,16 @@ def _form_failed(form: LeadForm, exc: TaskipError, *, saved_nothing: bool = True
         form.add_error(None, "TaskIP's request limit for this workspace has been reached, so nothing was saved. "
                              + retry_hint(exc) + " Everything you typed is still here.")
     else:
-        tail = " Nothing was saved; everything you typed is still here." if saved_nothing else ""
-        form.add_error(None, user_message(exc) + tail)
+        form.add_error(None, user_message(exc) + " Nothing was saved; everything you typed is still here.")
 
 
 def _render_form(request, form: LeadForm, *, mode: str, lead=None, title: str, action: str, warning=None,
-                 existing=None, status: int = 200):
+                 existing=None):
     context = {"form": form, "mode": mode, "lead": lead, "title": title, "action": action,
                "ref_warning": warning, "existing_lead": existing,
                "cancel_url": detail_url(lead.id) if (lead is not None and mode == "edit") else reverse("leads:list")}
     template = "leads/lead_form.html#lead-form" if request.htmx else "leads/lead_form.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 def _gone(request, lead_id):
@@ -210,6 +209,7 @@ def lead_edit(request, lead_id: int):
         return _render_form(request, form, mode="edit", lead=lead, title=title, action=action, warning=warning)
 
     form = LeadForm(request.POST, **refs)
+    existing = None
     if form.is_valid():
         if load_error is not None:
             # Without the lead we cannot tell what changed: save nothing, keep everything typed.
@@ -227,11 +227,15 @@ def lead_edit(request, lead_id: int):
                                      "changes could not be saved. Everything you typed is still here.")
             except TaskipError as exc:
                 _form_failed(form, exc)
+                if isinstance(exc, Conflict) and payload.get("email"):
+                    existing = _duplicate_of(payload["email"])
+                    existing = existing if existing is not None and existing.id != lead_id else None
             else:
                 messages.success(request, f"Saved changes to “{updated.display_name}” "
                                           f"({', '.join(_FIELD_LABELS.get(k, k) for k in changes)}).")
                 return _go(request, detail_url(lead_id))
-    return _render_form(request, form, mode="edit", lead=lead, title=title, action=action, warning=warning)
+    return _render_form(request, form, mode="edit", lead=lead, title=title, action=action, warning=warning,
+                        existing=existing)
 
 
 _FIELD_LABELS = {name: str(field.label or name).lower() for name, field in LeadForm.base_fields.items()}

@@ -61,6 +61,13 @@
     }
   });
 
+  // ---- Ctrl/Cmd+Enter saves the lead form or sends the email ----------------------------
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || !(ev.ctrlKey || ev.metaKey)) { return; }
+    var form = ev.target.closest && ev.target.closest("[data-lead-form], #email-form");
+    if (form && typeof form.requestSubmit === "function") { ev.preventDefault(); form.requestSubmit(); }
+  });
+
   // ---- never lose typed input by accident ------------------------------------------------
   var dirty = false;
   function markDirty(el) {

@@ -354,6 +354,7 @@ def test_update_to_a_taken_email_shows_409_on_the_email_field(sales_client, use_
     html = sales_client.post(reverse("leads:edit", args=[lead["id"]]), data, HTTP_HX_REQUEST="true").content.decode()
     assert "The email has already been taken." in field_block(html, "email")
     assert 'value="Typed address"' in html
+    assert f'href="/leads/{other["id"]}/"' in html  # the lead that has it
     assert sandbox_get(use_sandbox, lead["id"])["email"] == lead["email"]
 
 
