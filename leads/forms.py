@@ -141,7 +141,7 @@ class LeadForm(forms.Form):
             rows += [{"key": "", "value": v} for v in values[len(keys):]]
         else:
             rows = [{"key": str(k), "value": "" if v is None else str(v)} for k, v in (custom_rows or [])]
-        self.custom_rows = [r for r in rows if (r["key"] or "").strip() or (r["value"] or "").strip()][:MAX_CUSTOM_ROWS]
+        self.custom_rows = [r for r in rows if (r["key"] or "").strip() or (r["value"] or "").strip()]
         self.custom_errors: list[str] = []
 
     # ------------------------------------------------------------------ chips (checkbox lists)
@@ -192,6 +192,8 @@ class LeadForm(forms.Form):
                 continue
             seen.add(key.lower())
             pairs.append({"key": key, "value": value})
+        if len(pairs) > MAX_CUSTOM_ROWS:
+            self.custom_errors.append(f"At most {MAX_CUSTOM_ROWS} custom fields; remove {len(pairs) - MAX_CUSTOM_ROWS}.")
         for message in self.custom_errors:
             self.add_error("custom_fields", message)
         cleaned["custom_fields"] = pairs
