@@ -481,3 +481,22 @@ def test_a_create_whose_answer_was_lost_is_found_and_not_made_twice(sales_client
     assert response.status_code == 303
     assert len(leads_with_email(use_sandbox, data["email"])) == 1
     assert "Lead “Ada Lovelace” created." in sales_client.get(response["Location"]).content.decode()
+
+
+def test_clone_htmx_request_gets_only_the_form_and_a_missing_lead_says_so(sales_client, use_sandbox):
+    lead = sandbox_lead(use_sandbox)
+    html = sales_client.get(reverse("leads:clone", args=[lead["id"]]), HTTP_HX_REQUEST="true").content.decode()
+    assert html.lstrip().startswith('<form id="lead-form"') and 'action="/leads/new/"' in html
+    use_sandbox.api("DELETE", f"/lead/{lead['id']}")
+    from django.core.cache import cache
+
+    cache.clear()
+    response = sales_client.get(reverse("leads:clone", args=[lead["id"]]))
+    assert response.status_code == 404 and "This lead no longer exists" in response.content.decode()
+
+
+def test_too_many_custom_fields_is_an_error_and_keeps_them_all(sales_client, use_sandbox):
+    keys = [f"k{i}" for i in range(31)]
+    html = sales_client.post(reverse("leads:create"), form_data(cf_key=keys, cf_value=["v"] * 31)).content.decode()
+    assert "At most 30 custom fields" in html
+    assert 'value="k30"' in html
