@@ -98,6 +98,14 @@ def _load_failed(request, exc: TaskipError, lead_id=None):
     return render(request, "leads/lead_detail.html", {"error": user_message(exc), "lead_id": lead_id}, status=status)
 
 
+def _reason(exc: TaskipError) -> str:
+    """TaskIP's own words for a refusal: its field messages when it sent any, else its message."""
+    msgs = []
+    for value in (getattr(exc, "errors", None) or {}).values():
+        msgs.extend([value] if isinstance(value, str) else [str(v) for v in value])
+    return " ".join(dict.fromkeys(msgs)) or exc.message or user_message(exc)
+
+
 def _duplicate_of(email: str):
     """The lead that already has this email, when TaskIP says it is taken (best effort)."""
     try:
@@ -280,7 +288,7 @@ def lead_convert(request, lead_id: int):
         messages.error(request, "This lead no longer exists in TaskIP, so it could not be converted.")
         return _go(request, reverse("leads:list"))
     except ValidationError as exc:
-        messages.error(request, f"TaskIP did not convert “{label}”: {exc.message}")
+        messages.error(request, f"TaskIP did not convert “{label}”: {_reason(exc)}")
         return _go(request, detail_url(lead_id))
     except TaskipError as exc:
         messages.error(request, f"“{label}” was not converted. {user_message(exc)}")
