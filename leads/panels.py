@@ -76,9 +76,10 @@ def note_delete(*, actor, lead_id: int, note_id: int, label: str = "") -> str:
 
 
 # --------------------------------------------------------------------------- files
-def files_for(*, lead_id: int, search: str = "", page: int = 1, per_page: int = FILES_PER_PAGE,
+def files_for(*, lead_id: int, search: str = "", page: int = 1, per_page: int | None = None,
               refresh: bool = False) -> Cached[Page[LeadFile]]:
     search = (search or "").strip()
+    per_page = per_page or FILES_PER_PAGE
     return cached(
         _files_ns(lead_id),
         ["list", search, page, per_page],
