@@ -158,7 +158,7 @@
   }
 
   // The panel was swapped (search, paging, refresh after upload): keep the upload rows visible.
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSwap", function () {
     var list = queueList();
     if (list) { rows.forEach(function (r) { if (r.parentNode !== list) { list.appendChild(r); } }); }
     syncBulk();
