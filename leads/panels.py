@@ -116,3 +116,48 @@ def files_delete(*, actor, lead_id: int, ids: list[int], names: list[str] | None
     finally:
         invalidate(_files_ns(lead_id))
     return msg
+
+
+# --------------------------------------------------------------------------- who did it
+# Every call goes through the workspace's one API key, so TaskIP records the key's owner as the
+# author of every note and file. The audit trail knows which person in the dashboard it was.
+def _person(entry) -> str:
+    user = entry.user
+    if user is not None:
+        return user.get_full_name() or user.get_username()
+    return entry.username or ""
+
+
+def note_authors(*, lead_id: int, note_ids: list[int]) -> dict[int, str]:
+    from audit.models import AuditEntry
+
+    ids = [str(i) for i in note_ids if i is not None]
+    if not ids:
+        return {}
+    out: dict[int, str] = {}
+    rows = (AuditEntry.objects.filter(action="note.create", outcome="ok", object_type="note", object_id__in=ids)
+            .select_related("user").order_by("at"))
+    for entry in rows:
+        if (entry.changes or {}).get("lead_id") in (lead_id, str(lead_id)):
+            name = _person(entry)
+            if name:
+                out[int(entry.object_id)] = name
+    return out
+
+
+def file_uploaders(*, lead_id: int, names: list[str]) -> dict[str, str]:
+    """File name -> who last uploaded a file of that name to this lead through the dashboard."""
+    from audit.models import AuditEntry
+
+    names = [n for n in names if n]
+    if not names:
+        return {}
+    out: dict[str, str] = {}
+    rows = (AuditEntry.objects.filter(action="file.upload", outcome="ok", object_type="file", object_label__in=names)
+            .select_related("user").order_by("at"))
+    for entry in rows:
+        if (entry.changes or {}).get("lead_id") in (lead_id, str(lead_id)):
+            name = _person(entry)
+            if name:
+                out[entry.object_label] = name
+    return out

@@ -22,6 +22,14 @@ from leads.forms_panels import DEFAULT_COLOR, AttributeForm
 
 KINDS = {"statuses": svc.STATUS, "sources": svc.SOURCE}
 KIND_OF = {v: k for k, v in KINDS.items()}
+# Offered as the colour of a new status/source: the first one the list does not use yet.
+PALETTE = ("#3498db", "#9b59b6", "#f1c40f", "#e67e22", "#e74c3c", "#2ecc71", "#1abc9c", "#34495e",
+           "#d946ef", "#0ea5e9", "#84cc16", "#f43f5e", "#64748b", "#a16207")
+
+
+def _free_colour(items) -> str:
+    used = {(a.color or "").lower() for a in items}
+    return next((c for c in PALETTE if c not in used), DEFAULT_COLOR)
 SINGULAR = {"statuses": "status", "sources": "source"}
 
 
@@ -40,8 +48,7 @@ def _list_ctx(kind: str, *, add_form=None, editing=None, edit_form=None, deletin
         "title": svc.TYPE_PLURAL[type_],
         "items": [],
         "error": "",
-        "add_form": add_form if add_form is not None else AttributeForm(prefix_id=f"new-{kind}",
-                                                                        initial={"color": DEFAULT_COLOR}),
+        "add_form": add_form,
         "editing": editing,
         "edit_form": edit_form,
         "deleting": deleting,
@@ -54,6 +61,8 @@ def _list_ctx(kind: str, *, add_form=None, editing=None, edit_form=None, deletin
         ctx["items"] = svc.attributes_of(type_, refresh=refresh)
     except TaskipError as exc:
         ctx["error"] = user_message(exc)
+    if ctx["add_form"] is None:
+        ctx["add_form"] = AttributeForm(prefix_id=f"new-{kind}", initial={"color": _free_colour(ctx["items"])})
     return ctx
 
 

@@ -64,7 +64,7 @@ def too_large_message(name: str, size: int | None) -> str:
 
 
 def upload_error_message(exc: TaskipError) -> str:
-    if isinstance(exc, api_errors.RateLimited):
+    if isinstance(exc, api_errors.RateLimited) and "upload" in (exc.message or "").lower():
         return (f"TaskIP accepts at most {UPLOADS_PER_HOUR} file uploads an hour for the whole team, and that "
                 f"limit has been reached. Nothing more was uploaded. {retry_hint(exc)}")
     if isinstance(exc, api_errors.ValidationError):
@@ -100,7 +100,10 @@ def _render(request, lead_id: int, *, search: str = "", page_no: int = 1, flash:
         result = panels.files_for(lead_id=lead_id, search=search, page=page_no, refresh=refresh)
         page = result.value
         ctx["page"] = page
-        ctx["files"] = [{"f": f, "type": type_label(f.mime_type, f.title)} for f in page.items]
+        who = panels.file_uploaders(lead_id=lead_id, names=[f.title for f in page.items if f.title])
+        ctx["files"] = [{"f": f, "type": type_label(f.mime_type, f.title),
+                         "by": who.get(f.title or "") or (f.created_by.name if f.created_by else "") or ""}
+                        for f in page.items]
     except TaskipError as exc:
         ctx["files_error"] = user_message(exc)
         if isinstance(exc, api_errors.NotFound):

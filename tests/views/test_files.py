@@ -246,3 +246,11 @@ def test_user_without_a_role_cannot_list_or_upload(client, django_user_model, le
     client.force_login(django_user_model.objects.create_user("nobody", password="x"))
     assert client.get(files_url(lead)).status_code == 403
     assert client.post(upload_url(lead), {"file": SimpleUploadedFile("x.txt", b"x")}).status_code == 403
+
+
+def test_files_uploaded_in_the_dashboard_show_who_uploaded_them(sales_client, lead):
+    put_file(lead.id, "elsewhere.txt")
+    sales_client.post(upload_url(lead), {"file": SimpleUploadedFile("mine.txt", b"m")}, **JS)
+    html = html_of(sales_client.get(files_url(lead), **HX))
+    row = lambda name: html[html.index(f">{name}<"):][:900]  # noqa: E731
+    assert "Sally" in row("mine.txt") and "Sally" not in row("elsewhere.txt")

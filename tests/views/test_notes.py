@@ -253,3 +253,12 @@ def test_user_without_a_role_cannot_see_or_write_notes(client, django_user_model
 def use_fault(sandbox, fault, path, method, count=2):
     # count=2: the client retries a 429 on a write once (TASKIP_MAX_RETRIES=1 in tests)
     sandbox.fail_next(status=fault, count=count, path_contains=path, method=method)
+
+
+def test_notes_written_in_the_dashboard_show_who_wrote_them(sales_client, lead):
+    add_note_upstream(lead.id, "Via API", "written elsewhere")
+    html = html_of(sales_client.post(reverse("leads:note_add", args=[lead.id]), {"title": "Mine", "note": "x"}, **HX))
+    mine = html[html.index(">Mine<"):]
+    assert "Sally</span>" in mine[:600]
+    elsewhere = html[html.index(">Via API<"):]
+    assert "Sally" not in elsewhere[:400] and "Admin User" in elsewhere[:400]
