@@ -42,9 +42,12 @@ class AttributeForm(forms.Form):
                                                           "autocomplete": "off", "placeholder": "#3498db",
                                                           "pattern": "#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})",
                                                           "title": "A hex colour such as #3498db"}))
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, prefix_id: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("token"):
+            self.initial["token"] = uuid.uuid4().hex
         if prefix_id:
             for name, field in self.fields.items():
                 field.widget.attrs["id"] = f"{prefix_id}-{name}"

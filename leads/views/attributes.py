@@ -8,6 +8,7 @@ the list where it happened; the other list is untouched.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,8 +83,6 @@ def _done(request, kind: str, text: str):
 
 
 def _failed(request, kind: str, text: str, **kw):
-    if request.htmx:
-        return _respond(request, kind, alert=text, **kw)
     return _respond(request, kind, alert=text, **kw)
 
 
@@ -117,6 +116,10 @@ def attribute_add(request, kind: str):
     if not form.is_valid():
         return _respond(request, kind, add_form=form)
     name = form.cleaned_data["name"]
+    token = form.cleaned_data.get("token") or ""
+    idem_key = f"idem:attribute:{request.user.pk}:{token}"
+    if token and cache.get(idem_key):
+        return _done(request, kind, f"Added the {SINGULAR[kind]} “{name}”.")  # the same form again
     try:
         svc.attribute_create(actor=request.user, type_=type_, name=name, color=form.cleaned_data["color"])
     except TaskipError as exc:
@@ -125,6 +128,8 @@ def attribute_add(request, kind: str):
         else:
             form.add_error(None, f"“{name}” was not added. " + user_message(exc))
         return _respond(request, kind, add_form=form)
+    if token:
+        cache.set(idem_key, True, 600)
     return _done(request, kind, f"Added the {SINGULAR[kind]} “{name}”.")
 
 

@@ -119,8 +119,13 @@
     });
     xhr.addEventListener("load", function () {
       row.classList.remove("is-sending");
-      var data = {};
-      try { data = JSON.parse(xhr.responseText || "{}"); } catch (e) { data = {}; }
+      var data = null;
+      try { data = JSON.parse(xhr.responseText || "{}"); } catch (e) { data = null; }
+      if (data === null) {
+        finish(row, false, "The dashboard answered unexpectedly (were you logged out?). Reload the page and try again.");
+        after();
+        return;
+      }
       if (xhr.status >= 200 && xhr.status < 300 && data.ok) {
         batchUploaded += 1;
         finish(row, true, "Uploaded");

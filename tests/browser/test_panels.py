@@ -212,11 +212,25 @@ def test_create_a_status_and_drag_it_to_first_place(page, dashboard, admin_user,
     assert statuses.locator(".attr-name").all_inner_texts()[-1] == name
     shoot(page, "attributes")
 
-    _drag_to_top(page, "#attr-list-statuses", name)
+    before = statuses.locator(".attr-name").all_inner_texts()
+    with page.expect_request(lambda r: r.url.endswith("/statuses/order/")) as sent:
+        _drag_to_top(page, "#attr-list-statuses", name)
+    assert sent.value.post_data.count("order=") == len(before)  # the whole new order is sent
     page.locator("#attr-list-statuses").locator("text=Order saved.").wait_for()
-    assert page.locator("#attr-list-statuses .attr-name").all_inner_texts()[0] == name
+    expected = [name] + before[:-1]
+    assert page.locator("#attr-list-statuses .attr-name").all_inner_texts() == expected
     page.reload()
-    assert page.locator("#attr-list-statuses .attr-name").all_inner_texts()[0] == name
+    assert page.locator("#attr-list-statuses .attr-name").all_inner_texts() == expected
+
+    # the keyboard/phone way: one place down with the arrow button
+    page.locator("#attr-list-statuses .attr-item", has_text=name).locator("button[title='Move down']").click()
+    page.wait_for_function("document.querySelectorAll('#attr-list-statuses .attr-name')[1].textContent === %r" % name)
+    assert page.locator("#attr-list-statuses .attr-name").all_inner_texts()[:2] == [expected[1], name]
+
+    page.locator("#attr-list-statuses .attr-item", has_text=name).locator("text=Delete").click()
+    statuses.locator(".attr-confirm").wait_for()
+    assert "No lead carries this status." in statuses.locator(".attr-confirm").inner_text()
+    shoot(page, "attributes-delete")
 
 
 @pytest.mark.skipif(not _board_exists(), reason="the board (leads:board) is being built in parallel")

@@ -176,11 +176,15 @@ def test_the_upload_limit_on_the_plain_form_stops_and_says_what_was_not_sent(sal
     assert "Uploaded a.txt" in html and "upload" in html and "“c.txt” was not sent." in html
 
 
-@pytest.mark.parametrize("fault,expected", [(500, "internal problem"), ("malformed", "could not read")])
-def test_failed_upload_says_why_and_is_audited(sales_client, lead, use_sandbox, fault, expected):
+@pytest.mark.parametrize("fault,expected,status", [
+    (500, "internal problem", 502),
+    ("malformed", "could not read", 502),
+    (429, "hourly request limit for this workspace has been reached. Try again in 30 seconds", 429),
+])
+def test_failed_upload_says_why_and_is_audited(sales_client, lead, use_sandbox, fault, expected, status):
     use_sandbox.fail_next(status=fault, count=2, path_contains="/lead/files", method="POST")
     response = sales_client.post(upload_url(lead), {"file": SimpleUploadedFile("x.txt", b"x")}, **JS)
-    assert response.status_code == 502
+    assert response.status_code == status
     assert expected in json.loads(response.content)["error"]
     assert AuditEntry.objects.get(action="file.upload").outcome == "failed"
 
