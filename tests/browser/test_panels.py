@@ -85,6 +85,7 @@ def test_add_edit_and_delete_a_note(page, dashboard, sales_user, log_in, lead):
     note.locator("text=Edit").click()
     editing = panel.locator(".note.is-editing")
     editing.locator("input[name=title]").fill("Discovery call (done)")
+    shoot(page, "notes-edit")
     editing.locator("button:has-text('Save note')").click()
     panel.locator("text=Note updated.").wait_for()
     assert "Discovery call (done)" in panel.locator(".note-title").all_inner_texts()
@@ -183,6 +184,29 @@ def test_a_panel_that_fails_to_load_says_so_in_that_panel_only(page, dashboard, 
     assert page.locator("#notes-panel .alert-error").count() == 0
     files.locator("button:has-text('Try again')").click()
     files.locator("text=No files yet").wait_for()
+
+
+def test_a_panel_the_dashboard_fails_to_build_offers_a_retry(page, dashboard, sales_user, log_in, lead, monkeypatch):
+    from leads import panels
+
+    real = panels.notes_for
+    calls = {"n": 0}
+
+    def broken_once(**kw):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("boom")
+        return real(**kw)
+
+    monkeypatch.setattr(panels, "notes_for", broken_once)
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/{lead.id}/")
+    notes = page.locator("#notes-panel")
+    notes.locator("text=This panel could not be loaded (error 500).").wait_for()
+    assert notes.locator(".panel-loading").count() == 0
+    page.locator("#files-panel").locator("text=No files yet").wait_for()
+    notes.locator("button:has-text('Try again')").click()
+    page.locator("#notes-panel").locator("text=No notes yet").wait_for()
 
 
 def _drag_to_top(page, list_selector, name):
