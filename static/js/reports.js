@@ -1,0 +1,16 @@
+/* Reports: keep the overview's "Export" and "Open as list" links in step with the filters
+   after htmx swaps the charts (the filters live in the URL and in #overview-charts[data-qs]). */
+(function () {
+  "use strict";
+  function syncLinks() {
+    var charts = document.getElementById("overview-charts");
+    if (!charts) { return; }
+    var qs = charts.getAttribute("data-qs") || "";
+    document.querySelectorAll("[data-export-base], [data-list-base]").forEach(function (a) {
+      var base = a.getAttribute("data-export-base") || a.getAttribute("data-list-base");
+      a.setAttribute("href", qs ? base + "?" + qs : base);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", syncLinks);
+  document.addEventListener("htmx:afterSettle", syncLinks);
+})();
