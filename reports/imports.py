@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -346,9 +346,18 @@ def validate_row(values: dict[str, str], ref: Reference, date_order: str) -> tup
             payload["email"] = email
         except DjangoValidationError:
             problems.append(f"“{email}” is not a valid email address.")
-    for f in ("phone_number", "website", "address", "zip_code", "description"):
+    for f in ("phone_number", "address", "zip_code", "description"):
         if values.get(f):
             payload[f] = values[f]
+    if values.get("website"):
+        site = values["website"]
+        if "://" not in site:
+            site = "https://" + site
+        try:
+            URLValidator(schemes=["http", "https"])(site)
+            payload["website"] = site
+        except DjangoValidationError:
+            problems.append(f"Website “{values['website']}” is not a web address.")
     if values.get("currency"):
         cur = values["currency"].upper()
         if not re.fullmatch(r"[A-Z]{3}", cur):
