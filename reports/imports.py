@@ -405,6 +405,29 @@ def validate_row(values: dict[str, str], ref: Reference, date_order: str) -> tup
     return payload, problems
 
 
+def describe_payload(payload: dict) -> list[tuple[str, str]]:
+    """A row's payload as people read it: names instead of ids (reference data is cached)."""
+    try:
+        attrs = {a.id: a.name for a in reference.attributes()}
+        members = reference.team_member_names()
+        companies = reference.company_names()
+    except e.TaskipError:
+        attrs, members, companies = {}, {}, {}
+    labels = {"status_ids": "Status", "source_ids": "Source", "assigned_to": "Assigned to", "company_id": "Company"}
+    out = []
+    for key, value in payload.items():
+        if key in ("first_name", "last_name", "email"):
+            continue
+        if key in ("status_ids", "source_ids"):
+            value = ", ".join(attrs.get(i) or f"#{i}" for i in value)
+        elif key == "assigned_to":
+            value = ", ".join(members.get(i) or f"#{i}" for i in value)
+        elif key == "company_id":
+            value = companies.get(value) or f"#{value}"
+        out.append((labels.get(key) or FIELD_LABELS.get(key, key), str(value)))
+    return out
+
+
 def row_values(job: ImportJob, cells: list[str]) -> dict[str, str]:
     values = {}
     for idx, f in job.mapping.items():

@@ -133,7 +133,7 @@ class Overview:
     total: int
     converted: int
     total_value: Decimal
-    currencies: list[str]
+    by_currency: list[tuple[str, Decimal]]
     funnel: list[Bar]
     sources: list[Bar]
     assignees: list[Bar]
@@ -242,12 +242,16 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
     for w in weeks:
         w.pct = round(100 * w.count / week_max, 1) if week_max else 0.0
 
-    currencies = sorted({(l.currency or "").upper() for l in leads if l.value and l.currency})
+    per_cur: dict = defaultdict(Decimal)
+    for l in leads:
+        if l.value:
+            per_cur[(l.currency or "").upper() or "no currency"] += l.value
+    by_currency = sorted(per_cur.items(), key=lambda kv: -kv[1])
     return Overview(
         total=total,
         converted=sum(1 for l in leads if l.converted),
         total_value=sum((l.value or 0 for l in leads), Decimal(0)),
-        currencies=currencies,
+        by_currency=by_currency,
         funnel=funnel,
         sources=src_bars,
         assignees=as_bars,

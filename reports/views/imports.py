@@ -90,7 +90,7 @@ def import_review(request, job_id):
     except TaskipError as exc:
         existing_error = user_message(exc)
     bad_rows = list(job.rows.filter(state=ImportRow.INVALID)[:200])
-    preview = list(job.rows.filter(state=ImportRow.PENDING)[:5])
+    preview = [(r, imports.describe_payload(r.payload)) for r in job.rows.filter(state=ImportRow.PENDING)[:5]]
     return render(request, "reports/import_review.html", {
         "job": job, "prog": prog, "form": form, "error": error, "bad_rows": bad_rows, "preview": preview,
         "existing": existing, "existing_error": existing_error, "step": 3,
@@ -98,7 +98,7 @@ def import_review(request, job_id):
     })
 
 
-def _progress_context(job):
+def _progress_context(job, *, oob=False):
     prog = imports.progress(job)
     wait = None
     if job.status == ImportJob.RATE_LIMITED and job.retry_at:
@@ -106,7 +106,7 @@ def _progress_context(job):
     failed_rows = list(job.rows.filter(state__in=(ImportRow.FAILED, ImportRow.SKIPPED, ImportRow.INVALID, ImportRow.IN_FLIGHT))[:300]) \
         if job.status in (ImportJob.DONE, ImportJob.PAUSED, ImportJob.RATE_LIMITED) else []
     return {"job": job, "prog": prog, "wait": wait, "failed_rows": failed_rows,
-            "step": 5 if job.status == ImportJob.DONE else 4}
+            "step": 5 if job.status == ImportJob.DONE else 4, "oob": oob}
 
 
 @require_GET
@@ -128,7 +128,7 @@ def import_job(request, job_id):
 def import_step(request, job_id):
     job = _job(job_id)
     job = imports.run_step(job, actor=request.user)
-    return render(request, "reports/import_job.html#import-progress", _progress_context(job))
+    return render(request, "reports/import_job.html#import-progress", _progress_context(job, oob=True))
 
 
 @require_POST
@@ -142,7 +142,7 @@ def import_control(request, job_id):
         imports.resume(job)
     job.refresh_from_db()
     if request.htmx:
-        return render(request, "reports/import_job.html#import-progress", _progress_context(job))
+        return render(request, "reports/import_job.html#import-progress", _progress_context(job, oob=True))
     return redirect("reports:import_job", job_id=job.pk)
 
 
