@@ -591,9 +591,10 @@ def _process(job: ImportJob, row: ImportRow, actor, recovering: bool) -> str:
         if found is not None and update and row.attempted_at and found.updated_at and found.updated_at >= row.attempted_at - timedelta(seconds=5):
             _finish_row(row, ImportRow.UPDATED, "Updated (confirmed by email after a lost answer).", found.id)
             return "ok"
-    # Mark in flight (again) with the time of this attempt, then write.
-    row.state, row.attempted_at = ImportRow.IN_FLIGHT, timezone.now()
-    row.save(update_fields=["state", "attempted_at"])
+    if recovering:
+        # In flight again, with the time of this new attempt, before writing.
+        row.attempted_at = timezone.now()
+        row.save(update_fields=["attempted_at"])
     payload = _send_payload(row)
     label = f"{payload.get('first_name', '')} {payload.get('last_name', '')}".strip() or row.email
     changes = {"import": str(job.id), "line": row.line, **row.payload}
@@ -664,34 +665,35 @@ def run_step(job: ImportJob, *, actor) -> ImportJob:
             return job
         max_rows = _setting("REPORTS_IMPORT_ROWS_PER_STEP", 5)
         deadline = time.monotonic() + _setting("REPORTS_IMPORT_STEP_SECONDS", 4)
-        for _ in range(max_rows):
-            row = job.rows.filter(state=ImportRow.IN_FLIGHT).first()
-            recovering = row is not None
-            if row is None:
-                row = job.rows.filter(state=ImportRow.PENDING).first()
-                if row is None:
-                    job.status, job.finished_at, job.message, job.retry_at = ImportJob.DONE, timezone.now(), "", None
-                    job.save(update_fields=["status", "finished_at", "message", "retry_at", "updated_at"])
-                    break
+        # Rows left in flight by an earlier step first (their answers were lost), then the next pending ones.
+        queue = [(r, True) for r in job.rows.filter(state=ImportRow.IN_FLIGHT)]
+        queue += [(r, False) for r in job.rows.filter(state=ImportRow.PENDING)[:max(0, max_rows - len(queue))]]
+        stopped = False
+        for row, recovering in queue:
+            if not recovering:
                 # Claim it: only one request may move a pending row in flight.
+                now = timezone.now()
                 if not ImportRow.objects.filter(pk=row.pk, state=ImportRow.PENDING).update(
-                        state=ImportRow.IN_FLIGHT, attempted_at=timezone.now()):
+                        state=ImportRow.IN_FLIGHT, attempted_at=now):
                     continue
-                row.refresh_from_db()
+                row.state, row.attempted_at = ImportRow.IN_FLIGHT, now
             try:
                 outcome = _process(job, row, actor, recovering)
-            except e.TaskipError as exc:  # the recovery lookup itself failed
+            except e.TaskipError as exc:  # the recovery lookup itself failed; nothing was written
                 _pause(job, ImportJob.RATE_LIMITED if isinstance(exc, e.RateLimited) else ImportJob.PAUSED,
                        f"Paused at row {row.line}: {user_message(exc)}",
                        timezone.now() + timedelta(seconds=exc.retry_after or 60) if isinstance(exc, e.RateLimited) else None)
+                stopped = True
                 break
             wrote = True
-            if outcome == "stop" or time.monotonic() > deadline:
+            if outcome == "stop":
+                stopped = True
                 break
-        else:
-            if not job.rows.filter(state__in=(ImportRow.PENDING, ImportRow.IN_FLIGHT)).exists():
-                job.status, job.finished_at = ImportJob.DONE, timezone.now()
-                job.save(update_fields=["status", "finished_at", "updated_at"])
+            if time.monotonic() > deadline:
+                break
+        if not stopped and not job.rows.filter(state__in=(ImportRow.PENDING, ImportRow.IN_FLIGHT)).exists():
+            job.status, job.finished_at, job.message, job.retry_at = ImportJob.DONE, timezone.now(), "", None
+            job.save(update_fields=["status", "finished_at", "message", "retry_at", "updated_at"])
     finally:
         if wrote:
             invalidate("leads")

@@ -32,7 +32,9 @@ def overview(request):
     }
     try:
         result = selectors.overview(query=query, refresh="refresh" in request.GET)
-        context.update(ov=result.overview, cache_hit=result.cache_hit, age=int(time.time() - result.fetched_at))
+        age = int(time.time() - result.fetched_at)
+        context.update(ov=result.overview, cache_hit=result.cache_hit,
+                       age_text="just now" if age < 5 else f"{age} seconds ago" if age < 90 else f"{age // 60} minutes ago")
     except TaskipError as exc:
         context["error"] = user_message(exc)
     if request.htmx and request.htmx.target == "overview-charts":

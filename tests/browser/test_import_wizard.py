@@ -27,7 +27,8 @@ def test_overview_filters_swap_the_charts_and_push_the_url(page, dashboard, mana
     assert total > 0
     assert page.locator("#chart-funnel .bar-row").count() >= 2
     shoot(page, "overview")
-    page.select_option("#ov-converted", "1")
+    with page.expect_response(lambda r: "is_converted=1" in r.url and r.request.headers.get("hx-request") == "true"):
+        page.select_option("#ov-converted", "1")
     page.wait_for_url("**is_converted=1**")
     page.wait_for_function("document.querySelector('#kpi-total').textContent.trim() !== '%d'" % total)
     assert int(page.inner_text("#kpi-total")) < total

@@ -407,3 +407,23 @@ def test_export_then_import_round_trip_loses_nothing(manager_client, use_sandbox
         assert sorted(x["id"] if isinstance(x, dict) else x for x in a["assigned_to"]) == sorted(x["id"] if isinstance(x, dict) else x for x in b["assigned_to"])
         assert sorted(s["id"] for s in a["statuses"]) == sorted(s["id"] for s in b["statuses"])
         assert sorted(s["id"] for s in a["sources"]) == sorted(s["id"] for s in b["sources"])
+
+
+def test_import_waits_when_the_hourly_budget_is_nearly_spent(manager_client, use_sandbox, settings):
+    import time
+
+    from django.core.cache import cache
+
+    from crmui.api import RATE_KEY
+
+    marker = _marker()
+    job = upload(manager_client, _csv_text(["First name", "Email"], [[marker, f"{marker.lower()}@example.com"]]))
+    map_columns(manager_client, job)
+    start(manager_client, job)
+    settings.REPORTS_IMPORT_RESERVE = 25
+    cache.set(RATE_KEY, {"limit": 1000, "remaining": 20, "reset": int(time.time()) + 600, "seen": time.time()}, 3600)
+    html = manager_client.post(reverse("reports:import_step", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJob.RATE_LIMITED
+    assert "keeps 25 TaskIP requests" in html and "about 10 minutes" in html
+    assert job.rows.get().state == ImportRow.PENDING
