@@ -41,20 +41,32 @@ def _iso_date(value) -> str | None:
         return None
 
 
+# The lead list/board also write their filters with short names (status, source, assigned,
+# converted, from, to, sort, dir); both spellings are understood.
+SHORT_SORTS = {"name": "name", "date": "lead_interaction_date", "status": "status"}
+
+
 def lead_query_from(params) -> LeadQuery:
     """The lead list's query parameters (q or search, status_id, source_id, assigned_to,
     is_converted, from_date, to_date, sort_by, sort_order); anything malformed is dropped."""
-    conv = (params.get("is_converted") or "").strip()
-    sort_by = (params.get("sort_by") or "").strip()
-    sort_order = (params.get("sort_order") or "").strip().lower()
+    def g(*names):
+        for n in names:
+            v = params.get(n)
+            if v not in (None, ""):
+                return str(v).strip()
+        return ""
+
+    conv = g("is_converted", "converted")
+    sort_by = g("sort_by") or SHORT_SORTS.get(g("sort"), "")
+    sort_order = g("sort_order", "dir").lower()
     return LeadQuery(
-        search=(params.get("q") or params.get("search") or "").strip(),
-        status_id=_int(params.get("status_id")),
-        source_id=_int(params.get("source_id")),
-        assigned_to=_int(params.get("assigned_to")),
+        search=g("q", "search")[:200],
+        status_id=_int(g("status_id", "status")),
+        source_id=_int(g("source_id", "source")),
+        assigned_to=_int(g("assigned_to", "assigned")),
         is_converted=int(conv) if conv in ("0", "1") else None,
-        from_date=_iso_date(params.get("from_date")),
-        to_date=_iso_date(params.get("to_date")),
+        from_date=_iso_date(g("from_date", "from")),
+        to_date=_iso_date(g("to_date", "to")),
         sort_by=sort_by if sort_by in SORT_FIELDS else None,
         sort_order=sort_order if sort_order in ("asc", "desc") else None,
     )
@@ -77,24 +89,29 @@ def query_string(query: LeadQuery, *, keep_sort: bool = True) -> str:
 def all_leads(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, ...]]:
     """Every lead matching the query in ONE call (item=0), cached in "leads" (every lead write
     through the dashboard invalidates it). Sorting does not change the numbers, so it is not
-    part of the key."""
+    part of the key. Without a status filter the key is the board's (leads.selectors.
+    board_snapshot: ["board", filters without status and sort]), so the board and the
+    overview share one snapshot."""
     params = query.api_params()
     params.pop("sort_by", None)
     params.pop("sort_order", None)
     return cached(
         "leads",
-        ["all", params],
+        ["board" if "status_id" not in params else "overview", params],
         lambda: tuple(api.client().leads.list(item=0, **params).items),
         refresh=refresh,
     )
 
 
 def board_status(lead: Lead, order_of: dict[int, int]) -> Attribute | None:
-    """The board's rule: a lead stands in the status with the highest order."""
+    """The board's rule: a lead stands in its status with the highest order (the furthest
+    stage reached); equal orders go to the lower id."""
     best, best_key = None, None
     for s in lead.statuses:
-        order = order_of.get(s.id, s.order if s.order is not None else -1)
-        key = (order, s.id or 0)
+        if s.id is None:
+            continue
+        order = order_of.get(s.id, s.order if s.order is not None else 0)
+        key = (order, -s.id)
         if best_key is None or key > best_key:
             best, best_key = s, key
     return best
@@ -172,7 +189,7 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
     today = today or timezone.localdate()
     leads = list(leads)
     total = len(leads)
-    order_of = {s.id: (s.order if s.order is not None else -1) for s in statuses}
+    order_of = {s.id: (s.order if s.order is not None else 0) for s in statuses if s.id is not None}
 
     # Funnel: count and value per status (board rule), in status order; no status apart.
     by_status: dict[int | None, list[Lead]] = defaultdict(list)

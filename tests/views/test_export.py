@@ -126,3 +126,12 @@ def test_contact_export_streams_every_page(manager_client, use_sandbox, settings
 def test_sales_role_may_not_export(sales_client, use_sandbox):
     assert sales_client.get(reverse("reports:export_leads")).status_code == 403
     assert sales_client.get(reverse("reports:export_contacts")).status_code == 403
+
+
+def test_export_understands_the_lead_lists_short_parameter_names(manager_client, marked_leads):
+    k = marked_leads
+    response = manager_client.get(reverse("reports:export_leads"), {
+        "q": k["marker"], "status": k["status"]["id"], "converted": "0", "sort": "name", "dir": "desc"})
+    assert f"_status-" in _filename(response) and "_not-converted_" in _filename(response)
+    rows = _csv(response)
+    assert [r[1] for r in rows[1:]] == [f"{k['marker']} {n}" for n in reversed(range(7))]
