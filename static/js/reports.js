@@ -14,3 +14,14 @@
   document.addEventListener("DOMContentLoaded", syncLinks);
   document.addEventListener("htmx:afterSettle", syncLinks);
 })();
+
+/* Import mapping: a column greys out when it is set to "ignore", and lights up when mapped. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (ev) {
+    var sel = ev.target;
+    if (!sel.matches || !sel.matches(".map-table select")) { return; }
+    var tr = sel.closest("tr");
+    if (tr) { tr.classList.toggle("ignored", !sel.value); tr.classList.toggle("mapped", !!sel.value); }
+  });
+})();

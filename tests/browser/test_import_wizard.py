@@ -78,6 +78,8 @@ def test_import_wizard_journey(page, dashboard, manager_user, log_in, use_sandbo
     assert bar.get_attribute("value") == bar.get_attribute("max") == "3"
     assert page.inner_text("#count-created") == "3"
     assert page.inner_text("#count-skipped") == "2"
+    assert page.inner_text("#import-title") == "Import report"  # title and steps follow the progress
+    assert page.inner_text("#wizard-steps li.current") .endswith("Report")
     shoot(page, "import-5-report")
 
     with page.expect_download() as info:

@@ -154,3 +154,17 @@ def test_no_matching_leads_shows_an_empty_state(manager_client, use_sandbox):
     html = manager_client.get(reverse("reports:overview"), {"q": "nobody-" + uuid4().hex}).content.decode()
     assert "No leads match these filters" in html
     assert re.search(r'id="kpi-total">0<', html)
+
+
+def test_board_rule_furthest_status_wins_and_ties_go_to_the_lower_id():
+    from crmui.taskip import Attribute, Lead
+    from reports.selectors import board_status
+
+    def st(i, order):
+        return Attribute(i, f"S{i}", 1, None, order, None, None)
+
+    lead = Lead(id=1, statuses=(st(3, 1), st(5, 4), st(4, 4)))
+    assert board_status(lead, {3: 1, 4: 4, 5: 4}).id == 4
+    assert board_status(Lead(id=2), {}) is None
+    # The reference order (admins may have reordered) beats the order embedded in the lead.
+    assert board_status(lead, {3: 9, 4: 4, 5: 4}).id == 3
