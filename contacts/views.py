@@ -110,6 +110,8 @@ def _gone(request, contact_id: int, *, status: int = 404):
 def _load_contact(request, contact_id: int, *, refresh: bool = False, max_age: int | None = None):
     """(contact, error_response). NotFound becomes the "no longer exists" page.
     max_age: refetch a cached copy older than this many seconds."""
+    if contact_id < 1:  # TaskIP ids are positive; /contacts/0/ cannot exist
+        return None, _gone(request, contact_id)
     try:
         result = services.contact_get(contact_id=contact_id, refresh=refresh)
         if max_age is not None and result.hit and result.age_seconds > max_age:
@@ -198,6 +200,8 @@ def _names_for(query: ContactQuery, ids: list[int]) -> dict[int, str]:
 @require_http_methods(["GET", "HEAD"])
 @require("contact.view")
 def contact_detail(request, contact_id: int):
+    if contact_id < 1:
+        return _gone(request, contact_id)
     try:
         result = services.contact_get(contact_id=contact_id, refresh="refresh" in request.GET)
     except NotFound:

@@ -301,6 +301,13 @@ def test_detail_of_a_deleted_contact_says_it_no_longer_exists(sales_client, use_
     assert "no longer exists" in html_of(response)
 
 
+def test_contact_zero_is_not_found_without_asking_taskip(sales_client, use_sandbox):
+    for name in ("contacts:detail", "contacts:edit", "contacts:invite"):
+        response = sales_client.get(reverse(name, args=[0]))
+        assert response.status_code == 404 and "no longer exists" in html_of(response)
+        assert response["X-Upstream-Calls"] == "0"
+
+
 @pytest.mark.parametrize("fault,expected", [(500, "internal problem"), (429, "request limit"),
                                             ("malformed", "could not read")])
 def test_detail_upstream_failure_is_a_clear_page(sales_client, use_sandbox, fault, expected):
