@@ -182,6 +182,7 @@ def test_a_panel_that_fails_to_load_says_so_in_that_panel_only(page, dashboard, 
     files.locator("text=Files could not be loaded").wait_for()
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()
     assert page.locator("#notes-panel .alert-error").count() == 0
+    shoot(page, "panels-error")
     files.locator("button:has-text('Try again')").click()
     files.locator("text=No files yet").wait_for()
 
