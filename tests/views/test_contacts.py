@@ -107,7 +107,7 @@ def test_sort_by_email_and_created(sales_client, use_sandbox):
     html = html_of(sales_client.get(LIST + "?sort=email&dir=asc&per=100"))
     emails = re.findall(r'<td class="break hide-phone">([^<]+@[^<]+)</td>', html)
     assert emails == sorted(emails, key=str.lower)
-    newest = make_contact(use_sandbox, first_name="Newest")
+    make_contact(use_sandbox, first_name="Newest")
     html = html_of(sales_client.get(LIST + "?sort=created&dir=desc"))
     assert row_names(html)[0].startswith("Newest")
 
