@@ -14,6 +14,12 @@ from leads.selectors import group_board, placing_status
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The users these tests make need no strong hashing (it is most of a test's setup time)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 BOARD = "/leads/board/"
 # The sandbox's seeded statuses: New 1, Contacted 2, Qualified 3, Proposal 4, Negotiation 5, Won 6 (order = id)
 
