@@ -49,6 +49,18 @@
     if (empty && hasCards) { empty.remove(); }
   }
 
+  // The source column now has one lead fewer before its "load more" point: ask for one earlier
+  // (the target column needs nothing: a card shown twice is dropped on arrival).
+  function shiftLoadMore(list, delta) {
+    var btn = list && list.querySelector(".load-more[hx-get]");
+    if (!btn) { return; }
+    var url = new URL(btn.getAttribute("hx-get"), window.location.href);
+    var offset = parseInt(url.searchParams.get("offset") || "0", 10) + delta;
+    url.searchParams.set("offset", String(Math.max(0, offset)));
+    btn.setAttribute("hx-get", url.pathname + url.search);
+    if (window.htmx) { window.htmx.process(btn); }
+  }
+
   function putBack(evt) {
     var from = evt.from;
     var ref = from.children[evt.oldIndex] || null;
@@ -103,6 +115,7 @@
       card.removeAttribute("aria-busy");
       if (r.data && r.data.ok) {
         updateStats(r.data.columns);
+        if (r.data.changed) { shiftLoadMore(evt.from, -1); }
         if (r.data.changed) { toast(r.data.message, true); }
       } else {
         putBack(evt);

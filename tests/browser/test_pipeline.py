@@ -194,3 +194,20 @@ def test_bulk_job_stops_on_the_rate_limit_and_resumes(page, dashboard, manager_u
     page.click("text=Resume")
     page.locator("[data-progress]", has_text="4 / 4").wait_for()
     assert page.locator(".bulk-results .result-ok").count() == 4
+
+
+def test_load_more_after_a_drag_skips_no_lead(page, dashboard, sales_user, log_in, use_sandbox):
+    tag = f"More{uuid4().hex[:6]}"
+    make_leads(use_sandbox, tag, [{"first": f"M{i:02d}", "status_ids": [1]} for i in range(22)])
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/board/?q={tag}")
+    source = page.locator('.col-cards[data-column="s1"]')
+    source.locator(".load-more").wait_for()
+    assert source.locator(".card").count() == 20
+    with page.expect_response(lambda r: "/leads/board/move/" in r.url):
+        _drag(page, source.locator(".card").first, page.locator('.col-cards[data-column="s2"]'))
+    page.locator("#toast .alert-ok").wait_for()
+    source.locator(".load-more").click()
+    page.wait_for_function("!document.querySelector('.col-cards[data-column=\"s1\"] .load-more')")
+    names = source.locator(".card-name").all_inner_texts()
+    assert len(names) == 21 and len(set(names)) == 21
