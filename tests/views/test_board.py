@@ -251,3 +251,9 @@ def test_cards_offer_a_move_menu_that_works_without_javascript(sales_client, use
     assert status_ids_of(use_sandbox, lead["id"]) == [1, 2]  # New is an earlier stage: kept
     page = sales_client.get(response["Location"]).content.decode()
     assert "Keyboard moved to Contacted" in page
+
+
+def test_board_with_no_matching_leads_says_so(sales_client, use_sandbox):
+    html = sales_client.get(BOARD, {"q": f"nothing-{uuid4().hex}"}).content.decode()
+    assert "No leads match these filters" in html and "Reset filters" in html
+    assert 'data-column="s1"' in html  # the columns stay: a lead can still be dragged in later
