@@ -102,7 +102,7 @@ def lead_list(request):
         export_qs=query.querystring(),
         sort={s["key"]: s for s in _sort_links(query, url)},
         first_url=url(),
-        rows=_rows(context["page"], context["team_names"]),
+        rows=_rows(context["page"], context["team_names"], selectors.status_order(context["statuses"])),
         first_index=(page_no - 1) * per_page + 1,
         bulk_token=uuid.uuid4().hex,
     )
@@ -115,11 +115,23 @@ def lead_list(request):
     return response
 
 
-def _rows(page, names: dict) -> list[dict]:
+def _rows(page, names: dict, order_of: dict) -> list[dict]:
+    """Each lead with its assignees' names, its stage (the status that places it on the board)
+    and its other statuses (earlier stages it passed through)."""
     if page is None:
         return []
-    return [{"lead": lead, "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to]}
-            for lead in page.items if lead.id is not None]
+    rows = []
+    for lead in page.items:
+        if lead.id is None:
+            continue
+        stage = selectors.placing_status(lead, order_of)
+        rows.append({
+            "lead": lead,
+            "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to],
+            "stage": stage,
+            "other_statuses": [s for s in lead.statuses if stage is None or s.id != stage.id],
+        })
+    return rows
 
 
 def _sort_links(query: selectors.LeadQuery, url) -> list[dict]:

@@ -225,3 +225,12 @@ def test_bulk_checkboxes_only_for_bulk_role(sales_client, use_sandbox):
 def test_bulk_checkboxes_for_managers(manager_client, use_sandbox):
     html = html_of(manager_client.get(URL))
     assert 'name="ids"' in html and "data-check-all" in html and 'name="do"' in html
+
+
+def test_status_cell_leads_with_the_stage_the_board_places_it_in(sales_client, use_sandbox):
+    tag = f"stg{uuid4().hex[:6]}"
+    lead = make_lead(use_sandbox, tag, first_name="Staged", status_ids=[1, 4])
+    html = html_of(sales_client.get(URL, {"q": tag}))
+    row = html.split(reverse("leads:detail", args=[lead["id"]]))[1].split("</tr>")[0]
+    assert row.index(">Proposal<") < row.index(">New<")
+    assert 'class="badge badge-outline badge-past" title="Also: New"' in row
