@@ -112,12 +112,12 @@ def test_headers_show_exact_counts_and_sums_beyond_the_loaded_cards(sales_client
     # the column loads its first 20 cards, then "load more" brings the rest
     url = reverse("leads:board_column", args=["s3"])
     first = sales_client.get(url, {"q": tag}, HTTP_HX_REQUEST="true").content.decode()
-    assert first.count('<article class="card') == 20
+    assert first.count('<article class="lead-card') == 20
     assert "4 left" in first
     more = first.split('hx-get="')[-1].split('"')[0].replace("&amp;", "&")
     assert "offset=20" in more and f"q={tag}" in more
     rest = sales_client.get(more, HTTP_HX_REQUEST="true").content.decode()
-    assert rest.count('<article class="card') == 4 and "load-more" not in rest
+    assert rest.count('<article class="lead-card') == 4 and "load-more" not in rest
 
 
 def test_filters_apply_to_the_board(sales_client, use_sandbox):
@@ -134,7 +134,7 @@ def test_cards_show_name_company_value_and_assignee_initials(sales_client, use_s
     make_lead(use_sandbox, tag, first_name="Cardy", last_name="Lead", status_ids=[5], value=990, currency="GBP",
               assigned_to=[1], company_id=1)
     html = sales_client.get(reverse("leads:board_column", args=["s5"]), {"q": tag}).content.decode()
-    assert "Cardy Lead" in html and "990 GBP" in html and 'class="avatar"' in html
+    assert "Cardy Lead" in html and "990 GBP" in html and 'class="card-avatar"' in html
     assert 'class="card-company' in html
 
 

@@ -116,7 +116,7 @@ def test_my_leads_shortcut_uses_the_linked_team_member(sales_client, use_sandbox
     assert reverse("leads:detail", args=[mine["id"]]) in html
     assert reverse("leads:detail", args=[other["id"]]) not in html
     my_chip = html.split(">My leads</a>")[0].rsplit("<a", 1)[1]
-    assert "chip active" in my_chip
+    assert "qv-chip active" in my_chip
 
 
 def test_user_without_team_member_has_no_my_leads(client, django_user_model, use_sandbox):
