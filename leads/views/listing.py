@@ -95,6 +95,9 @@ def lead_list(request):
         context["error"] = user_message(exc)
     context.update(reference_context())
     context.update(filter_context(request, query, board=False))
+    if context["my_member_id"]:
+        context["mine_url"] = f"{base}?{query.querystring(per=per, assigned=context['my_member_id'])}"
+    context["all_url"] = url(assigned=None)  # the quick views keep the page size
     context.update(
         refresh_url=url(page=page_no if page_no > 1 else None, refresh=1),
         prev_url=url(page=page_no - 1 if page_no > 2 else None) if page_no > 1 else None,
