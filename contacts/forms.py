@@ -131,6 +131,17 @@ class ContactForm(forms.Form):
         self.custom_rows = [r for r in rows if (r[0] or "").strip() or (r[1] or "").strip()]
 
     @property
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor id, label, first message) for every field with an error, in form order."""
+        out = []
+        for name, field in self.fields.items():
+            if name in self.errors:
+                anchor = "custom-fields" if name == "custom_fields" else self[name].id_for_label
+                label = "Custom fields" if name == "custom_fields" else field.label
+                out.append((anchor, label, self.errors[name][0]))
+        return out
+
+    @property
     def rows_for_display(self) -> list[tuple[str, str]]:
         return self.custom_rows + [("", "")]
 
