@@ -59,14 +59,17 @@ def lead_query_from(params) -> LeadQuery:
     conv = g("is_converted", "converted")
     sort_by = g("sort_by") or SHORT_SORTS.get(g("sort"), "")
     sort_order = g("sort_order", "dir").lower()
+    from_date, to_date = _iso_date(g("from_date", "from")), _iso_date(g("to_date", "to"))
+    if from_date and to_date and from_date > to_date:
+        from_date, to_date = to_date, from_date
     return LeadQuery(
         search=g("q", "search")[:200],
         status_id=_int(g("status_id", "status")),
         source_id=_int(g("source_id", "source")),
         assigned_to=_int(g("assigned_to", "assigned")),
         is_converted=int(conv) if conv in ("0", "1") else None,
-        from_date=_iso_date(g("from_date", "from")),
-        to_date=_iso_date(g("to_date", "to")),
+        from_date=from_date,
+        to_date=to_date,
         sort_by=sort_by if sort_by in SORT_FIELDS else None,
         sort_order=sort_order if sort_order in ("asc", "desc") else None,
     )
