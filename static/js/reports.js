@@ -12,6 +12,13 @@
     });
   }
   document.addEventListener("DOMContentLoaded", syncLinks);
+  // On a phone the filters start folded unless some are active.
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.querySelector(".filters-box");
+    if (box && window.matchMedia("(max-width: 720px)").matches && box.getAttribute("data-active") !== "1") {
+      box.removeAttribute("open");
+    }
+  });
   document.addEventListener("htmx:afterSettle", syncLinks);
 })();
 
