@@ -6,9 +6,14 @@
     var charts = document.getElementById("overview-charts");
     if (!charts) { return; }
     var qs = charts.getAttribute("data-qs") || "";
-    document.querySelectorAll("[data-export-base], [data-list-base]").forEach(function (a) {
-      var base = a.getAttribute("data-export-base") || a.getAttribute("data-list-base");
+    var listQs = charts.getAttribute("data-list-qs") || "";
+    document.querySelectorAll("[data-export-base]").forEach(function (a) {
+      var base = a.getAttribute("data-export-base");
       a.setAttribute("href", qs ? base + "?" + qs : base);
+    });
+    document.querySelectorAll("[data-list-base]").forEach(function (a) {
+      var base = a.getAttribute("data-list-base");
+      a.setAttribute("href", listQs ? base + "?" + listQs : base);
     });
   }
   document.addEventListener("DOMContentLoaded", syncLinks);
