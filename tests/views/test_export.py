@@ -134,3 +134,13 @@ def test_export_understands_the_lead_lists_short_parameter_names(manager_client,
     assert f"_status-" in _filename(response) and "_not-converted_" in _filename(response)
     rows = _csv(response)
     assert [r[1] for r in rows[1:]] == [f"{k['marker']} {n}" for n in reversed(range(7))]
+
+
+def test_contact_export_understands_the_contact_lists_sort(manager_client, use_sandbox, settings):
+    marker = "Cso" + uuid4().hex[:8]
+    for n in range(3):
+        use_sandbox.api("POST", "/contact", json={"first_name": f"{marker} {n}", "email": f"{marker.lower()}-{n}@example.com"})
+    rows = _csv(manager_client.get(reverse("reports:export_contacts"), {"q": marker, "order": "name-desc"}))
+    assert [r[1] for r in rows[1:]] == [f"{marker} {n}" for n in (2, 1, 0)]
+    rows = _csv(manager_client.get(reverse("reports:export_contacts"), {"q": marker, "sort": "name", "dir": "asc"}))
+    assert [r[1] for r in rows[1:]] == [f"{marker} {n}" for n in (0, 1, 2)]
