@@ -427,3 +427,13 @@ def test_import_waits_when_the_hourly_budget_is_nearly_spent(manager_client, use
     assert job.status == ImportJob.RATE_LIMITED
     assert "keeps 25 TaskIP requests" in html and "about 10 minutes" in html
     assert job.rows.get().state == ImportRow.PENDING
+
+
+def test_the_template_csv_maps_itself(manager_client, use_sandbox):
+    response = manager_client.get(reverse("reports:import_template"))
+    assert response["Content-Disposition"].endswith('filename="leads-import-template.csv"')
+    job = upload(manager_client, response.content, name="template.csv")
+    assert set(job.mapping.values()) >= {"first_name", "last_name", "email", "phone_number", "value", "currency",
+                                         "lead_interaction_date", "status", "source", "assigned_to", "description"}
+    map_columns(manager_client, job)
+    assert job.rows.get().state == ImportRow.PENDING
