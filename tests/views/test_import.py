@@ -218,6 +218,8 @@ def test_import_of_500_rows_with_20_bad_ones(manager_client, use_sandbox, settin
     assert len(outcomes["skipped (problems)"]) == 20
     assert all("is not a valid email address" in r["Reason"] for r in outcomes["skipped (problems)"])
     assert len(leads_with(use_sandbox, marker)) == 480
+    from audit.models import AuditEntry
+    assert AuditEntry.objects.filter(action="lead.create", outcome="ok", changes__import=str(job.pk)).count() == 480
 
 
 def test_create_only_skips_existing_emails_and_update_mode_updates_them(manager_client, use_sandbox, settings):
