@@ -439,3 +439,9 @@ def test_the_template_csv_maps_itself(manager_client, use_sandbox):
                                          "lead_interaction_date", "status", "source", "assigned_to", "description"}
     map_columns(manager_client, job)
     assert job.rows.get().state == ImportRow.PENDING
+
+
+def test_wizard_pages_light_up_settings_in_the_navigation(manager_client, use_sandbox):
+    html = manager_client.get(reverse("reports:import")).content.decode()
+    assert re.search(r'<a href="/settings/" class="active" aria-current="page">Settings</a>', html)
+    assert not re.search(r'class="active"[^>]*>Overview<', html)
