@@ -15,6 +15,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
@@ -126,8 +128,29 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "") and not request.htmx
 
 
+class SizeCapUploadHandler(FileUploadHandler):
+    """Runs first while a multipart body streams in: a file that grows past the limit is
+    skipped on the spot (SkipFile), so at most ``limit`` bytes of it ever reach the temporary
+    file, and the other files of the same request still go through."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.skipped: list[str] = []
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.skipped.append(self.file_name or "The file")
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handlers (memory / temporary file) build the file
+
+
 @require_POST
 @require("file.write")
+@csrf_exempt  # only so the size cap can be installed before the body is read; CSRF is checked just below
 def file_upload(request, lead_id: int):
     """One file from files.js (answers JSON, status per outcome), or several from the plain form."""
     as_json = _wants_json(request)
@@ -137,11 +160,18 @@ def file_upload(request, lead_id: int):
     except ValueError:
         declared = 0
     if as_json and declared > limit + 256 * 1024:
-        # Refuse before reading the body at all when it cannot fit.
+        # One file per request from files.js: refuse before reading the body at all when it cannot fit.
         name = unquote(request.headers.get("X-File-Name", ""))[:200] or "The file"
         return JsonResponse({"ok": False, "error": too_large_message(name, None)}, status=413)
+    cap = SizeCapUploadHandler(request, limit)
+    request.upload_handlers.insert(0, cap)
+    return _file_upload(request, lead_id, cap=cap, as_json=as_json, limit=limit)
+
+
+@csrf_protect
+def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: bool, limit: int):
     uploads = request.FILES.getlist("file")
-    if not uploads:
+    if not uploads and not cap.skipped:
         text = "Choose a file to upload."
         if as_json:
             return JsonResponse({"ok": False, "error": text}, status=400)
@@ -149,8 +179,8 @@ def file_upload(request, lead_id: int):
         return redirect(reverse("leads:detail", args=[lead_id]) + "#files-panel")
 
     done: list[str] = []
-    failures: list[str] = []
-    status = 200
+    failures: list[str] = [too_large_message(name, None) for name in cap.skipped]
+    status = 413 if cap.skipped else 200
     for up in uploads:
         if up.size is not None and up.size > limit:
             failures.append(too_large_message(up.name, up.size))

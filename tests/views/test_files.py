@@ -151,6 +151,25 @@ def test_a_body_far_over_the_limit_is_refused_without_reading_it(sales_client, l
     assert "“huge.zip”" in json.loads(response.content)["error"]
 
 
+def test_an_oversized_file_is_skipped_while_it_streams_in_and_the_others_still_upload(sales_client, lead, settings):
+    settings.LEAD_FILE_MAX_MB = 1
+    files = [SimpleUploadedFile("small.txt", b"fine"), SimpleUploadedFile("huge.bin", b"x" * (1024 * 1024 + 1))]
+    html = html_of(sales_client.post(upload_url(lead), {"file": files}, follow=True))
+    assert "Uploaded small.txt." in html and "“huge.bin” is larger than the 1 MB limit" in html
+    listed = html_of(sales_client.get(files_url(lead), **HX))
+    assert "small.txt" in listed and "huge.bin" not in listed
+
+
+def test_uploads_are_csrf_protected(lead, sales_user):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(sales_user)
+    response = strict.post(upload_url(lead), {"file": SimpleUploadedFile("x.txt", b"x")}, **JS)
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="file.upload").exists()
+
+
 def test_the_panel_tells_the_browser_the_configured_limit(sales_client, lead, settings):
     settings.LEAD_FILE_MAX_MB = 3
     html = html_of(sales_client.get(files_url(lead), **HX))

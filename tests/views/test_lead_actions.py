@@ -150,8 +150,10 @@ def test_converting_a_lead_without_email_shows_taskips_reason(sales_client, use_
 
 
 def test_converting_when_a_contact_has_the_email_shows_the_conflict(sales_client, use_sandbox):
-    contact = use_sandbox.api("GET", "/contact", params={"limit": 1}).json()["data"][0]
-    lead = sandbox_lead(use_sandbox, email=contact["email"])
+    email = f"taken-{uuid4().hex[:10]}@example.com"
+    r = use_sandbox.api("POST", "/contact", json={"first_name": "Already", "last_name": "Contact", "email": email})
+    assert r.status_code == 200, r.text
+    lead = sandbox_lead(use_sandbox, email=email)
     response = sales_client.post(reverse("leads:convert", args=[lead["id"]]), follow=True)
     html = response.content.decode()
     assert "was not converted. A contact with this email already exists." in html
