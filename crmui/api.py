@@ -235,13 +235,22 @@ def remember_rate_limit(rl=None) -> None:
         tally = _tally.get()
         rl = (tally.rate_limit if tally is not None else None) or (client().rate_limit if _client else None)
     if rl is not None:
-        cache.set(RATE_KEY, {"limit": rl.limit, "remaining": rl.remaining, "reset": rl.reset, "seen": time.time()}, 3600)
+        cache.set(RATE_KEY, _reading(rl), 3600)
+
+
+def _reading(rl) -> dict:
+    return {"limit": rl.limit, "remaining": rl.remaining, "reset": rl.reset, "seen": time.time()}
 
 
 def rate_limit() -> dict | None:
     """The last reading: limit, remaining, reset (Unix time), seen, and ``low`` (fewer than
     ``TASKIP_BUDGET_LOW_FRACTION`` of the limit left, and the window has not reset since)."""
-    rl = cache.get(RATE_KEY)
+    tally = _tally.get()
+    if tally is not None and tally.rate_limit is not None:
+        # this request has already heard from TaskIP: that is the freshest reading
+        rl = _reading(tally.rate_limit)
+    else:
+        rl = cache.get(RATE_KEY)
     if not rl:
         return None
     rl = dict(rl)

@@ -6,23 +6,26 @@ shows it with the last rate-limit reading and where this hour is heading.
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods
 
 from accounts.roles import require
 from crmui import api
+from crmui import cache as cache_mod
 
 BUCKET_SECONDS = 300
 HOUR_BUCKETS = 12
 METRICS = ("views", "calls", "hits", "lookups")
 _KEEP = 2 * 3600
 _VIEWS_KEY = "budget:views"
-_known_views: set[str] = set()
 
 
 def _bucket(now: float | None = None) -> int:
@@ -42,11 +45,9 @@ def _incr(key: str, n: int) -> None:
 
 def record(view_name: str, *, calls: int, hits: int, lookups: int, now: float | None = None) -> None:
     """Count one page view (or htmx request) of ``view_name`` and what it cost upstream."""
-    if view_name not in _known_views:
-        names = cache.get(_VIEWS_KEY) or set()
-        if view_name not in names:
-            cache.set(_VIEWS_KEY, set(names) | {view_name}, None)
-        _known_views.add(view_name)
+    names = cache.get(_VIEWS_KEY) or set()
+    if view_name not in names:
+        cache.set(_VIEWS_KEY, set(names) | {view_name}, None)
     b = _bucket(now)
     for metric, n in zip(METRICS, (1, calls, hits, lookups)):
         _incr(f"budget:{b}:{view_name}:{metric}", n)
@@ -114,9 +115,14 @@ def projection(rl: dict | None, *, now: float | None = None) -> Projection:
     return Projection(hour, recent, per_hour, remaining_at_reset, minutes_to_reset, exhausted)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @require("budget.view")
 def budget_view(request):
+    if request.method == "POST" and request.POST.get("action") == "forget-cache":
+        cache_mod.invalidate_all()
+        audited_note(request)
+        messages.success(request, "Saved copies forgotten: the next page views fetch fresh data from TaskIP.")
+        return redirect("budget")
     rl = api.rate_limit()
     rows = usage()
     total_views = sum(r.views for r in rows)
@@ -151,3 +157,10 @@ def _low_fraction() -> float:
     from django.conf import settings
 
     return getattr(settings, "TASKIP_BUDGET_LOW_FRACTION", 0.1)
+
+
+def audited_note(request) -> None:
+    """Forgetting the cache changes nothing in TaskIP, but it costs budget: leave a trace."""
+    from audit.trail import record as audit_record
+
+    audit_record(request.user, "cache.forget", "cache", label="All saved copies of TaskIP data")

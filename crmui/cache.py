@@ -51,14 +51,22 @@ class Cached(Generic[T]):
         return int(time.time() - self.fetched_at)
 
 
-def _version(namespace: str) -> int:
-    key = f"ns:{namespace}"
-    v = cache.get(key)
-    if v is None:
-        v = int(time.time() * 1000)
-        cache.add(key, v, None)
-        v = cache.get(key, v)
-    return v
+ALL = "__all__"
+
+
+def _ns_version(key: str, got) -> int:
+    if got is None:
+        got = int(time.time() * 1000)
+        cache.add(key, got, None)
+        got = cache.get(key, got)
+    return got
+
+
+def _version(namespace: str) -> str:
+    """The namespace's version, combined with the global one (``invalidate_all``)."""
+    keys = [f"ns:{namespace}", f"ns:{ALL}"]
+    got = cache.get_many(keys)
+    return f"{_ns_version(keys[0], got.get(keys[0]))}.{_ns_version(keys[1], got.get(keys[1]))}"
 
 
 def invalidate(*namespaces: str) -> None:
@@ -68,6 +76,11 @@ def invalidate(*namespaces: str) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, int(time.time() * 1000), None)
+
+
+def invalidate_all() -> None:
+    """Make every cached read of every namespace stale (the budget page's "fetch fresh")."""
+    invalidate(ALL)
 
 
 def _digest(parts: Any) -> str:
