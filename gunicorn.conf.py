@@ -42,7 +42,12 @@ limit_request_line = 8190
 # Access log to stdout WITHOUT the query string (%(U)s is the path only): searches and
 # filters can carry names and emails. Also no referer (it holds full URLs).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms upstream=%({x-upstream-calls}o)s'
+access_log_format = '%(h)s %(t)s pid=%(p)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms upstream=%({x-upstream-calls}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl):
+# several dashboards (or the sandbox) on one machine would fight over it. Off unless asked for.
+control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "") == ""
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
