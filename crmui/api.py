@@ -140,12 +140,116 @@ class DashboardClient(TaskipClient):
         time.sleep(seconds)
 
     def request(self, method: str, path: str, **kwargs) -> dict:
+        method = method.upper()
+        is_read = method in ("GET", "HEAD", "OPTIONS")
+        if is_read and getattr(settings, "TASKIP_CLIENT_CACHE", True):
+            from crmui import cache as cache_mod
+
+            if not cache_mod.in_fetch():
+                # A read no service cached itself (a stand-in page, a helper): cache it here,
+                # versioned by what the path touches, so every page is cached and every write
+                # through this client invalidates it.
+                namespaces = read_namespaces(path)
+                params = kwargs.get("params")
+                return cache_mod.cached(
+                    namespaces[0], ["raw", method, path, sorted((params or {}).items())],
+                    lambda: self._send(method, path, True, kwargs),
+                    refresh=cache_mod.refresh_requested.get(), also=namespaces[1:],
+                ).value
+        if is_read:
+            return self._send(method, path, True, kwargs)
+        try:
+            result = self._send(method, path, False, kwargs)
+        except taskip_errors.TaskipError as exc:
+            # 4xx (422, 409, 429, 404...): TaskIP changed nothing. Anything else (timeout,
+            # 5xx, connection lost) may have changed something: forget what it may touch.
+            if not (isinstance(exc, taskip_errors.TaskipAPIError) and 400 <= exc.status < 500):
+                _invalidate_for_write(path, kwargs.get("json_body"))
+            raise
+        _invalidate_for_write(path, kwargs.get("json_body"))
+        return result
+
+    def _send(self, method: str, path: str, is_read: bool, kwargs: dict) -> dict:
         previous = getattr(self._local, "is_read", False)
-        self._local.is_read = method.upper() in ("GET", "HEAD", "OPTIONS")
+        self._local.is_read = is_read
         try:
             return super().request(method, path, **kwargs)
         finally:
             self._local.is_read = previous
+
+
+# --- what a call touches: cache namespaces by API path ---------------------------------------
+# Documented in docs/DEVELOPING.md. "lead:<id>" is one lead's detail; "lead-records" every
+# lead's detail at once (bulk deletes, status/source renames).
+def _id_after(path: str, prefix: str) -> str | None:
+    rest = path[len(prefix):].strip("/").split("/")[0]
+    return rest if rest.isdigit() else None
+
+
+def read_namespaces(path: str) -> tuple[str, ...]:
+    """The namespaces a GET of ``path`` depends on, the first being its home."""
+    if path == "/lead":
+        return ("leads",)
+    if path.startswith("/lead/notes/"):
+        return (f"notes:{_id_after(path, '/lead/notes/')}",)
+    if path.startswith("/lead/files/"):
+        return (f"files:{_id_after(path, '/lead/files/')}",)
+    if path.startswith("/lead/"):
+        lead_id = _id_after(path, "/lead/")
+        return (f"lead:{lead_id}", "lead-records") if lead_id else ("leads",)
+    if path.startswith("/lead-attribute"):
+        return ("attributes",)
+    if path.startswith("/contact"):
+        cid = _id_after(path, "/contact/") if path.startswith("/contact/") else None
+        return (f"contact:{cid}", "contacts") if cid else ("contacts",)
+    if path.startswith("/team-member"):
+        return ("team",)
+    if path.startswith("/company"):
+        return ("companies",)
+    return ("misc",)
+
+
+def write_namespaces(path: str, json_body: Any = None) -> tuple[str, ...]:
+    """The namespaces a write to ``path`` makes stale."""
+    ids = []
+    if isinstance(json_body, dict) and isinstance(json_body.get("ids"), (list, tuple)):
+        ids = [str(i) for i in json_body["ids"]]
+    if path == "/lead":
+        return ("leads",)
+    if path == "/lead/bulk-delete":
+        return ("leads", "lead-records", *(f"lead:{i}" for i in ids))
+    if path.startswith("/lead/notes/"):
+        lead_id = _id_after(path, "/lead/notes/")
+        return (f"notes:{lead_id}", f"lead:{lead_id}")
+    if path.startswith("/lead/files/"):
+        lead_id = path.rstrip("/").split("/")[-1]
+        return (f"files:{lead_id}", f"lead:{lead_id}")
+    if path.startswith("/lead/send-email/"):
+        return (f"lead:{_id_after(path, '/lead/send-email/')}",)
+    if path.startswith("/lead/"):
+        lead_id = _id_after(path, "/lead/")
+        extra = ("contacts",) if path.endswith("/convert") else ()
+        return ("leads", f"lead:{lead_id}", *extra)
+    if path.startswith("/lead-attribute"):
+        return ("attributes", "leads", "lead-records")
+    if path.startswith("/contact"):
+        cid = _id_after(path, "/contact/") if path.startswith("/contact/") else None
+        return ("contacts", *((f"contact:{cid}",) if cid else ()))
+    if path.startswith("/team-member"):
+        return ("team",)
+    if path.startswith("/company"):
+        return ("companies",)
+    return ()
+
+
+def _invalidate_for_write(path: str, json_body: Any) -> None:
+    from crmui import cache as cache_mod
+
+    namespaces = write_namespaces(path, json_body)
+    if namespaces:
+        cache_mod.invalidate(*namespaces)
+    else:
+        cache_mod.invalidate_all()
 
 
 def client() -> TaskipClient:

@@ -20,6 +20,7 @@ served, marked ``stale``, when:
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import logging
@@ -62,11 +63,21 @@ def _ns_version(key: str, got) -> int:
     return got
 
 
-def _version(namespace: str) -> str:
-    """The namespace's version, combined with the global one (``invalidate_all``)."""
-    keys = [f"ns:{namespace}", f"ns:{ALL}"]
+def _version(namespace: str, *also: str) -> str:
+    """The namespaces' versions, combined with the global one (``invalidate_all``)."""
+    keys = [f"ns:{ns}" for ns in (namespace, *also, ALL)]
     got = cache.get_many(keys)
-    return f"{_ns_version(keys[0], got.get(keys[0]))}.{_ns_version(keys[1], got.get(keys[1]))}"
+    return ".".join(str(_ns_version(k, got.get(k))) for k in keys)
+
+
+# True while a cached() fetch runs: the client's own read cache stands aside then.
+_in_fetch: contextvars.ContextVar[bool] = contextvars.ContextVar("in_cached_fetch", default=False)
+# Set by the middleware when the user asked for fresh data (?refresh=1).
+refresh_requested: contextvars.ContextVar[bool] = contextvars.ContextVar("refresh_requested", default=False)
+
+
+def in_fetch() -> bool:
+    return _in_fetch.get()
 
 
 def invalidate(*namespaces: str) -> None:
@@ -88,8 +99,8 @@ def _digest(parts: Any) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:20]
 
 
-def _key(namespace: str, parts: Any) -> str:
-    return f"c:{namespace}:{_version(namespace)}:{_digest(parts)}"
+def _key(namespace: str, parts: Any, also: tuple[str, ...] = ()) -> str:
+    return f"c:{namespace}:{_version(namespace, *also)}:{_digest(parts)}"
 
 
 def _stale_key(namespace: str, parts: Any) -> str:
@@ -123,16 +134,19 @@ def _from_stale(entry, reason: str) -> Cached:
     return Cached(value, fetched_at, True, stale=True, stale_reason=reason)
 
 
-def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | None = None, refresh: bool = False) -> Cached[T]:
+def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | None = None, refresh: bool = False,
+           also: tuple[str, ...] = ()) -> Cached[T]:
     """Return the cached value for (namespace, parts), fetching it on a miss or on refresh.
 
+    ``also``: further namespaces the value depends on (invalidating any of them makes it
+    stale), e.g. a lead's detail: ``cached("lead:42", ["detail"], fetch, also=("lead-records",))``.
     May return a stale copy (``.stale``) instead of raising when TaskIP fails; raises the
     client's ``TaskipError`` when there is no copy to fall back on.
     """
     from crmui import api
     from crmui.errors import user_message
 
-    version = _version(namespace)
+    version = _version(namespace, *also)
     digest = _digest(parts)
     key = f"c:{namespace}:{version}:{digest}"
     skey = f"s:{namespace}:{digest}"
@@ -159,6 +173,7 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
         if entry is not None:
             return _from_stale(entry, "A fresh copy is being fetched; this is the last saved copy.")
     try:
+        token = _in_fetch.set(True)
         try:
             value = fetch()
         except taskip_errors.TaskipError as exc:
@@ -168,6 +183,8 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
                     log.warning("serving stale %s after %s", namespace, type(exc).__name__)
                     return _from_stale(entry, user_message(exc) + " This is the last saved copy.")
             raise
+        finally:
+            _in_fetch.reset(token)
         now = time.time()
         fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
         stale_ttl = max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))
@@ -190,3 +207,14 @@ def _wait_for(key: str, seconds: float):
         if hit is not None:
             return hit
     return None
+
+
+def put(namespace: str, parts: Any, value: Any, *, ttl: int | None = None, also: tuple[str, ...] = ()) -> None:
+    """Write-through: store what a write returned (e.g. the updated lead) as the fresh cached
+    value, so the next read costs no call. Call it AFTER ``invalidate`` of the same namespace."""
+    version = _version(namespace, *also)
+    digest = _digest(parts)
+    now = time.time()
+    fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
+    cache.set(f"c:{namespace}:{version}:{digest}", (value, now), fresh_ttl)
+    cache.set(f"s:{namespace}:{digest}", (value, now, version), max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600)))

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from crmui import api, budget
+from crmui import api, budget, cache
 from crmui.errors import user_message
 from crmui.taskip import errors as taskip_errors
 
@@ -27,6 +27,7 @@ class UpstreamMiddleware:
     def __call__(self, request):
         tally = api.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
         request.upstream = tally
+        cache.refresh_requested.set("refresh" in request.GET)
         started = time.perf_counter()
         response = self.get_response(request)
         total_ms = (time.perf_counter() - started) * 1000

@@ -145,3 +145,4 @@ TASKIP_BUDGET_LOW_FRACTION = env.float("TASKIP_BUDGET_LOW_FRACTION", default=0.1
 TASKIP_LOCK_WAIT = env.float("TASKIP_LOCK_WAIT", default=3.0)
 TASKIP_LOCK_SECONDS = env.int("TASKIP_LOCK_SECONDS", default=15)
 TASKIP_PARALLEL_WORKERS = env.int("TASKIP_PARALLEL_WORKERS", default=8)
+TASKIP_CLIENT_CACHE = env.bool("TASKIP_CLIENT_CACHE", default=True)  # cache reads no service cached
