@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 import re
 import time
+
+import requests
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
@@ -133,6 +135,7 @@ class Remote:
     def __init__(self, base_url: str, session):
         self.base = base_url
         self.s = session
+        self.resets = 0
 
     def request(self, method: str, url: str, data=None, htmx=False) -> Result:
         headers = {"HX-Request": "true"} if htmx else {}
@@ -142,8 +145,18 @@ class Remote:
             if token:
                 headers["X-CSRFToken"] = token
         started = time.perf_counter()
-        r = self.s.request(method.upper(), urljoin(self.base, url), params=data if method == "get" else None,
-                           data=data if method == "post" else None, headers=headers, allow_redirects=False, timeout=60)
+        for attempt in (1, 2):
+            try:
+                r = self.s.request(method.upper(), urljoin(self.base, url), params=data if method == "get" else None,
+                                   data=data if method == "post" else None, headers=headers, allow_redirects=False,
+                                   timeout=60)
+                break
+            except requests.ConnectionError:
+                # a kept-alive connection closed by the server just as we reused it: browsers
+                # retry such a GET silently; a POST is never re-sent
+                if method != "get" or attempt == 2:
+                    raise
+                self.resets += 1
         took = time.perf_counter() - started
         res = Result(r.status_code, r.text, int(r.headers.get("X-Upstream-Calls", 0) or 0), took, url, dict(r.headers))
         res.location = r.headers.get("Location") or r.headers.get("HX-Redirect")
