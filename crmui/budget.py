@@ -53,6 +53,14 @@ def record(view_name: str, *, calls: int, hits: int, lookups: int, now: float | 
         _incr(f"budget:{b}:{view_name}:{metric}", n)
 
 
+LABELS = {
+    "leads:list": "Leads list", "leads:board": "Board", "leads:detail": "Lead detail", "leads:create": "New lead",
+    "leads:edit": "Edit lead", "contacts:list": "Contacts", "contacts:detail": "Contact detail",
+    "reports:overview": "Overview", "accounts:index": "Settings", "budget": "API budget", "login": "Log in",
+    "home": "Home", "audit:list": "Audit trail", "pipeline:attributes": "Statuses and sources",
+}
+
+
 @dataclass
 class PageUsage:
     view: str
@@ -60,6 +68,10 @@ class PageUsage:
     calls: int
     hits: int
     lookups: int
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.view) or self.view.split(":")[-1].replace("_", " ").replace("-", " ").capitalize()
 
     @property
     def hit_ratio(self) -> float | None:
