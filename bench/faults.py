@@ -43,6 +43,7 @@ class FaultDay(Day):
         self.latencies: list[float] = []
         self.status = Counter()
         self.stale = 0
+        self.error_pages = 0
 
     def _do(self, who, action, method, path, data=None, htmx=False):
         res = self.drivers[who].request(method, path, data, htmx=htmx)
@@ -50,6 +51,8 @@ class FaultDay(Day):
         self.status[res.status] += 1
         if res.headers.get("X-Served-Stale"):
             self.stale += 1
+        if method == "get" and ERROR_SHOWN.search(res.text or ""):
+            self.error_pages += 1
         if method == "get":
             self.views += 1
         else:
@@ -170,7 +173,8 @@ def main(argv=None):
     print(f"requests: {n} ({n / took:.1f}/s), p50 {statistics.median(lat) * 1000:.0f} ms, "
           f"p95 {lat[int(n * 0.95) - 1] * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms" if n else "requests: 0")
     print(f"answers by status: {dict(sorted(status.items()))}")
-    print(f"pages served with saved copies (X-Served-Stale): {sum(d.stale for d in days)}")
+    print(f"pages served with saved copies (X-Served-Stale): {sum(d.stale for d in days)}; "
+          f"pages showing an error message: {sum(d.error_pages for d in days)}")
     print(f"upstream calls at the sandbox: {stats['total']}")
     print(f"writes: {len(writes)} ({len(creates)} creates), failed and shown: "
           f"{sum(1 for w in writes if w['error_shown'])}")

@@ -146,3 +146,5 @@ TASKIP_LOCK_WAIT = env.float("TASKIP_LOCK_WAIT", default=3.0)
 TASKIP_LOCK_SECONDS = env.int("TASKIP_LOCK_SECONDS", default=15)
 TASKIP_PARALLEL_WORKERS = env.int("TASKIP_PARALLEL_WORKERS", default=8)
 TASKIP_CLIENT_CACHE = env.bool("TASKIP_CLIENT_CACHE", default=True)  # cache reads no service cached
+# Statuses, sources, team members and companies: read on every page, changed rarely.
+TASKIP_REFERENCE_SECONDS = env.int("TASKIP_REFERENCE_SECONDS", default=3600)

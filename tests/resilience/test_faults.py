@@ -27,7 +27,7 @@ MESSAGES = {
 def fast_timeouts(settings, use_sandbox):
     settings.TASKIP_READ_TIMEOUT = 0.5
     settings.TASKIP_PAGE_DEADLINE = 3.0
-    use_sandbox.config(hang_seconds=1.5)
+    use_sandbox.config(hang_seconds=0.8)
     api.reset_client()
     return use_sandbox
 
@@ -71,13 +71,15 @@ def test_lead_list_serves_the_saved_copy_marked_when_taskip_fails(sales_client, 
     fast_timeouts.clear_faults()
 
 
-@pytest.mark.parametrize("fault", FAULTS)
-def test_settings_and_budget_pages_never_fail(admin_client_, fast_timeouts, fault):
-    fast_timeouts.fail_next(status=fault, count=5)
-    for name in ("accounts:index", "budget"):
-        resp = admin_client_.get(reverse(name))
-        assert resp.status_code == 200, name
-    fast_timeouts.clear_faults()
+def test_settings_and_budget_pages_never_fail(admin_client_, fast_timeouts):
+    admin_client_.get(reverse("leads:list"))  # a reading for the budget page
+    for fault in FAULTS:
+        fast_timeouts.fail_next(status=fault, count=5)
+        for name in ("accounts:index", "budget"):
+            resp = admin_client_.get(reverse(name))
+            assert resp.status_code == 200, (name, fault)
+            assert "Requests left" in resp.content.decode() or name != "budget"
+        fast_timeouts.clear_faults()
 
 
 def test_a_hanging_taskip_never_holds_a_page_past_its_deadline(sales_client, settings, use_sandbox):
