@@ -148,3 +148,7 @@ TASKIP_PARALLEL_WORKERS = env.int("TASKIP_PARALLEL_WORKERS", default=8)
 TASKIP_CLIENT_CACHE = env.bool("TASKIP_CLIENT_CACHE", default=True)  # cache reads no service cached
 # Statuses, sources, team members and companies: read on every page, changed rarely.
 TASKIP_REFERENCE_SECONDS = env.int("TASKIP_REFERENCE_SECONDS", default=3600)
+# Local-memory and file caches keep only 300 entries by default and then evict at random: far
+# too few for cached reads + saved copies + namespace versions + the budget record.
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "FileBasedCache")):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=20000))
