@@ -191,6 +191,18 @@ class Day:
         self.post_form(who, "note", f, data)
 
     def status_move(self, who):
+        # the board's "Move to" menu on a card (the no-JS form behind drag and drop)
+        u = url("leads:board")
+        if u is not None:
+            res = self.get_page(who, "status_move", u)
+            forms = [f for f in parse(res.text).forms if f.method == "post" and "move" in f.action and f.buttons]
+            if forms:
+                f = self.rng.choice(forms)
+                name, value = self.rng.choice(f.buttons)
+                data = dict(f.fields)
+                data[name] = value
+                self.post_form(who, "status_move", f, data)
+                return
         lead_id, html = self._detail_html(who)
         candidates = []
         for page_html in (html,):
@@ -201,7 +213,7 @@ class Day:
                     if "status" in name:
                         candidates.append((f, name))
         if not candidates:
-            self.skipped.setdefault("status_move", "no status form on the lead detail page")
+            self.skipped.setdefault("status_move", "no move form on the board nor status form on the lead detail page")
             return
         f, name = candidates[0]
         new = other_option(f, name, self.rng)

@@ -25,6 +25,7 @@ class Form:
     fields: dict[str, str] = field(default_factory=dict)
     selects: dict[str, list[str]] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)  # names of text-like inputs and textareas
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # named submit buttons (name, value)
     htmx: bool = False
 
 
@@ -53,6 +54,8 @@ class _Parser(HTMLParser):
         if f is None:
             return
         name = a.get("name")
+        if tag == "button" and name and a.get("type", "submit").lower() == "submit":
+            f.buttons.append((name, a.get("value", "")))
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
             if kind in ("checkbox", "radio"):
