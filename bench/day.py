@@ -130,9 +130,11 @@ class Day:
 
     def get_page(self, who, action, path, data=None, htmx=False):
         res = self._do(who, action, "get", path, data, htmx)
+        res.all_text = res.text
         if res.status == 200 and not htmx:
             for lazy in parse(res.text).lazy:  # what the browser loads next, as htmx does
-                self._do(who, action, "get", path_of(lazy), htmx=True)
+                part = self._do(who, action, "get", path_of(lazy), htmx=True)
+                res.all_text += part.text
         return res
 
     def post_form(self, who, action, form, data):
@@ -195,7 +197,7 @@ class Day:
         u = url("leads:board")
         if u is not None:
             res = self.get_page(who, "status_move", u)
-            forms = [f for f in parse(res.text).forms if f.method == "post" and "move" in f.action and f.buttons]
+            forms = [f for f in parse(res.all_text).forms if f.method == "post" and "move" in f.action and f.buttons]
             if forms:
                 f = self.rng.choice(forms)
                 name, value = self.rng.choice(f.buttons)

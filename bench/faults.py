@@ -210,6 +210,8 @@ def main(argv=None):
     if tracebacks:
         i = log.find("Traceback (most recent call last)")
         print(log[i:i + 2000])
+    if five_xx:
+        print("5xx answers:", sorted(Counter(e for d in days for e in d.errors).items(), key=lambda kv: -kv[1])[:10])
     if unreported:
         print("unreported:", unreported[:5])
     ok = all(v == 0 for _, v in checks)
