@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup browser sandbox bench clean
+.PHONY: run test setup browser sandbox bench bench-faults bench-speed clean
 run: setup
 	@bash scripts/run.sh
 
@@ -29,6 +29,12 @@ sandbox: setup
 
 bench: setup
 	$(PY) bench/day.py
+
+bench-faults: setup
+	$(PY) bench/faults.py
+
+bench-speed: setup
+	$(PY) bench/speed.py
 
 clean:
 	rm -rf var .pytest_cache

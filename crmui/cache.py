@@ -1,14 +1,29 @@
-"""Cached upstream reads with namespace invalidation.
+"""Cached upstream reads with namespace invalidation, stale copies and stampede protection.
 
 Each namespace ("leads", "attributes", "contacts", ...) has a version number kept in the
 cache; a cached value's key includes that version, so ``invalidate("leads")`` makes every
 cached lead list, board and detail stale at once, in every worker that shares the cache.
 Values are stored with the time they were fetched so pages can say how fresh they are.
+
+Besides the fresh copy (``TASKIP_CACHE_SECONDS``) every value is kept as a *stale copy*
+(``TASKIP_STALE_SECONDS``, version-less, so it survives invalidation). The stale copy is
+served, marked ``stale``, when:
+
+* TaskIP fails (unreachable, timeout, 5xx, malformed answer, 429, key refused);
+* the hourly budget is nearly spent (``crmui.api.budget_low()``) and the stale copy is of
+  the current namespace version (nothing was written through the dashboard since): the
+  background refresh waits rather than spend the last requests. A user's explicit refresh
+  still fetches;
+* another request is already fetching the same key (stampede protection: one fetches, the
+  others wait up to ``TASKIP_LOCK_WAIT`` seconds for its value, then use the stale copy, and
+  fetch themselves only when there is none).
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +32,10 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 
+from crmui.taskip import errors as taskip_errors
+
 T = TypeVar("T")
+log = logging.getLogger("crmui.cache")
 
 
 @dataclass(frozen=True)
@@ -25,20 +43,41 @@ class Cached(Generic[T]):
     value: T
     fetched_at: float
     hit: bool
+    stale: bool = False
+    # Why a stale copy is shown: a user-facing sentence (TaskIP failed / budget low), or "".
+    stale_reason: str = ""
 
     @property
     def age_seconds(self) -> int:
         return int(time.time() - self.fetched_at)
 
 
-def _version(namespace: str) -> int:
-    key = f"ns:{namespace}"
-    v = cache.get(key)
-    if v is None:
-        v = int(time.time() * 1000)
-        cache.add(key, v, None)
-        v = cache.get(key, v)
-    return v
+ALL = "__all__"
+
+
+def _ns_version(key: str, got) -> int:
+    if got is None:
+        got = int(time.time() * 1000)
+        cache.add(key, got, None)
+        got = cache.get(key, got)
+    return got
+
+
+def _version(namespace: str, *also: str) -> str:
+    """The namespaces' versions, combined with the global one (``invalidate_all``)."""
+    keys = [f"ns:{ns}" for ns in (namespace, *also, ALL)]
+    got = cache.get_many(keys)
+    return ".".join(str(_ns_version(k, got.get(k))) for k in keys)
+
+
+# True while a cached() fetch runs: the client's own read cache stands aside then.
+_in_fetch: contextvars.ContextVar[bool] = contextvars.ContextVar("in_cached_fetch", default=False)
+# Set by the middleware when the user asked for fresh data (?refresh=1).
+refresh_requested: contextvars.ContextVar[bool] = contextvars.ContextVar("refresh_requested", default=False)
+
+
+def in_fetch() -> bool:
+    return _in_fetch.get()
 
 
 def invalidate(*namespaces: str) -> None:
@@ -50,21 +89,132 @@ def invalidate(*namespaces: str) -> None:
             cache.set(key, int(time.time() * 1000), None)
 
 
-def _key(namespace: str, parts: Any) -> str:
+def invalidate_all() -> None:
+    """Make every cached read of every namespace stale (the budget page's "fetch fresh")."""
+    invalidate(ALL)
+
+
+def _digest(parts: Any) -> str:
     raw = json.dumps(parts, sort_keys=True, default=str)
-    digest = hashlib.sha1(raw.encode()).hexdigest()[:20]
-    return f"c:{namespace}:{_version(namespace)}:{digest}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]
 
 
-def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | None = None, refresh: bool = False) -> Cached[T]:
-    """Return the cached value for (namespace, parts), fetching it on a miss or on refresh."""
-    key = _key(namespace, parts)
+def _key(namespace: str, parts: Any, also: tuple[str, ...] = ()) -> str:
+    return f"c:{namespace}:{_version(namespace, *also)}:{_digest(parts)}"
+
+
+def _stale_key(namespace: str, parts: Any) -> str:
+    return f"s:{namespace}:{_digest(parts)}"
+
+
+def _serve_stale_on(exc: Exception) -> bool:
+    """Failures where yesterday's copy beats an error: TaskIP down, slow, broken or out of budget.
+    Not 404 (the record is gone) nor 400/422 (the question itself is wrong)."""
+    if isinstance(exc, (taskip_errors.TaskipConnectionError, taskip_errors.MalformedResponse,
+                        taskip_errors.RateLimited, taskip_errors.AuthenticationError, taskip_errors.ServerError)):
+        return True
+    return isinstance(exc, taskip_errors.TaskipAPIError) and exc.status >= 500
+
+
+def _tally():
+    from crmui import api
+
+    return api.current_tally()
+
+
+def _count(*, hit: bool, stale: bool = False) -> None:
+    tally = _tally()
+    if tally is not None:
+        tally.add_cache(hit=hit, stale=stale)
+
+
+def _from_stale(entry, reason: str) -> Cached:
+    value, fetched_at = entry[0], entry[1]
+    _count(hit=True, stale=True)
+    return Cached(value, fetched_at, True, stale=True, stale_reason=reason)
+
+
+def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | None = None, refresh: bool = False,
+           also: tuple[str, ...] = ()) -> Cached[T]:
+    """Return the cached value for (namespace, parts), fetching it on a miss or on refresh.
+
+    ``also``: further namespaces the value depends on (invalidating any of them makes it
+    stale), e.g. a lead's detail: ``cached("lead:42", ["detail"], fetch, also=("lead-records",))``.
+    May return a stale copy (``.stale``) instead of raising when TaskIP fails; raises the
+    client's ``TaskipError`` when there is no copy to fall back on.
+    """
+    from crmui import api
+    from crmui.errors import user_message
+
+    version = _version(namespace, *also)
+    digest = _digest(parts)
+    key = f"c:{namespace}:{version}:{digest}"
+    skey = f"s:{namespace}:{digest}"
     if not refresh:
         hit = cache.get(key)
         if hit is not None:
-            value, fetched_at = hit
+            value, fetched_at = hit[0], hit[1]
+            _count(hit=True)
             return Cached(value, fetched_at, True)
-    value = fetch()
+        if api.budget_low():
+            entry = cache.get(skey)
+            if entry is not None and len(entry) > 2 and entry[2] == version:
+                return _from_stale(entry, "TaskIP's hourly budget is nearly spent, so this saved copy is shown instead of a fresh one.")
+
+    lock_key = f"lock:{key}"
+    lock_seconds = getattr(settings, "TASKIP_LOCK_SECONDS", 15)
+    have_lock = cache.add(lock_key, 1, lock_seconds)
+    if not have_lock and not refresh:
+        waited = _wait_for(key, getattr(settings, "TASKIP_LOCK_WAIT", 3.0))
+        if waited is not None:
+            _count(hit=True)
+            return Cached(waited[0], waited[1], True)
+        entry = cache.get(skey)
+        if entry is not None:
+            return _from_stale(entry, "A fresh copy is being fetched; this is the last saved copy.")
+    try:
+        token = _in_fetch.set(True)
+        try:
+            value = fetch()
+        except taskip_errors.TaskipError as exc:
+            if _serve_stale_on(exc):
+                entry = cache.get(skey)
+                if entry is not None:
+                    log.warning("serving stale %s after %s", namespace, type(exc).__name__)
+                    return _from_stale(entry, user_message(exc) + " This is the last saved copy.")
+            raise
+        finally:
+            _in_fetch.reset(token)
+        now = time.time()
+        fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
+        stale_ttl = max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))
+        cache.set(key, (value, now), fresh_ttl)
+        cache.set(skey, (value, now, version), stale_ttl)
+        _count(hit=False)
+        return Cached(value, now, False)
+    finally:
+        if have_lock:
+            cache.delete(lock_key)
+
+
+def _wait_for(key: str, seconds: float):
+    deadline = time.monotonic() + seconds
+    delay = 0.02
+    while time.monotonic() < deadline:
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.2)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    return None
+
+
+def put(namespace: str, parts: Any, value: Any, *, ttl: int | None = None, also: tuple[str, ...] = ()) -> None:
+    """Write-through: store what a write returned (e.g. the updated lead) as the fresh cached
+    value, so the next read costs no call. Call it AFTER ``invalidate`` of the same namespace."""
+    version = _version(namespace, *also)
+    digest = _digest(parts)
     now = time.time()
-    cache.set(key, (value, now), settings.TASKIP_CACHE_SECONDS if ttl is None else ttl)
-    return Cached(value, now, False)
+    fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
+    cache.set(f"c:{namespace}:{version}:{digest}", (value, now), fresh_ttl)
+    cache.set(f"s:{namespace}:{digest}", (value, now, version), max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600)))

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from crmui import api
+from crmui import api, budget, cache
 from crmui.errors import user_message
 from crmui.taskip import errors as taskip_errors
 
@@ -25,18 +25,30 @@ class UpstreamMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tally = api.begin_tally()
+        tally = api.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
         request.upstream = tally
+        cache.refresh_requested.set("refresh" in request.GET)
         started = time.perf_counter()
         response = self.get_response(request)
+        total_ms = (time.perf_counter() - started) * 1000
         if tally.calls:
             api.remember_rate_limit()
             log.info(
                 "%s %s upstream_calls=%d upstream_ms=%.0f total_ms=%.0f",
-                request.method, request.path, tally.calls, tally.elapsed_ms,
-                (time.perf_counter() - started) * 1000,
+                request.method, request.path, tally.calls, tally.elapsed_ms, total_ms,
             )
         response["X-Upstream-Calls"] = str(tally.calls)
+        response["X-Upstream-Ms"] = f"{tally.elapsed_ms:.0f}"
+        response["X-Cache-Hits"] = f"{tally.cache_hits}/{tally.cache_hits + tally.cache_misses}"
+        if tally.stale_served:
+            response["X-Served-Stale"] = str(tally.stale_served)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name:
+            try:
+                budget.record(match.view_name, calls=tally.calls, hits=tally.cache_hits,
+                              lookups=tally.cache_hits + tally.cache_misses)
+            except Exception:  # the record is a statistic: never let it break a page
+                log.exception("could not record the upstream budget")
         return response
 
     def process_exception(self, request, exception):
@@ -44,7 +56,9 @@ class UpstreamMiddleware:
             return None
         log.warning("unhandled upstream failure on %s %s: %s", request.method, request.path, type(exception).__name__)
         message = user_message(exception)
-        status = 429 if isinstance(exception, taskip_errors.RateLimited) else 503
+        # Not a 5xx: the dashboard itself is fine and says what happened; monitoring counts
+        # the dashboard's own failures by 5xx. A 429 is passed on as such.
+        status = 429 if isinstance(exception, taskip_errors.RateLimited) else 200
         if getattr(request, "htmx", False):
             response = render(request, "_error_fragment.html", {"message": message}, status=200)
             response["HX-Reswap"] = "innerHTML"

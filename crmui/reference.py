@@ -2,6 +2,8 @@
 rarely and cached. Writes made through the dashboard call the matching ``invalidate_*``."""
 from __future__ import annotations
 
+from django.conf import settings
+
 from crmui import api
 from crmui.cache import cached, invalidate
 from crmui.taskip import Attribute, Company, TeamMember
@@ -10,8 +12,13 @@ STATUS = 1
 SOURCE = 2
 
 
+def _ttl() -> int:
+    # Reference data changes rarely, and every change made through the dashboard invalidates it.
+    return getattr(settings, "TASKIP_REFERENCE_SECONDS", 3600)
+
+
 def attributes(*, refresh: bool = False) -> list[Attribute]:
-    return cached("attributes", "all", lambda: api.client().attributes.all(), refresh=refresh).value
+    return cached("attributes", "all", lambda: api.client().attributes.all(), refresh=refresh, ttl=_ttl()).value
 
 
 def statuses() -> list[Attribute]:
@@ -28,7 +35,7 @@ def invalidate_attributes() -> None:
 
 
 def team_members(*, refresh: bool = False) -> list[TeamMember]:
-    return cached("team", "all", lambda: api.client().team_members.all(), refresh=refresh).value
+    return cached("team", "all", lambda: api.client().team_members.all(), refresh=refresh, ttl=_ttl()).value
 
 
 def team_member_names() -> dict[int, str]:
@@ -36,7 +43,7 @@ def team_member_names() -> dict[int, str]:
 
 
 def companies(*, refresh: bool = False) -> list[Company]:
-    return cached("companies", "all", lambda: api.client().companies.all(), refresh=refresh).value
+    return cached("companies", "all", lambda: api.client().companies.all(), refresh=refresh, ttl=_ttl()).value
 
 
 def company_names() -> dict[int, str]:

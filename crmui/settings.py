@@ -19,7 +19,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 TASKIP_BASE_URL = env("TASKIP_BASE_URL", default="http://127.0.0.1:8001/api/public-v1")
 TASKIP_SECRET_KEY = env("TASKIP_SECRET_KEY", default="sandbox-demo-key")
 TASKIP_CONNECT_TIMEOUT = env.float("TASKIP_CONNECT_TIMEOUT", default=3.05)
-TASKIP_READ_TIMEOUT = env.float("TASKIP_READ_TIMEOUT", default=15.0)
+TASKIP_READ_TIMEOUT = env.float("TASKIP_READ_TIMEOUT", default=10.0)
 TASKIP_MAX_RETRIES = env.int("TASKIP_MAX_RETRIES", default=2)
 # Seconds a cached read (lead lists, board, attributes, team members, companies) stays fresh.
 TASKIP_CACHE_SECONDS = env.int("TASKIP_CACHE_SECONDS", default=300)
@@ -131,3 +131,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# --- Resilience: the shared TaskIP budget, stale copies, deadlines (see docs/DEVELOPING.md) ---
+# A page gives up waiting on TaskIP reads after this many seconds in all (retries included).
+TASKIP_PAGE_DEADLINE = env.float("TASKIP_PAGE_DEADLINE", default=12.0)
+# Longest wait the client accepts on a 429 before retrying; longer means "tell the user".
+TASKIP_MAX_WAIT = env.float("TASKIP_MAX_WAIT", default=2.0)
+# A cached read is also kept this long as a stale copy, served (marked) when TaskIP fails.
+TASKIP_STALE_SECONDS = env.int("TASKIP_STALE_SECONDS", default=6 * 3600)
+# Below this fraction of the hourly limit left, pages say so and serve saved copies.
+TASKIP_BUDGET_LOW_FRACTION = env.float("TASKIP_BUDGET_LOW_FRACTION", default=0.1)
+# Stampede protection: one request fetches a missing key; others wait this long for it.
+TASKIP_LOCK_WAIT = env.float("TASKIP_LOCK_WAIT", default=3.0)
+TASKIP_LOCK_SECONDS = env.int("TASKIP_LOCK_SECONDS", default=15)
+TASKIP_PARALLEL_WORKERS = env.int("TASKIP_PARALLEL_WORKERS", default=8)
+TASKIP_CLIENT_CACHE = env.bool("TASKIP_CLIENT_CACHE", default=True)  # cache reads no service cached
+# Statuses, sources, team members and companies: read on every page, changed rarely.
+TASKIP_REFERENCE_SECONDS = env.int("TASKIP_REFERENCE_SECONDS", default=3600)
+# Local-memory and file caches keep only 300 entries by default and then evict at random: far
+# too few for cached reads + saved copies + namespace versions + the budget record.
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "FileBasedCache")):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=20000))

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from crmui import views
+from crmui import budget, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +15,6 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("settings/pipeline/", include("leads.urls_admin")),
     path("settings/audit/", include("audit.urls")),
+    path("settings/budget/", budget.budget_view, name="budget"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,192 @@
+#!/usr/bin/env python
+"""Speed of the dashboard against a sandbox with a fixed injected latency (50 ms per call).
+
+    .venv/bin/python bench/speed.py                 # 300 and 10,000 leads
+    .venv/bin/python bench/speed.py --sizes 300 --rps-seconds 10
+
+Prints, per sandbox size:
+  * server time per page EXCLUDING upstream wait (total minus X-Upstream-Ms), p50 / p95, for
+    the list, board and detail pages: cached (warm) and uncached (?refresh=1);
+  * page time / upstream latency for an uncached page (1.0 would be "only the TaskIP call");
+  * requests per second of the list page under concurrency, served by gunicorn;
+  * memory (RSS from /proc) of each gunicorn worker after the load.
+Prerequisites: none beyond the project's virtualenv (the load generator is Python threads).
+Pages whose URL names do not resolve on this branch are skipped and listed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = [("list", "leads:list", ()), ("board", "leads:board", ()), ("detail", "leads:detail", ("ID",))]
+
+
+def pct(values, p):
+    v = sorted(values)
+    return v[max(0, min(len(v) - 1, round(p / 100 * len(v)) - 1))]
+
+
+def setup_django(tmp: Path):
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "crmui.settings",
+        "DATABASE_URL": f"sqlite:///{tmp / 'dashboard.sqlite3'}",
+        "CACHE_URL": "locmemcache://bench-speed",
+        "DEBUG": "0",
+        "LOG_LEVEL": "ERROR",
+    })
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    u = get_user_model().objects.create_user(username="speed", password="x-speed-1")
+    u.groups.add(Group.objects.get(name="Manager"))
+    from django.test import Client
+
+    c = Client()
+    c.force_login(u)
+    return c
+
+
+def server_times(client, url, n, *, refresh):
+    """Server time (ms) excluding upstream wait, and total page time (ms)."""
+    own, total = [], []
+    for i in range(n):
+        params = {"refresh": "1"} if refresh else {}
+        started = time.perf_counter()
+        r = client.get(url, params)
+        took = (time.perf_counter() - started) * 1000
+        assert r.status_code == 200, (url, r.status_code)
+        up = float(r.headers.get("X-Upstream-Ms", 0) or 0)
+        own.append(max(0.0, took - up))
+        total.append(took)
+    return own, total
+
+
+def rps(dash_url, session_cookies, seconds, concurrency):
+    import requests
+
+    stop = time.monotonic() + seconds
+    counts, lat, errors = [0] * concurrency, [], [0]
+    lock = threading.Lock()
+
+    def worker(i):
+        s = requests.Session()
+        s.cookies.update(session_cookies)
+        while time.monotonic() < stop:
+            t = time.perf_counter()
+            try:
+                r = s.get(f"{dash_url}/leads/", timeout=30)
+                ok = r.status_code == 200
+            except requests.RequestException:
+                ok = False
+            with lock:
+                lat.append(time.perf_counter() - t)
+                if ok:
+                    counts[i] += 1
+                else:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.monotonic() - started
+    return sum(counts) / took, pct(lat, 50) * 1000, pct(lat, 95) * 1000, errors[0]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="300,10000")
+    ap.add_argument("--latency-ms", type=int, default=50)
+    ap.add_argument("--samples", type=int, default=40)
+    ap.add_argument("--rps-seconds", type=float, default=15)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=8)
+    args = ap.parse_args(argv)
+
+    from django.urls import NoReverseMatch, reverse
+
+    from bench.serve import start_dashboard
+    from sandbox.testing import start_sandbox
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-speed-"))
+    client = setup_django(tmp)
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from crmui import api
+
+    rows, skipped, extra = [], set(), []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        print(f"Seeding a sandbox with {size} leads ...", flush=True)
+        sb = start_sandbox(tmp / f"sb{size}", leads=size, threads=8, env={"SANDBOX_LATENCY_MS": str(args.latency_ms)})
+        try:
+            settings.TASKIP_BASE_URL, settings.TASKIP_SECRET_KEY = sb.api_url, sb.key
+            api.reset_client()
+            cache.clear()
+            for label, name, margs in PAGES:
+                try:
+                    url = reverse(name, args=[size // 2 if a == "ID" else a for a in margs])
+                except NoReverseMatch:
+                    skipped.add(f"{label} ({name} does not resolve)")
+                    continue
+                client.get(url)  # warm
+                warm_own, _ = server_times(client, url, args.samples, refresh=False)
+                cold_own, cold_total = server_times(client, url, max(10, args.samples // 2), refresh=True)
+                rows.append((size, label, pct(warm_own, 50), pct(warm_own, 95), pct(cold_own, 50), pct(cold_own, 95),
+                             statistics.median(cold_total) / args.latency_ms))
+
+            dash = start_dashboard(tmp / f"dash{size}", sb, workers=args.workers, threads=args.threads,
+                                   users={"speed1": "Manager"}, env={"CACHE_URL": "locmemcache://speed", "LOG_LEVEL": "ERROR",
+                                                                     "GUNICORN_ACCESS_LOG": ""})
+            try:
+                s = dash.session("speed1")
+                for _ in range(args.workers * 4):
+                    s.get(f"{dash.url}/leads/")  # warm every worker's cache
+                r, p50, p95, errs = rps(dash.url, s.cookies.get_dict(), args.rps_seconds, args.concurrency)
+                rss = dash.rss_kb()
+                workers_rss = [kb for pid, kb in rss.items() if pid != dash.process.pid]
+                extra.append((size, r, p50, p95, errs, workers_rss, rss.get(dash.process.pid)))
+            finally:
+                dash.stop()
+        finally:
+            sb.stop()
+
+    print()
+    print(f"Server time per page excluding upstream wait (ms), sandbox latency {args.latency_ms} ms, "
+          f"{args.samples} samples (cached) / {max(10, args.samples // 2)} (uncached, ?refresh=1):")
+    print(f"| leads | page | cached p50 | cached p95 | uncached p50 | uncached p95 | uncached page time / upstream latency |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for size, label, wp50, wp95, cp50, cp95, ratio in rows:
+        print(f"| {size:,} | {label} | {wp50:.1f} | {wp95:.1f} | {cp50:.1f} | {cp95:.1f} | {ratio:.2f} |")
+    print()
+    print(f"List page under load (gunicorn, {args.workers} workers x {args.threads} threads, {args.concurrency} "
+          f"concurrent clients, {args.rps_seconds:g} s, cache warm):")
+    print("| leads | requests/s | p50 ms | p95 ms | errors | RSS per worker (MB) | master RSS (MB) |")
+    print("|---:|---:|---:|---:|---:|---|---:|")
+    for size, r, p50, p95, errs, wrss, mrss in extra:
+        print(f"| {size:,} | {r:.0f} | {p50:.0f} | {p95:.0f} | {errs} | {', '.join(f'{kb / 1024:.0f}' for kb in wrss)} | "
+              f"{(mrss or 0) / 1024:.0f} |")
+    if skipped:
+        print("\nNot measured (not on this branch): " + "; ".join(sorted(skipped)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

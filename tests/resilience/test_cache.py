@@ -1,0 +1,147 @@
+"""The cache under the pages: every read cached (even one no service cached), every write
+through the dashboard's client invalidates what it touches, stampedes fetch once."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from crmui import api
+from crmui.cache import cached, invalidate, put
+
+pytestmark = pytest.mark.django_db
+
+
+def _calls(fn):
+    tally = api.begin_tally()
+    fn()
+    return tally.calls
+
+
+def test_a_read_no_service_cached_is_cached_and_a_write_to_that_lead_refetches_it(use_sandbox):
+    c = api.client()
+    assert _calls(lambda: c.leads.get(3)) == 1
+    assert _calls(lambda: c.leads.get(3)) == 0
+    assert _calls(lambda: c.leads.get(4)) == 1
+    lead = c.leads.get(3)
+    c.leads.update(3, {"first_name": lead.first_name, "job_title": f"Buyer {uuid.uuid4().hex[:4]}"})
+    assert _calls(lambda: c.leads.get(3)) == 1, "the written lead is fetched again"
+    assert _calls(lambda: c.leads.get(4)) == 0, "other leads stay cached"
+
+
+def test_a_lead_page_is_cached_and_refetched_after_an_edit(sales_client, use_sandbox):
+    url = reverse("leads:detail", args=[3])
+    assert int(sales_client.get(url)["X-Upstream-Calls"]) >= 1
+    assert sales_client.get(url)["X-Upstream-Calls"] == "0"
+    lead = api.client().leads.get(3)
+    api.client().leads.update(3, {"first_name": lead.first_name, "job_title": f"Buyer {uuid.uuid4().hex[:4]}"})
+    assert int(sales_client.get(url)["X-Upstream-Calls"]) >= 1
+
+
+def test_a_refused_write_invalidates_nothing(sales_client, use_sandbox):
+    url = reverse("leads:list")
+    sales_client.get(url)
+    from crmui.taskip import errors
+
+    with pytest.raises(errors.ValidationError):
+        api.client().leads.create({"first_name": "", "email": "not-an-email"})
+    assert sales_client.get(url)["X-Upstream-Calls"] == "0"
+
+
+def test_a_write_that_timed_out_invalidates_what_it_may_have_changed(sales_client, use_sandbox, settings):
+    settings.TASKIP_READ_TIMEOUT = 0.5
+    api.reset_client()
+    use_sandbox.config(hang_seconds=1.5)
+    url = reverse("leads:list")
+    sales_client.get(url)
+    use_sandbox.fail_next(status="hang", count=1, path_contains="/lead", method="POST")
+    from crmui.taskip import errors
+
+    with pytest.raises(errors.TaskipTimeout):
+        api.client().leads.create({"first_name": "Tim", "email": f"t-{uuid.uuid4().hex[:8]}@example.com"})
+    assert int(sales_client.get(url)["X-Upstream-Calls"]) == 1
+
+
+def test_refresh_fetches_fresh_even_for_client_cached_reads(use_sandbox):
+    from crmui.cache import refresh_requested
+
+    c = api.client()
+    c.leads.get(5)
+    token = refresh_requested.set(True)
+    try:
+        assert _calls(lambda: c.leads.get(5)) == 1
+    finally:
+        refresh_requested.reset(token)
+    assert _calls(lambda: c.leads.get(5)) == 0
+
+
+def test_stampede_many_misses_fetch_once(settings):
+    fetches = []
+
+    def slow_fetch():
+        fetches.append(1)
+        time.sleep(0.3)
+        return "value"
+
+    results = []
+
+    def reader():
+        api.begin_tally()
+        results.append(cached("leads", ["stampede"], slow_fetch))
+
+    threads = [threading.Thread(target=reader) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(fetches) == 1
+    assert [r.value for r in results] == ["value"] * 12
+
+
+def test_waiting_readers_get_the_saved_copy_while_one_refetches(settings):
+    cached("leads", ["swr"], lambda: "old")
+    invalidate("leads")
+    release = threading.Event()
+
+    def slow_fetch():
+        release.wait(5)
+        return "new"
+
+    t = threading.Thread(target=lambda: cached("leads", ["swr"], slow_fetch))
+    t.start()
+    time.sleep(0.1)
+    settings.TASKIP_LOCK_WAIT = 0.2
+    other = cached("leads", ["swr"], lambda: pytest.fail("only one request fetches"))
+    assert other.value == "old" and other.stale
+    release.set()
+    t.join()
+    assert cached("leads", ["swr"], lambda: "unused").value == "new"
+
+
+def test_write_through_put_serves_the_next_read_without_a_call():
+    invalidate("lead:9")
+    put("lead:9", ["detail"], {"id": 9, "name": "Put"})
+    assert cached("lead:9", ["detail"], lambda: pytest.fail("no fetch")).value["name"] == "Put"
+
+
+def test_parallel_counts_calls_against_the_request(use_sandbox):
+    tally = api.begin_tally()
+    a, b, c = api.parallel(lambda: api.client().leads.get(1), lambda: api.client().leads.get(2),
+                           lambda: api.client().attributes.all())
+    assert a.id == 1 and b.id == 2 and c
+    assert tally.calls == 3
+    errs = api.parallel(lambda: 1 / 0, lambda: "ok", return_exceptions=True)
+    assert isinstance(errs[0], ZeroDivisionError) and errs[1] == "ok"
+    with pytest.raises(ZeroDivisionError):
+        api.parallel(lambda: 1 / 0, lambda: "ok")
+
+
+def test_parallel_fetches_run_at_the_same_time(use_sandbox):
+    use_sandbox.config(latency_ms=300)
+    api.begin_tally()
+    started = time.monotonic()
+    api.parallel(*(lambda i=i: api.client().leads.get(i) for i in range(1, 5)))
+    assert time.monotonic() - started < 0.9
