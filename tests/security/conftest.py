@@ -1,0 +1,98 @@
+"""Fixtures of the security tests: private sandboxes (so destructive requests and hostile data
+never disturb the session's shared sandbox), the dashboard pointed at one, users per role and
+real ids to fill URL parameters with."""
+from __future__ import annotations
+
+import pytest
+
+from sandbox.testing import start_sandbox
+
+PASSWORD = "pw-for-tests-1"
+ROLES = ("anonymous", "norole", "sales", "manager", "admin")
+ROLE_GROUP = {"sales": "Sales", "manager": "Manager", "admin": "Admin"}
+XSS_PAYLOADS = (
+    '<img src=x onerror="window.__xss=1">',
+    "<script>window.__xss=1</script>",
+    '"><svg onload="window.__xss=1">',
+    "javascript:window.__xss=1",
+)
+
+
+def _ids(server) -> dict:
+    """Ids of records in a hostile-seeded sandbox: the last hostile lead (it has notes and files),
+    its note and file, the hostile contact and status."""
+    from crmui.taskip import TaskipClient
+
+    c = TaskipClient(server.api_url, server.key)
+    leads = c.leads.list(item=100).items
+    lead = max(leads, key=lambda x: x.id)
+    notes = c.notes.list(lead.id)
+    files = c.files.list(lead.id).items
+    attrs = c.attributes.all()
+    hostile_attrs = [a for a in attrs if "<" in (a.name or "")] or attrs
+    contacts = c.contacts.list(limit=100).items
+    members = c.team_members.all()
+    return {
+        "lead": lead.id,
+        "note": notes[0].id if notes else 1,
+        "file": files[0].id if files else 1,
+        "attribute": hostile_attrs[0].id,
+        "contact": max(x.id for x in contacts),
+        "team_member": max(m.id for m in members),
+    }
+
+
+def private_sandbox(tmp_path_factory, name: str, **seed):
+    server = start_sandbox(tmp_path_factory.mktemp(name), hostile=True, **seed)
+    try:
+        server.ids = _ids(server)
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
+@pytest.fixture(scope="module")
+def matrix_sandbox(tmp_path_factory):
+    """A private, hostile-seeded sandbox the role matrix may write to and delete from."""
+    server = private_sandbox(tmp_path_factory, "matrix-sandbox", leads=15, contacts=6)
+    yield server
+    server.stop()
+
+
+def point_dashboard(server, settings):
+    from crmui import api
+
+    settings.TASKIP_BASE_URL = server.api_url
+    settings.TASKIP_SECRET_KEY = server.key
+    settings.TASKIP_MAX_RETRIES = 0
+    api.reset_client()
+
+
+@pytest.fixture
+def role_users(db, django_user_model):
+    """One user per role (None for the anonymous visitor)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Profile
+
+    users = {"anonymous": None}
+    for role in ROLES[1:]:
+        user = django_user_model.objects.create_user(username=f"{role}-matrix", password=None)  # force_login only: fast
+        if role in ROLE_GROUP:
+            user.groups.add(Group.objects.get(name=ROLE_GROUP[role]))
+            Profile.objects.create(user=user, team_member_id=1, team_member_name="Admin User")
+        users[role] = user
+    return users
+
+
+@pytest.fixture
+def local_ids(db, role_users):
+    """Ids of the dashboard's own records (a saved view, an audit entry)."""
+    from accounts.models import SavedView
+    from audit.models import AuditEntry
+
+    view = SavedView.objects.create(name="Hot leads", query="q=a", created_by=role_users["manager"])
+    entry = AuditEntry.objects.create(username="manager-matrix", action="lead.update", object_type="lead",
+                                      object_id="1", outcome="ok")
+    return {"saved_view": view.pk, "audit_entry": entry.pk, "user": role_users["sales"].pk}
