@@ -15,9 +15,10 @@ def _permissions(apps, mapping, actions):
 
     # Permissions are normally made after migrate (post_migrate); make sure they exist now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
     Permission = apps.get_model("auth", "Permission")
     codenames = [f"{action}_{model}" for models_ in mapping.values() for model in models_ for action in actions]
     return Permission.objects.filter(content_type__app_label__in=list(mapping), codename__in=codenames)

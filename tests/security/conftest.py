@@ -60,6 +60,17 @@ def matrix_sandbox(tmp_path_factory):
     server.stop()
 
 
+def ensure_roles():
+    """Transactional tests flush the data migrations made (groups, the Admin group's rights):
+    make them again, the way the migration does."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("accounts.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module("accounts.migrations.0003_savedview_admin_permissions").grant_admin(apps, None)
+
+
 def point_dashboard(server, settings):
     from crmui import api
 
@@ -76,11 +87,12 @@ def role_users(db, django_user_model):
 
     from accounts.models import Profile
 
+    ensure_roles()
     users = {"anonymous": None}
     for role in ROLES[1:]:
         user = django_user_model.objects.create_user(username=f"{role}-matrix", password=None)  # force_login only: fast
         if role in ROLE_GROUP:
-            user.groups.add(Group.objects.get(name=ROLE_GROUP[role]))
+            user.groups.add(Group.objects.get_or_create(name=ROLE_GROUP[role])[0])
             Profile.objects.create(user=user, team_member_id=1, team_member_name="Admin User")
         users[role] = user
     return users
@@ -96,3 +108,35 @@ def local_ids(db, role_users):
     entry = AuditEntry.objects.create(username="manager-matrix", action="lead.update", object_type="lead",
                                       object_id="1", outcome="ok")
     return {"saved_view": view.pk, "audit_entry": entry.pk, "user": role_users["sales"].pk}
+
+
+def add_xss_markers(server) -> dict:
+    """Records whose text would set ``window.__xss`` if it ever ran: a lead (+ a note on it)
+    and a contact. Returns their ids."""
+    import uuid as _uuid
+
+    tag = _uuid.uuid4().hex[:8]
+    lead = server.api("POST", "/lead", json={
+        "first_name": XSS_PAYLOADS[0], "last_name": XSS_PAYLOADS[1], "email": f"xss-{tag}@example.com",
+        "phone_number": XSS_PAYLOADS[2], "address": XSS_PAYLOADS[1], "description": XSS_PAYLOADS[1],
+        "custom_fields": [{"name": XSS_PAYLOADS[0], "value": XSS_PAYLOADS[3]}],
+    })
+    assert lead.status_code == 200, lead.text
+    lead_id = lead.json()["data"]["id"]
+    note = server.api("POST", f"/lead/notes/{lead_id}", json={"title": XSS_PAYLOADS[1], "note": XSS_PAYLOADS[0]})
+    contact = server.api("POST", "/contact", json={
+        "first_name": XSS_PAYLOADS[0], "last_name": XSS_PAYLOADS[2], "email": f"xss-c-{tag}@example.com",
+        "password": "secret-123", "details": XSS_PAYLOADS[1],
+    })
+    return {"xss_lead": lead_id, "xss_note_ok": note.status_code == 200,
+            "xss_contact": contact.json().get("data", {}).get("id") if contact.status_code == 200 else None}
+
+
+@pytest.fixture(scope="module")
+def hostile_sandbox(tmp_path_factory):
+    """A private sandbox seeded with hostile strings in every text field (--hostile), plus
+    records carrying window.__xss markers."""
+    server = private_sandbox(tmp_path_factory, "hostile-sandbox", leads=10, contacts=4)
+    server.markers = add_xss_markers(server)
+    yield server
+    server.stop()
