@@ -67,6 +67,29 @@ def _filtered(form: AuditFilterForm):
     return qs, False
 
 
+def _text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items()) or "—"
+    return str(value)
+
+
+def change_rows(changes) -> list[tuple[str, str, str | None]]:
+    """(field, new, old) for display: {field: [old, new]} or {field: new}."""
+    rows = []
+    if not isinstance(changes, dict):
+        return [("", _text(changes), None)] if changes else []
+    for field, value in changes.items():
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            rows.append((str(field), _text(value[1]), _text(value[0])))
+        else:
+            rows.append((str(field), _text(value), None))
+    return rows
+
+
 @require_GET
 @require("audit.view")
 def audit_list(request):
@@ -74,6 +97,8 @@ def audit_list(request):
     qs, invalid = _filtered(form) if request.GET else (AuditEntry.objects.select_related("user"), False)
     paginator = Paginator(qs, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.change_rows = change_rows(entry.changes)
     params = request.GET.copy()
     params.pop("page", None)
     filtered = any(v for k, v in request.GET.items() if k != "page")

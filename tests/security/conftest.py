@@ -58,7 +58,7 @@ def private_sandbox(tmp_path_factory, name: str, **seed):
     return server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def matrix_sandbox(tmp_path_factory):
     """A private, hostile-seeded sandbox the role matrix may write to and delete from."""
     server = private_sandbox(tmp_path_factory, "matrix-sandbox", leads=15, contacts=6)
