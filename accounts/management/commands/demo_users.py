@@ -18,6 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         User = get_user_model()
+        names = self._team_member_names()
         for username, password, role, first_name, member_id in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username, defaults={"first_name": first_name})
             if created:
@@ -26,10 +27,23 @@ class Command(BaseCommand):
             user.is_staff = role == "Admin"
             user.save()
             user.groups.add(Group.objects.get(name=role))
-            Profile.objects.get_or_create(user=user, defaults={"team_member_id": member_id})
+            profile, _ = Profile.objects.get_or_create(user=user, defaults={"team_member_id": member_id})
+            if not profile.team_member_name and profile.team_member_id in names:
+                profile.team_member_name = names[profile.team_member_id]
+                profile.save(update_fields=["team_member_name"])
         self.stdout.write("")
         self.stdout.write("  Demo logins (password for all: taskip-demo)")
         self.stdout.write("    admin    - Admin: everything, statuses and sources, audit")
         self.stdout.write("    manager  - Manager: plus delete, bulk actions, export")
         self.stdout.write("    sales    - Sales: leads, notes, files, contacts")
         self.stdout.write("")
+
+    def _team_member_names(self) -> dict[int, str]:
+        """Names of the linked team members, when TaskIP (or the sandbox) answers."""
+        from crmui import api
+        from crmui.taskip import TaskipError
+
+        try:
+            return {m.id: m.full_name for m in api.client().team_members.all()}
+        except TaskipError:
+            return {}
