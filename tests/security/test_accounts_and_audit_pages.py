@@ -179,7 +179,7 @@ def test_joining_the_admin_group_grants_admin_access_and_leaving_removes_it(sale
     assert not sales_user.is_staff
 
 
-def test_demo_admin_may_use_django_admin(db):
+def test_demo_admin_may_use_django_admin(db, use_sandbox):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
