@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 from django.conf import settings
 
@@ -29,6 +30,30 @@ class ContentSecurityPolicyMiddleware:
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
+        return response
+
+
+class SessionIdleMiddleware:
+    """Sliding session expiry: a signed-in person's session is pushed SESSION_COOKIE_AGE into the
+    future when a request comes more than SESSION_REFRESH_SECONDS after the last push, so the
+    session ends after SESSION_COOKIE_AGE without activity. Writing the session on every request
+    (SESSION_SAVE_EVERY_REQUEST) would make every parallel htmx request write it."""
+
+    KEY = "_crm_touched"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or not getattr(user, "is_authenticated", False) or response.status_code >= 500:
+            return response
+        now = int(time.time())
+        last = session.get(self.KEY, 0)
+        if now - last >= getattr(settings, "SESSION_REFRESH_SECONDS", 300):
+            session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it, new expiry
         return response
 
 

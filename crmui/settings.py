@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "crmui.middleware.UpstreamMiddleware",
     "crmui.middleware.LoginRequiredMiddleware",
     "crmui.security.ContentSecurityPolicyMiddleware",  # security: strict CSP everywhere (see crmui/security.py)
+    "crmui.security.SessionIdleMiddleware",  # security: sliding session expiry (idle timeout)
 ]
 
 ROOT_URLCONF = "crmui.urls"
@@ -99,9 +100,10 @@ LOGIN_REDIRECT_URL = "leads:list"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 # --- security: sessions, login throttling, authentication (accounts/throttle.py) ---
-# SESSION_COOKIE_AGE is an idle timeout: every request pushes the expiry forward, so a session
-# left alone that long ends; closing the browser ends it too.
-SESSION_SAVE_EVERY_REQUEST = True
+# SESSION_COOKIE_AGE is an idle timeout: crmui.security.SessionIdleMiddleware pushes the expiry
+# forward when a request comes more than SESSION_REFRESH_SECONDS after the last push (not on every
+# request: parallel htmx requests would all write the session); closing the browser ends it too.
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_SAMESITE = "Lax"
 AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]

@@ -117,25 +117,19 @@ def local_ids(db, role_users):
 
 
 def add_xss_markers(server) -> dict:
-    """Records whose text would set ``window.__xss`` if it ever ran: a lead (+ a note on it)
-    and a contact. Returns their ids."""
-    import uuid as _uuid
-
-    tag = _uuid.uuid4().hex[:8]
-    lead = server.api("POST", "/lead", json={
-        "first_name": XSS_PAYLOADS[0], "last_name": XSS_PAYLOADS[1], "email": f"xss-{tag}@example.com",
-        "phone_number": XSS_PAYLOADS[2], "address": XSS_PAYLOADS[1], "description": XSS_PAYLOADS[1],
-        "custom_fields": [{"name": XSS_PAYLOADS[0], "value": XSS_PAYLOADS[3]}],
+    """Put text that would set ``window.__xss`` if it ever ran into the seeded hostile lead
+    (fields, a note) and the hostile contact, beside the seed's own hostile strings."""
+    ids = server.ids
+    lead = server.api("PUT", f"/lead/{ids['lead']}", json={
+        "first_name": XSS_PAYLOADS[0], "phone_number": XSS_PAYLOADS[2], "address": XSS_PAYLOADS[1],
+        "description": XSS_PAYLOADS[1] + " " + XSS_PAYLOADS[3],
     })
     assert lead.status_code == 200, lead.text
-    lead_id = lead.json()["data"]["id"]
-    note = server.api("POST", f"/lead/notes/{lead_id}", json={"title": XSS_PAYLOADS[1], "note": XSS_PAYLOADS[0]})
-    contact = server.api("POST", "/contact", json={
-        "first_name": XSS_PAYLOADS[0], "last_name": XSS_PAYLOADS[2], "email": f"xss-c-{tag}@example.com",
-        "password": "secret-123", "details": XSS_PAYLOADS[1],
-    })
-    return {"xss_lead": lead_id, "xss_note_ok": note.status_code == 200,
-            "xss_contact": contact.json().get("data", {}).get("id") if contact.status_code == 200 else None}
+    note = server.api("POST", f"/lead/notes/{ids['lead']}", json={"title": XSS_PAYLOADS[1], "note": XSS_PAYLOADS[0]})
+    assert note.status_code == 200, note.text
+    contact = server.api("PUT", f"/contact/{ids['contact']}", json={"details": XSS_PAYLOADS[1], "position": XSS_PAYLOADS[0]})
+    assert contact.status_code == 200, contact.text
+    return {"lead": ids["lead"], "contact": ids["contact"]}
 
 
 @pytest.fixture(scope="module")
