@@ -1,10 +1,383 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Contacts: list (+ bulk delete), detail, create, edit, delete, invite to the client portal."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.roles import require
+from contacts import services
+from contacts.forms import ContactForm, InviteForm, parse_ids
+from contacts.services import ContactQuery
+from crmui import reference
+from crmui.errors import apply_api_errors, user_message
+from crmui.taskip import Conflict, NotFound, TaskipError, TaskipTimeout, ValidationError
+
+LIST_TEMPLATE = "contacts/contact_list.html"
+COLUMNS = (("name", "Name"), ("email", "Email"), ("created", "Added"))
 
 
-@require_GET
+# --------------------------------------------------------------------------- helpers
+def _list_url(query: ContactQuery, **overrides) -> str:
+    params = query.url_params(**overrides)
+    base = reverse("contacts:list")
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def _sort_headers(query: ContactQuery) -> list[dict]:
+    headers = []
+    for key, label in COLUMNS:
+        active = query.sort == key
+        if active:
+            direction = "desc" if query.direction == "asc" else "asc"
+        else:
+            direction = "desc" if key == "created" else "asc"
+        headers.append({
+            "key": key, "label": label, "active": active,
+            "url": _list_url(query, sort=key, direction=direction, page=1),
+            "aria_sort": ("ascending" if query.direction == "asc" else "descending") if active else None,
+            "arrow": ("↑" if query.direction == "asc" else "↓") if active else "↕",
+            "next_label": f"Sort by {label.lower()}, {'ascending' if direction == 'asc' else 'descending'}",
+        })
+    return headers
+
+
+def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dict:
+    ctx = {
+        "query": query, "page": None, "error": None, "sort_headers": _sort_headers(query),
+        "per_page_choices": services.PER_PAGE_CHOICES, "sort_choices": services.ORDER_CHOICES, "list_url": _list_url(query),
+        "refresh_url": _list_url(query) + ("&" if "?" in _list_url(query) else "?") + "refresh=1",
+        "clear_url": _list_url(query, search="", page=1), "selected_ids": set(),
+    }
+    try:
+        result = services.contact_list(query=query, refresh=refresh)
+    except TaskipError as exc:
+        ctx["error"] = user_message(exc)
+        return ctx
+    page = result.value
+    ctx.update(page=page, loaded_at=_when(result.fetched_at), cache_hit=result.hit)
+    if query.page > 1:
+        ctx["prev_url"] = _list_url(query, page=query.page - 1)
+    if page.has_next:
+        ctx["next_url"] = _list_url(query, page=query.page + 1)
+    if page.items:
+        ctx["first_row"] = query.first_row()
+        ctx["last_row"] = query.first_row() + len(page.items) - 1
+    return ctx
+
+
+def _short(name: str, limit: int = 80) -> str:
+    """Names in messages: TaskIP allows very long ones."""
+    return Truncator(name).chars(limit)
+
+
+def _when(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+
+
+def _render_list(request, ctx, *, status=200):
+    template = f"{LIST_TEMPLATE}#contact-table" if request.htmx else LIST_TEMPLATE
+    return render(request, template, ctx, status=status)
+
+
+def _gone(request, contact_id: int, *, status: int = 404):
+    ctx = {"contact_id": contact_id}
+    if request.htmx:
+        return render(request, "contacts/_gone.html", ctx, status=200)
+    return render(request, "contacts/contact_gone.html", ctx, status=status)
+
+
+def _load_contact(request, contact_id: int, *, refresh: bool = False, max_age: int | None = None):
+    """(contact, error_response). NotFound becomes the "no longer exists" page.
+    max_age: refetch a cached copy older than this many seconds."""
+    try:
+        result = services.contact_get(contact_id=contact_id, refresh=refresh)
+        if max_age is not None and result.hit and result.age_seconds > max_age:
+            result = services.contact_get(contact_id=contact_id, refresh=True)
+        return result.value, None
+    except NotFound:
+        return None, _gone(request, contact_id)
+    except TaskipError as exc:
+        if request.htmx:
+            return None, render(request, "_error_fragment.html", {"message": user_message(exc)})
+        return None, render(request, "upstream_error.html", {"message": user_message(exc)}, status=503)
+
+
+def _companies():
+    try:
+        return reference.companies(), None
+    except TaskipError as exc:
+        return [], "The company list could not be loaded from TaskIP (" + user_message(exc) + ")"
+
+
+# --------------------------------------------------------------------------- list
+@require_http_methods(["GET", "HEAD"])
 @require("contact.view")
 def contact_list(request):
-    return render(request, "contacts/contact_list.html", {})
+    query = ContactQuery.from_params(request.GET)
+    ctx = _list_context(request, query, refresh="refresh" in request.GET)
+    return _render_list(request, ctx)
+
+
+@require_POST
+@require("contact.bulk")
+def contact_bulk_delete(request):
+    query = ContactQuery.from_params(request.POST)
+    confirmed = request.POST.get("confirm") == "yes"
+    # The confirmation carries the ids it listed (confirm_ids), so what is deleted is exactly
+    # what the person saw listed, even if the ticks changed meanwhile.
+    ids = parse_ids(request.POST.getlist("confirm_ids" if confirmed else "ids"))
+    if not ids:
+        if request.htmx and not confirmed:
+            return render(request, "contacts/_bulk_confirm.html", {"query": query, "items": []})
+        ctx = _list_context(request, query)
+        ctx["bulk_error"] = "Select at least one contact to delete."
+        return _render_list(request, ctx)
+    names = _names_for(query, ids)
+    if not confirmed:
+        ctx = {"query": query, "items": [(i, names.get(i)) for i in ids], "list_url": _list_url(query)}
+        if request.htmx:
+            return render(request, "contacts/_bulk_confirm.html", ctx)
+        return render(request, "contacts/contact_bulk_confirm.html", ctx)
+    labels = [names.get(i, f"#{i}") for i in ids]
+    try:
+        services.contact_bulk_delete(actor=request.user, contact_ids=ids, labels=labels)
+    except TaskipError as exc:
+        error = "The contacts were not deleted. " + user_message(exc)
+        if request.htmx:
+            ctx = _list_context(request, query)
+            ctx.update(bulk_error=error, selected_ids=set(ids))
+            return _render_list(request, ctx)
+        ctx = {"query": query, "items": [(i, names.get(i)) for i in ids], "list_url": _list_url(query),
+               "error": error}
+        return render(request, "contacts/contact_bulk_confirm.html", ctx)
+    notice = f"Deleted {len(ids)} contact{'s' if len(ids) != 1 else ''}: {', '.join(labels)}."
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect(_list_url(query))
+    ctx = _list_context(request, query)
+    if ctx.get("page") is not None and not ctx["page"].items and query.page > 1:
+        query = replace(query, page=query.page - 1)
+        ctx = _list_context(request, query)
+    ctx["notice"] = notice
+    response = _render_list(request, ctx)
+    response["HX-Push-Url"] = _list_url(query)
+    return response
+
+
+def _names_for(query: ContactQuery, ids: list[int]) -> dict[int, str]:
+    """Names of the selected contacts, from the (cached) list page they were picked on."""
+    try:
+        page = services.contact_list(query=query).value
+    except TaskipError:
+        return {}
+    return {c.id: _short(c.display_name) for c in page if c.id in ids}
+
+
+# --------------------------------------------------------------------------- detail
+@require_http_methods(["GET", "HEAD"])
+@require("contact.view")
+def contact_detail(request, contact_id: int):
+    try:
+        result = services.contact_get(contact_id=contact_id, refresh="refresh" in request.GET)
+    except NotFound:
+        return _gone(request, contact_id)
+    except TaskipError as exc:
+        return render(request, "upstream_error.html", {"message": user_message(exc)}, status=503)
+    contact = result.value
+    custom = [(k, v, isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
+    ctx = {
+        "contact": contact,
+        "loaded_at": _when(result.fetched_at), "cache_hit": result.hit,
+        "lead_id": services.lead_id_from_reference(contact),
+        "image_url": contact.image.url if contact.image and services.is_web_url(contact.image.url) else None,
+        "custom_fields": custom,
+        "billing": contact.billings,
+        "has_billing": bool(contact.billings and any(
+            getattr(contact.billings, f) for f in ("billing_address", "billing_city", "billing_state",
+                                                   "billing_country", "billing_zip", "billing_phone",
+                                                   "tax_number"))),
+    }
+    return render(request, "contacts/contact_detail.html", ctx)
+
+
+# --------------------------------------------------------------------------- create / edit
+@require_http_methods(["GET", "POST"])
+@require("contact.create")
+def contact_create(request):
+    companies, companies_error = _companies()
+    if request.method == "GET":
+        form = ContactForm(initial={"idem": uuid.uuid4().hex}, companies=companies, companies_error=companies_error)
+        return _render_form(request, form)
+
+    form = ContactForm(request.POST, companies=companies, companies_error=companies_error)
+    if not form.is_valid():
+        return _render_form(request, form)
+    token = form.cleaned_data.get("idem") or ""
+    claimed, previous = services.claim_token(user_id=request.user.pk, token=token)
+    if not claimed:
+        if isinstance(previous, int):
+            messages.info(request, "This contact was already saved: the form was sent twice, so nothing was created again.")
+            return redirect("contacts:detail", contact_id=previous)
+        form.add_error(None, "This form is already being saved. Wait a moment, then check the contact list "
+                             "before sending it again.")
+        return _render_form(request, form)
+    try:
+        contact = services.contact_create(actor=request.user, payload=form.create_payload())
+    except TaskipError as exc:
+        services.settle_token(user_id=request.user.pk, token=token, contact_id=None)
+        _form_error(form, exc)
+        return _render_form(request, form)
+    services.settle_token(user_id=request.user.pk, token=token, contact_id=contact.id)
+    name = _short(contact.display_name)
+    if contact.id is None:  # TaskIP said yes but sent no id: show the list rather than guess
+        messages.success(request, f"Contact {name} created.")
+        return redirect("contacts:list")
+    messages.success(request, f"Contact {name} created.")
+    return redirect("contacts:detail", contact_id=contact.id)
+
+
+@require_http_methods(["GET", "POST"])
+@require("contact.edit")
+def contact_edit(request, contact_id: int):
+    # The form starts from a copy at most a minute old, so nobody edits what TaskIP no longer has.
+    contact, failure = _load_contact(request, contact_id, max_age=60 if request.method == "GET" else None)
+    if failure:
+        return failure
+    companies, companies_error = _companies()
+    if request.method == "GET":
+        form = ContactForm(contact=contact, companies=companies, companies_error=companies_error)
+        return _render_form(request, form)
+
+    form = ContactForm(request.POST, contact=contact, companies=companies, companies_error=companies_error)
+    if not form.is_valid():
+        return _render_form(request, form)
+    payload = form.update_payload()
+    if not payload:
+        messages.info(request, "Nothing changed, so nothing was sent to TaskIP.")
+        return redirect("contacts:detail", contact_id=contact_id)
+    try:
+        services.contact_update(actor=request.user, contact_id=contact_id, payload=payload,
+                                label=contact.display_name)
+    except NotFound:
+        return _gone(request, contact_id)
+    except TaskipError as exc:
+        _form_error(form, exc)
+        return _render_form(request, form)
+    # TaskIP answers an update with {"msg": "Contact Updated"} only. We show the saved contact by
+    # REFETCHING it: the update invalidated the "contacts" namespace, so the detail page we redirect
+    # to reads the contact fresh from TaskIP (one GET) and shows exactly what TaskIP stored, including
+    # what it derives (full_name, company, country names) that a merge of what we sent could not know.
+    saved_name = f"{form.cleaned_data['first_name']} {form.cleaned_data.get('last_name') or ''}".strip()
+    messages.success(request, f"Saved {_short(saved_name)}.")
+    return redirect("contacts:detail", contact_id=contact_id)
+
+
+def _form_error(form: ContactForm, exc: TaskipError) -> None:
+    if isinstance(exc, Conflict):
+        email = form.cleaned_data.get("email") or ""  # read before add_error drops it
+        apply_api_errors(form, exc)
+        try:  # point at the contact that already has this email, when we can find it
+            form.duplicate = services.find_by_email(email)
+        except TaskipError:
+            form.duplicate = None
+        if form.duplicate is not None and form.contact is not None and form.duplicate.id == form.contact.id:
+            form.duplicate = None
+    elif isinstance(exc, ValidationError):
+        apply_api_errors(form, exc)
+    elif isinstance(exc, TaskipTimeout):
+        form.add_error(None, "TaskIP did not answer in time, so the contact may or may not have been saved. "
+                             "Check the contact list before sending the form again.")
+    else:
+        form.add_error(None, "Nothing was saved. " + user_message(exc))
+
+
+def _render_form(request, form: ContactForm) -> HttpResponse:
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": form.contact})
+
+
+# --------------------------------------------------------------------------- delete
+@require_http_methods(["GET", "POST"])
+@require("contact.delete")
+def contact_delete(request, contact_id: int):
+    contact, failure = _load_contact(request, contact_id)
+    if failure:
+        if request.method == "POST" and failure.status_code == 404:
+            messages.info(request, "That contact had already been deleted.")
+            return _go(request, reverse("contacts:list"))
+        return failure
+    ctx = {"contact": contact, "error": None}
+    if request.method == "POST":
+        try:
+            services.contact_delete(actor=request.user, contact_id=contact_id, label=contact.display_name)
+        except NotFound:
+            messages.info(request, f"{_short(contact.display_name)} had already been deleted.")
+            return _go(request, reverse("contacts:list"))
+        except TaskipError as exc:
+            ctx["error"] = f"{_short(contact.display_name)} was not deleted. " + user_message(exc)
+        else:
+            messages.success(request, f"Deleted {_short(contact.display_name)}.")
+            return _go(request, reverse("contacts:list"))
+    template = "contacts/_delete_panel.html" if request.htmx else "contacts/contact_delete.html"
+    return render(request, template, ctx)
+
+
+def _go(request, url: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+# --------------------------------------------------------------------------- invite
+@require_http_methods(["GET", "POST"])
+@require("contact.invite")
+def contact_invite(request, contact_id: int):
+    contact, failure = _load_contact(request, contact_id)
+    if failure:
+        return failure
+    ctx = {"contact": contact, "result": None, "error": None}
+    if request.method == "GET":
+        form = InviteForm()
+    else:
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                msg = services.contact_invite(actor=request.user, contact_id=contact_id, message=d["message"],
+                                              send_email=d["send_email"], access_level=d["access_level"],
+                                              label=contact.display_name)
+            except NotFound:
+                return _gone(request, contact_id)
+            except TaskipError as exc:
+                reason = user_message(exc)
+                if isinstance(exc, ValidationError) and exc.errors:
+                    # errors about the form's fields go on them; the rest (e.g. "the contact has
+                    # no email address") is the reason given in the panel
+                    others = []
+                    for api_field, msgs in exc.errors.items():
+                        for msg in msgs:
+                            if api_field in form.fields:
+                                form.add_error(api_field, msg)
+                            else:
+                                others.append(msg)
+                    reason = " ".join(others) or "See the highlighted fields."
+                ctx["error"] = f"{_short(contact.display_name)} was not invited. " + reason
+            else:
+                ctx["result"] = {
+                    "message": msg or "Invitation sent.",
+                    "send_email": d["send_email"],
+                    "access_level": dict(form.fields["access_level"].choices).get(d["access_level"]),
+                    "email": contact.email,
+                }
+    ctx["form"] = form
+    template = "contacts/_invite_panel.html" if request.htmx else "contacts/contact_invite.html"
+    return render(request, template, ctx)

@@ -1,13 +1,43 @@
-"""Lead reads: lists and the board. Writes live in leads/services.py."""
+"""Lead reads: lists and the board. Writes live in leads/services.py (and leads/moves.py,
+leads/bulk.py for the board's drag and the list's bulk actions).
+
+Everything a list or board shows is decided by the URL's query string (so a filtered view can
+be bookmarked and shared): ``LeadQuery.from_params`` reads it, ``LeadQuery.querystring`` writes
+it back.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from crmui import api
 from crmui.cache import Cached, cached
-from crmui.taskip import Lead, Page
+from crmui.taskip import Attribute, Lead, Page
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
+DEFAULT_PER_PAGE = 25
+# URL name of a sort -> the API's sort_by
+SORTS = {"name": "name", "date": "lead_interaction_date", "status": "status"}
+BOARD_PAGE = 20
+NO_STATUS = "none"
+
+
+def _int(value) -> int | None:
+    try:
+        i = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return i if i > 0 else None
+
+
+def _date(value) -> str | None:
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat() if value else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -21,6 +51,61 @@ class LeadQuery:
     to_date: str | None = None
     sort_by: str | None = None
     sort_order: str | None = None
+
+    # --------------------------------------------------------------- URL <-> query
+    @classmethod
+    def from_params(cls, params) -> LeadQuery:
+        """Read the filters from a QueryDict (or dict). Anything malformed is ignored."""
+        g = params.get
+        converted = str(g("converted", "") or "").strip()
+        sort = str(g("sort", "") or "").strip()
+        direction = str(g("dir", "") or "").strip().lower()
+        from_date, to_date = _date(g("from")), _date(g("to"))
+        if from_date and to_date and from_date > to_date:
+            from_date, to_date = to_date, from_date
+        return cls(
+            search=str(g("q", "") or "").strip()[:200],
+            status_id=_int(g("status")),
+            source_id=_int(g("source")),
+            assigned_to=_int(g("assigned")),
+            is_converted=int(converted) if converted in ("0", "1") else None,
+            from_date=from_date,
+            to_date=to_date,
+            sort_by=SORTS[sort] if sort in SORTS else None,
+            sort_order=direction if sort in SORTS and direction in ("asc", "desc") else None,
+        )
+
+    @property
+    def sort(self) -> str:
+        return next((k for k, v in SORTS.items() if v == self.sort_by), "")
+
+    @property
+    def direction(self) -> str:
+        return self.sort_order or ("desc" if self.sort_by else "")
+
+    def url_params(self) -> dict:
+        """The query as the dashboard's own URL parameters (not the API's)."""
+        params = {
+            "q": self.search,
+            "status": self.status_id,
+            "source": self.source_id,
+            "assigned": self.assigned_to,
+            "converted": self.is_converted,
+            "from": self.from_date,
+            "to": self.to_date,
+            "sort": self.sort,
+            "dir": self.sort_order,
+        }
+        return {k: v for k, v in params.items() if v not in (None, "")}
+
+    def querystring(self, **extra) -> str:
+        params = self.url_params()
+        for k, v in extra.items():
+            if v in (None, ""):
+                params.pop(k, None)
+            else:
+                params[k] = v
+        return urlencode(params)
 
     def api_params(self) -> dict:
         params = {
@@ -36,12 +121,115 @@ class LeadQuery:
         }
         return {k: v for k, v in params.items() if v not in (None, "")}
 
+    def for_board(self) -> LeadQuery:
+        """The board shows every status as a column, so it ignores the status filter and sorting."""
+        return replace(self, status_id=None, sort_by=None, sort_order=None)
 
-def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = 25, refresh: bool = False) -> Cached[Page[Lead]]:
+    @property
+    def is_filtered(self) -> bool:
+        return any(v not in (None, "") for k, v in self.api_params().items() if k not in ("sort_by", "sort_order"))
+
+
+def parse_per_page(value) -> int:
+    i = _int(value)
+    return i if i in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
+
+
+def parse_page(value) -> int:
+    return min(_int(value) or 1, 100_000)
+
+
+def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PAGE,
+              refresh: bool = False) -> Cached[Page[Lead]]:
     params = query.api_params()
     return cached(
         "leads",
         ["list", params, page, per_page],
         lambda: api.client().leads.list(**params, item=per_page, page=page),
+        refresh=refresh,
+    )
+
+
+# ----------------------------------------------------------------------------- the board
+def status_order(statuses: list[Attribute] | None = None) -> dict[int, int]:
+    """Status id -> its order, from the reference list (the admins' current ordering)."""
+    return {s.id: (s.order if s.order is not None else 0) for s in (statuses or []) if s.id is not None}
+
+
+def placing_status(lead: Lead, order_of: dict[int, int] | None = None) -> Attribute | None:
+    """THE placement rule: a lead sits in the column of its status with the highest order
+    (the furthest stage it has reached); equal orders go to the lower id. No status -> None."""
+    order_of = order_of or {}
+    best, best_key = None, None
+    for s in lead.statuses:
+        if s.id is None:
+            continue
+        order = order_of.get(s.id, s.order if s.order is not None else 0)
+        key = (order, -s.id)
+        if best_key is None or key > best_key:
+            best, best_key = s, key
+    return best
+
+
+def column_key(status: Attribute | None) -> str:
+    return NO_STATUS if status is None else f"s{status.id}"
+
+
+@dataclass
+class Column:
+    key: str
+    status: Attribute | None
+    leads: list[Lead] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.status.name if self.status else "No status"
+
+    @property
+    def status_id(self) -> int | None:
+        return self.status.id if self.status else None
+
+    @property
+    def count(self) -> int:
+        return len(self.leads)
+
+    @property
+    def sums(self) -> list[tuple[str, Decimal]]:
+        """Value sum per currency (leads without a value add nothing), biggest first."""
+        totals: dict[str, Decimal] = {}
+        for lead in self.leads:
+            if lead.value is not None:
+                cur = (lead.currency or "").strip().upper()
+                totals[cur] = totals.get(cur, Decimal(0)) + lead.value
+        return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def group_board(leads, statuses: list[Attribute]) -> OrderedDict[str, Column]:
+    """Columns in the statuses' order, "No status" first, each holding its leads (in the order
+    the API listed them). A status a lead carries that the reference list does not know (just
+    created elsewhere) gets a column too, after the known ones."""
+    order_of = status_order(statuses)
+    columns: OrderedDict[str, Column] = OrderedDict()
+    columns[NO_STATUS] = Column(NO_STATUS, None)
+    for s in sorted(statuses, key=lambda a: (order_of.get(a.id, 0), a.id or 0)):
+        columns[column_key(s)] = Column(column_key(s), s)
+    for lead in leads:
+        if lead.id is None:  # nothing can be shown or done with it
+            continue
+        status = placing_status(lead, order_of)
+        key = column_key(status)
+        if key not in columns:
+            columns[key] = Column(key, status)
+        columns[key].leads.append(lead)
+    return columns
+
+
+def board_snapshot(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, ...]]:
+    """Every lead matching the board's filters, in ONE upstream call (item=0), cached."""
+    params = query.for_board().api_params()
+    return cached(
+        "leads",
+        ["board", params],
+        lambda: tuple(api.client().leads.list(item=0, **params).items),
         refresh=refresh,
     )

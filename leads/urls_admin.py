@@ -1,3 +1,14 @@
 """Statuses and sources (admins), mounted under /settings/pipeline/."""
+from django.urls import path
+
+from leads.views import attributes
+
 app_name = "pipeline"
-urlpatterns = []
+urlpatterns = [
+    path("", attributes.attributes_page, name="attributes"),
+    path("<slug:kind>/", attributes.attribute_list, name="attribute_list"),
+    path("<slug:kind>/add/", attributes.attribute_add, name="attribute_add"),
+    path("<slug:kind>/order/", attributes.attribute_reorder, name="attribute_reorder"),
+    path("<slug:kind>/<int:attribute_id>/edit/", attributes.attribute_edit, name="attribute_edit"),
+    path("<slug:kind>/<int:attribute_id>/delete/", attributes.attribute_delete, name="attribute_delete"),
+]

@@ -1,8 +1,15 @@
 """List, board and bulk actions."""
 from django.urls import path
 
-from leads.views import listing
+from leads.views import board, bulk, listing
 
 urlpatterns = [
     path("", listing.lead_list, name="list"),
+    path("board/", board.board, name="board"),
+    path("board/column/<str:key>/", board.board_column, name="board_column"),
+    path("board/move/", board.move, name="move"),
+    path("bulk/", bulk.bulk_start, name="bulk_start"),
+    path("bulk/<int:pk>/", bulk.bulk_job, name="bulk_job"),
+    path("bulk/<int:pk>/step/", bulk.bulk_step, name="bulk_step"),
+    path("bulk/<int:pk>/<str:op>/", bulk.bulk_control, name="bulk_control"),
 ]

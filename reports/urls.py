@@ -1,9 +1,17 @@
 from django.urls import path
 
-from crmui.views import not_built_yet
+from reports.views import export, imports, overview
 
 app_name = "reports"
 urlpatterns = [
-    path("export/leads.csv", not_built_yet, name="export_leads"),
-    path("export/contacts.csv", not_built_yet, name="export_contacts"),
+    path("", overview.overview, name="overview"),
+    path("export/leads.csv", export.export_leads, name="export_leads"),
+    path("export/contacts.csv", export.export_contacts, name="export_contacts"),
+    path("import/", imports.import_upload, name="import"),
+    path("import/<uuid:job_id>/", imports.import_job, name="import_job"),
+    path("import/<uuid:job_id>/map/", imports.import_map, name="import_map"),
+    path("import/<uuid:job_id>/review/", imports.import_review, name="import_review"),
+    path("import/<uuid:job_id>/step/", imports.import_step, name="import_step"),
+    path("import/<uuid:job_id>/control/", imports.import_control, name="import_control"),
+    path("import/<uuid:job_id>/report.csv", imports.import_report, name="import_report"),
 ]

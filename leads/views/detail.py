@@ -1,19 +1,98 @@
-"""Placeholder lead detail page (the lead pipeline issue replaces it)."""
+"""The lead detail page: every field, badges in their colours, assignees by name, the
+activity timeline, the converted state, and the actions the user's role allows."""
+from __future__ import annotations
+
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
-from crmui import api
+from crmui import reference
 from crmui.errors import user_message
-from crmui.taskip import TaskipError
+from crmui.taskip import NotFound, RateLimited, TaskipError
+from leads import services
+from leads.forms import custom_pairs
+
+
+def _safe_url(url: str | None) -> str | None:
+    """A website worth linking to: http(s) only (never javascript: or data:)."""
+    if not url:
+        return None
+    u = url.strip()
+    if u.lower().startswith(("http://", "https://")):
+        return u
+    if "." in u and " " not in u and ":" not in u.split("/")[0]:
+        return "https://" + u
+    return None
+
+
+def _activities(lead) -> list[dict]:
+    """Whatever TaskIP sends as activities, in a shape the timeline can show."""
+    out = []
+    for item in lead.activities:
+        if isinstance(item, dict):
+            text = next((str(item[k]) for k in ("description", "message", "text", "title", "activity", "type", "event")
+                         if item.get(k)), "Activity")
+            detail = item.get("properties") or item.get("changes")
+            when = next((item[k] for k in ("created_at", "date", "time", "updated_at") if item.get(k)), None)
+            try:
+                when = parse_datetime(str(when)) or when if when else None
+            except ValueError:
+                pass
+            who = item.get("causer") or item.get("user") or item.get("created_by")
+            if isinstance(who, dict):
+                who = who.get("name") or who.get("full_name") or who.get("email")
+            out.append({"text": text, "when": when, "who": who if isinstance(who, str) else None,
+                        "detail": detail if isinstance(detail, str) else None})
+        elif item not in (None, ""):
+            out.append({"text": str(item), "when": None, "who": None, "detail": None})
+    return out
+
+
+def detail_context(lead_id: int, lead, *, fetched_at=None, cache_hit=None) -> dict:
+    """What the detail template needs besides the lead (names of assignees and company)."""
+    try:
+        names = reference.team_member_names()
+    except TaskipError:
+        names = {}
+    company_name = lead.company.name if lead.company and lead.company.name else None
+    if company_name is None and lead.company_id:
+        try:
+            company_name = reference.company_names().get(lead.company_id)
+        except TaskipError:
+            company_name = None
+    assignees = [{"id": i, "name": names.get(i) or f"Team member #{i}"} for i in lead.assigned_to]
+    place = [p for p in (lead.address, lead.city, lead.state, lead.zip_code, lead.country) if p]
+    return {
+        "lead": lead,
+        "lead_id": lead_id,
+        "assignees": assignees,
+        "company_name": company_name or (f"Company #{lead.company_id}" if lead.company_id else None),
+        "website_url": _safe_url(lead.website),
+        "custom": custom_pairs(lead.custom_fields),
+        "activities": _activities(lead),
+        "groups": [g.get("name") or f"#{g.get('id')}" if isinstance(g, dict) else f"#{g}" for g in lead.groups],
+        "has_place": bool(place),
+        "fetched_at": fetched_at,
+        "cache_hit": cache_hit,
+    }
 
 
 @require_GET
 @require("lead.view")
 def lead_detail(request, lead_id: int):
     try:
-        lead = api.client().leads.get(lead_id)
-        error = None
+        result = services.lead_get(lead_id=lead_id, refresh="refresh" in request.GET)
+    except NotFound:
+        if request.htmx:  # a panel refresh: say so in place (htmx swaps only 2xx answers)
+            return render(request, "leads/lead_detail.html#lead-detail", {"gone": True, "lead_id": lead_id})
+        return render(request, "leads/lead_detail.html", {"gone": True, "lead_id": lead_id}, status=404)
     except TaskipError as exc:
-        lead, error = None, user_message(exc)
-    return render(request, "leads/lead_detail.html", {"lead": lead, "error": error})
+        context = {"error": user_message(exc), "lead_id": lead_id}
+        if request.htmx:
+            return render(request, "leads/lead_detail.html#lead-detail", context)
+        status = 429 if isinstance(exc, RateLimited) else 503
+        return render(request, "leads/lead_detail.html", context, status=status)
+    context = detail_context(lead_id, result.value, fetched_at=result.fetched_at, cache_hit=result.hit)
+    template = "leads/lead_detail.html#lead-detail" if request.htmx else "leads/lead_detail.html"
+    return render(request, template, context)

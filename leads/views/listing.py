@@ -1,25 +1,141 @@
+"""The lead list: search, filters, sorting, paging, all in the URL; only #lead-table swaps."""
+from __future__ import annotations
+
+import time
+import uuid
+
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts.models import profile_for
 from accounts.roles import require
+from crmui import reference
 from crmui.errors import user_message
 from crmui.taskip import TaskipError
-from leads import selectors as services
+from leads import selectors
+
+SORT_COLUMNS = (("name", "Name"), ("status", "Status"), ("date", "Interaction"))
+
+
+def reference_context() -> dict:
+    """Statuses, sources and team members for the filter form and the rows. A failure here
+    leaves the filters without choices (and says so) instead of breaking the page."""
+    ctx = {"statuses": [], "sources": [], "team": [], "team_names": {}, "reference_error": None}
+    try:
+        ctx["statuses"] = reference.statuses()
+        ctx["sources"] = reference.sources()
+    except TaskipError as exc:
+        ctx["reference_error"] = user_message(exc)
+    try:
+        members = reference.team_members()
+        names = reference.team_member_names()
+        ctx["team_names"] = names
+        ctx["team"] = sorted(((m.id, names.get(m.id) or f"#{m.id}") for m in members if m.id is not None),
+                             key=lambda p: p[1].lower())
+    except TaskipError as exc:
+        ctx["reference_error"] = ctx["reference_error"] or user_message(exc)
+    return ctx
+
+
+def filter_context(request, query: selectors.LeadQuery, *, board: bool) -> dict:
+    profile = profile_for(request.user)
+    mine = profile.team_member_id if profile and profile.team_member_id else None
+    base = reverse("leads:board" if board else "leads:list")
+    return {
+        "query": query,
+        "board": board,
+        "base_url": base,
+        "my_member_id": mine,
+        "mine_url": f"{base}?{query.querystring(assigned=mine)}" if mine else None,
+        "all_url": f"{base}?{query.querystring(assigned=None)}",
+        "clear_url": base,
+        "list_url": f"{reverse('leads:list')}?{query.querystring(status=None) if board else query.querystring()}",
+        "board_url": f"{reverse('leads:board')}?{query.for_board().querystring()}",
+        "per_page_choices": selectors.PER_PAGE_CHOICES,
+    }
+
+
+def _age(fetched_at: float | None) -> str:
+    if not fetched_at:
+        return ""
+    secs = max(0, int(time.time() - fetched_at))
+    if secs < 45:
+        return "just now"
+    if secs < 90:
+        return "1 min ago"
+    if secs < 3600:
+        return f"{round(secs / 60)} min ago"
+    return f"{round(secs / 3600)} h ago"
 
 
 @require_GET
 @require("lead.view")
 def lead_list(request):
+    query = selectors.LeadQuery.from_params(request.GET)
+    page_no = selectors.parse_page(request.GET.get("page"))
+    per_page = selectors.parse_per_page(request.GET.get("per"))
+    per = per_page if per_page != selectors.DEFAULT_PER_PAGE else None
+    base = reverse("leads:list")
+
+    def url(**extra):
+        qs = query.querystring(per=per, **extra)
+        return f"{base}?{qs}" if qs else base
+
+    context = {
+        "page_no": page_no, "per_page": per_page, "error": None, "page": None,
+        "self_url": url(page=page_no if page_no > 1 else None),
+    }
+    # The list first: when TaskIP fails, the failure belongs to the table area.
     try:
-        page_no = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page_no = 1
-    query = services.LeadQuery(search=request.GET.get("q", "").strip())
-    context = {"query": query, "page_no": page_no, "error": None, "page": None}
-    try:
-        result = services.lead_list(query=query, page=page_no, refresh="refresh" in request.GET)
-        context.update(page=result.value, fetched_at=result.fetched_at, cache_hit=result.hit)
+        result = selectors.lead_list(query=query, page=page_no, per_page=per_page, refresh="refresh" in request.GET)
+        context.update(page=result.value, fetched_at=result.fetched_at, age=_age(result.fetched_at),
+                       cache_hit=result.hit)
     except TaskipError as exc:
         context["error"] = user_message(exc)
-    template = "leads/lead_list.html#lead-table" if request.htmx else "leads/lead_list.html"
-    return render(request, template, context)
+    context.update(reference_context())
+    context.update(filter_context(request, query, board=False))
+    context.update(
+        refresh_url=url(page=page_no if page_no > 1 else None, refresh=1),
+        prev_url=url(page=page_no - 1 if page_no > 2 else None) if page_no > 1 else None,
+        next_url=url(page=page_no + 1) if context["page"] is not None and context["page"].has_next else None,
+        export_qs=query.querystring(),
+        sort={s["key"]: s for s in _sort_links(query, url)},
+        first_url=url(),
+        rows=_rows(context["page"], context["team_names"]),
+        first_index=(page_no - 1) * per_page + 1,
+        bulk_token=uuid.uuid4().hex,
+    )
+    if context["page"] is not None:
+        context["last_index"] = context["first_index"] + len(context["page"]) - 1
+    partial = request.htmx and not request.htmx.boosted
+    response = render(request, "leads/lead_list.html#lead-table" if partial else "leads/lead_list.html", context)
+    if partial:
+        response["HX-Push-Url"] = context["self_url"]  # the tidy URL: no empty fields, no refresh=1
+    return response
+
+
+def _rows(page, names: dict) -> list[dict]:
+    if page is None:
+        return []
+    return [{"lead": lead, "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to]}
+            for lead in page.items if lead.id is not None]
+
+
+def _sort_links(query: selectors.LeadQuery, url) -> list[dict]:
+    """Clickable column headers: first click sorts ascending (name, status) or newest first
+    (interaction date); clicking the sorted column flips the direction."""
+    links = []
+    for key, label in SORT_COLUMNS:
+        active = query.sort == key
+        if active:
+            direction = "asc" if query.direction == "desc" else "desc"
+        else:
+            direction = "desc" if key == "date" else "asc"
+        links.append({
+            "key": key, "label": label, "active": active,
+            "direction": query.direction if active else "",
+            "url": url(sort=key, dir=direction),
+            "aria": ("ascending" if query.direction == "asc" else "descending") if active else "none",
+        })
+    return links

@@ -1,0 +1,242 @@
+"""Bulk actions on leads, run as a persisted job (leads.models.BulkJob).
+
+TaskIP has no bulk update, so changing the status, source or assignees of N leads is N
+updates. Each update is a GET of the lead followed by a PUT:
+- the PUT must carry first_name, and the list the user selected from may be minutes old (it is
+  cached): a stale first_name would silently undo a rename made meanwhile;
+- a status change keeps the lead's earlier stages (the board's rule), so it needs the lead's
+  CURRENT statuses.
+A lead that already has the target value is not written at all (one GET, no PUT).
+
+``step`` does a few leads per request (so requests stay short) and records each lead's result
+as soon as it is known; a lead with a result is never written again, so a reload, a second tab
+or "Resume" continue where the job stopped. TaskIP's 429 pauses the job with the time to retry;
+nothing is retried automatically. Delete is one ``bulk_delete`` call for all the leads.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.trail import audited, record
+from crmui import api, reference
+from crmui.cache import invalidate
+from crmui.errors import retry_hint, user_message
+from crmui.taskip import TaskipError, errors as taskip_errors
+from leads import moves
+from leads.models import BulkJob
+from leads.selectors import status_order
+
+STEP = 3  # leads per request
+LOCK_SECONDS = 60
+MAX_IDS = 500
+
+
+class BadAction(ValueError):
+    pass
+
+
+def parse_action(do: str) -> tuple[str, int | None]:
+    """"status:3" -> ("status", 3); "assign:none" -> ("assign", None); "delete" -> ("delete", None)."""
+    do = (do or "").strip()
+    if do == BulkJob.DELETE:
+        return BulkJob.DELETE, None
+    action, _, value = do.partition(":")
+    if action not in (BulkJob.STATUS, BulkJob.SOURCE, BulkJob.ASSIGN) or not value:
+        raise BadAction("Choose what to do with the selected leads.")
+    if value == "none":
+        return action, None
+    if not value.isdigit() or int(value) <= 0:
+        raise BadAction("Choose what to do with the selected leads.")
+    return action, int(value)
+
+
+def value_label(action: str, value: int | None) -> str:
+    if action == BulkJob.DELETE:
+        return ""
+    if value is None:
+        return {"status": "No status", "source": "No source", "assign": "Nobody"}[action]
+    try:
+        if action == BulkJob.ASSIGN:
+            return reference.team_member_names().get(value) or f"Member #{value}"
+        items = reference.statuses() if action == BulkJob.STATUS else reference.sources()
+        return next((a.name for a in items if a.id == value), f"#{value}")
+    except TaskipError:
+        return f"#{value}"
+
+
+def parse_ids(values) -> list[int]:
+    out: list[int] = []
+    for v in values:
+        s = str(v).strip()
+        if s.isdigit() and int(s) > 0 and int(s) not in out:
+            out.append(int(s))
+    return out[:MAX_IDS]
+
+
+def start_job(*, actor, ids: list[int], do: str, labels: dict | None = None, back: str = "") -> BulkJob:
+    action, value = parse_action(do)
+    if not ids:
+        raise BadAction("Select at least one lead.")
+    labels = {str(i): str(labels.get(str(i)) or "")[:200] for i in ids} if labels else {}
+    return BulkJob.objects.create(
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action, ids=ids, labels=labels,
+        params={"value": value, "value_label": value_label(action, value), "back": back},
+    )
+
+
+def _claim(job: BulkJob) -> bool:
+    now = timezone.now()
+    return bool(
+        BulkJob.objects.filter(pk=job.pk, state=BulkJob.RUNNING)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .update(locked_until=now + timedelta(seconds=LOCK_SECONDS))
+    )
+
+
+def _release(job: BulkJob) -> None:
+    BulkJob.objects.filter(pk=job.pk).update(locked_until=None)
+
+
+def _save_result(job: BulkJob, lead_id: int, ok: bool, message: str) -> None:
+    job.results[str(lead_id)] = {"ok": ok, "message": message[:300]}
+    job.save(update_fields=["results", "updated_at"])
+
+
+def _pause_for_rate_limit(job: BulkJob, exc: taskip_errors.RateLimited) -> None:
+    wait = exc.retry_after if exc.retry_after else 60
+    job.state = BulkJob.PAUSED
+    job.retry_at = timezone.now() + timedelta(seconds=wait)
+    job.message = "Stopped: TaskIP's request limit was reached. " + retry_hint(exc)
+    job.save(update_fields=["state", "retry_at", "message", "updated_at"])
+
+
+def step(job: BulkJob, *, actor, limit: int = STEP) -> BulkJob:
+    """Process the next ``limit`` leads of a running job. Safe to call concurrently: only one
+    request at a time works on a job; the others just report progress."""
+    if job.state != BulkJob.RUNNING or not _claim(job):
+        job.refresh_from_db()
+        return job
+    job.refresh_from_db()
+    wrote = False
+    try:
+        if job.action == BulkJob.DELETE:
+            wrote = _delete(job, actor)
+        else:
+            for lead_id in job.pending_ids()[:limit]:
+                outcome = _update_one(job, actor, lead_id)
+                if outcome == "paused":
+                    break
+                wrote = wrote or outcome == "written"
+        if job.state == BulkJob.RUNNING and not job.pending_ids():
+            job.state = BulkJob.DONE
+            job.message = ""
+            job.save(update_fields=["state", "message", "updated_at"])
+    finally:
+        if wrote:
+            invalidate("leads")
+        _release(job)
+    return job
+
+
+def _delete(job: BulkJob, actor) -> bool:
+    ids = job.pending_ids()
+    if not ids:
+        return False
+    try:
+        message = api.client().leads.bulk_delete(ids)
+    except taskip_errors.RateLimited as exc:
+        _pause_for_rate_limit(job, exc)
+        return False
+    except TaskipError as exc:
+        for i in ids:
+            record(actor, "lead.delete", "lead", i, changes={"bulk_job": job.pk}, outcome="failed",
+                   api_status=getattr(exc, "status", None), message=type(exc).__name__ + ": " + exc.message,
+                   label=job.labels.get(str(i), ""))
+            job.results[str(i)] = {"ok": False, "message": user_message(exc)}
+        job.save(update_fields=["results", "updated_at"])
+        return True  # a failed delete may have deleted some: the lists must be reread
+    for i in ids:
+        record(actor, "lead.delete", "lead", i, changes={"bulk_job": job.pk}, label=job.labels.get(str(i), ""))
+        job.results[str(i)] = {"ok": True, "message": "Deleted"}
+    job.save(update_fields=["results", "updated_at"])
+    return True
+
+
+def _update_one(job: BulkJob, actor, lead_id: int) -> str:
+    """One lead: 'written', 'unchanged', 'failed' or 'paused' (429: nothing recorded for it)."""
+    client = api.client()
+    value = job.params.get("value")
+    try:
+        lead = client.leads.get(lead_id)
+    except taskip_errors.RateLimited as exc:
+        _pause_for_rate_limit(job, exc)
+        return "paused"
+    except TaskipError as exc:
+        _save_result(job, lead_id, False, user_message(exc))
+        return "failed"
+    if lead.display_name and not job.labels.get(str(lead_id)):
+        job.labels[str(lead_id)] = lead.display_name
+    first_name = (lead.first_name or "").strip()
+    if job.action == BulkJob.STATUS:
+        try:
+            order_of = status_order(reference.statuses())
+        except TaskipError as exc:
+            _save_result(job, lead_id, False, user_message(exc))
+            return "failed"
+        field, audit_action = "status_ids", "lead.move"
+        old = [s.id for s in lead.statuses if s.id is not None]
+        new = moves.new_status_ids(lead.statuses, value, order_of)
+        unchanged = sorted(old) == sorted(new)
+    elif job.action == BulkJob.SOURCE:
+        field, audit_action = "source_ids", "lead.update"
+        old = [s.id for s in lead.sources if s.id is not None]
+        new = [] if value is None else [value]
+        unchanged = sorted(old) == sorted(new)
+    else:
+        field, audit_action = "assigned_to", "lead.update"
+        old = list(lead.assigned_to)
+        new = [] if value is None else [value]
+        unchanged = sorted(old) == sorted(new)
+    if unchanged:
+        _save_result(job, lead_id, True, "Already so: nothing to change")
+        return "unchanged"
+    if not first_name:
+        _save_result(job, lead_id, False, moves.MissingFirstName(lead_id).message)
+        return "failed"
+    try:
+        with audited(actor, audit_action, "lead", lead_id, changes={field: [old, new], "bulk_job": job.pk},
+                     label=lead.display_name):
+            client.leads.update(lead_id, {"first_name": first_name, field: new})
+    except taskip_errors.RateLimited as exc:
+        _pause_for_rate_limit(job, exc)  # a 429 wrote nothing: the lead stays pending
+        return "paused"
+    except TaskipError as exc:
+        _save_result(job, lead_id, False, user_message(exc))
+        return "failed"
+    _save_result(job, lead_id, True, "Saved")
+    return "written"
+
+
+def pause(job: BulkJob) -> BulkJob:
+    if job.state == BulkJob.RUNNING:
+        BulkJob.objects.filter(pk=job.pk, state=BulkJob.RUNNING).update(
+            state=BulkJob.PAUSED, message="Paused. Nothing more is sent until you resume.", updated_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def resume(job: BulkJob, *, retry_failed: bool = False) -> BulkJob:
+    """Continue a paused job; with retry_failed, the leads that failed are tried again (the
+    person asked for it: nothing is retried automatically). Leads done stay done."""
+    if retry_failed:
+        job.results = {k: v for k, v in job.results.items() if v.get("ok")}
+    if job.pending_ids():
+        job.state = BulkJob.RUNNING
+        job.message = ""
+        job.retry_at = None
+    job.save(update_fields=["results", "state", "message", "retry_at", "updated_at"])
+    return job

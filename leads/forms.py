@@ -1,0 +1,295 @@
+"""The lead form: mirrors the TaskIP create/update payload field for field, so the API's
+422/409 field errors land on the field of the same name (``crmui.errors.apply_api_errors``).
+
+Choices (companies, team members, statuses, sources) come from ``crmui.reference``; the
+view passes them in. A value the lead already has (or the user posted) that is missing from
+the reference lists is kept as a choice of its own, so nothing is silently dropped when a
+list could not be loaded or an option was removed meanwhile.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+
+from leads import geo
+
+CURRENCIES = (
+    ("USD", "USD · US dollar"), ("EUR", "EUR · Euro"), ("GBP", "GBP · Pound sterling"),
+    ("CAD", "CAD · Canadian dollar"), ("AUD", "AUD · Australian dollar"), ("NZD", "NZD · New Zealand dollar"),
+    ("CHF", "CHF · Swiss franc"), ("JPY", "JPY · Japanese yen"), ("CNY", "CNY · Chinese yuan"),
+    ("INR", "INR · Indian rupee"), ("BDT", "BDT · Bangladeshi taka"), ("PKR", "PKR · Pakistani rupee"),
+    ("SGD", "SGD · Singapore dollar"), ("MYR", "MYR · Malaysian ringgit"), ("AED", "AED · UAE dirham"),
+    ("SAR", "SAR · Saudi riyal"), ("ZAR", "ZAR · South African rand"), ("BRL", "BRL · Brazilian real"),
+    ("MXN", "MXN · Mexican peso"), ("SEK", "SEK · Swedish krona"), ("NOK", "NOK · Norwegian krone"),
+    ("DKK", "DKK · Danish krone"), ("PLN", "PLN · Polish złoty"), ("TRY", "TRY · Turkish lira"),
+)
+
+# The API's field names, in the order the form shows them.
+SCALAR_FIELDS = (
+    "first_name", "last_name", "email", "phone_number", "website", "company_id", "value", "currency",
+    "lead_interaction_date", "country_id", "state_id", "city_id", "address", "zip_code", "description",
+)
+LIST_FIELDS = ("assigned_to", "status_ids", "source_ids", "groups")
+API_FIELDS = SCALAR_FIELDS + LIST_FIELDS + ("custom_fields",)
+
+MAX_CUSTOM_ROWS = 30
+
+
+def _with_missing(choices: list[tuple], values, label=lambda v: f"#{v}") -> list[tuple]:
+    """``choices`` plus a choice for every value not among them."""
+    known = set()
+    for k, label_or_group in choices:
+        if isinstance(label_or_group, (list, tuple)):  # an optgroup
+            known.update(str(k2) for k2, _ in label_or_group)
+        else:
+            known.add(str(k))
+    extra = []
+    for v in values or ():
+        if v in (None, "") or str(v) in known:
+            continue
+        known.add(str(v))
+        extra.append((v, label(v)))
+    return list(choices) + extra
+
+
+def _as_list(value) -> list:
+    if value in (None, ""):
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _clean_str(value) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+class LeadForm(forms.Form):
+    first_name = forms.CharField(max_length=100, label="First name")
+    last_name = forms.CharField(max_length=100, required=False, label="Last name")
+    email = forms.EmailField(max_length=191, label="Email", help_text="Must be unique among your leads.")
+    phone_number = forms.CharField(max_length=50, required=False, label="Phone")
+    website = forms.URLField(max_length=255, required=False, label="Website", assume_scheme="https")
+    company_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Company")
+    value = forms.DecimalField(required=False, min_value=0, max_digits=15, decimal_places=2, label="Deal value")
+    currency = forms.ChoiceField(required=False, label="Currency")
+    lead_interaction_date = forms.DateField(required=False, label="Interaction date",
+                                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    assigned_to = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Assignees",
+                                                 widget=forms.CheckboxSelectMultiple)
+    status_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Statuses",
+                                                widget=forms.CheckboxSelectMultiple)
+    source_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Sources",
+                                                widget=forms.CheckboxSelectMultiple)
+    groups = forms.CharField(required=False, max_length=200, label="Group ids",
+                             help_text="TaskIP lead group numbers, separated by commas (e.g. 1, 4).")
+    country_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Country")
+    state_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="State / region")
+    city_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="City")
+    address = forms.CharField(max_length=255, required=False, label="Address")
+    zip_code = forms.CharField(max_length=20, required=False, label="ZIP / postal code")
+    description = forms.CharField(required=False, label="Description", widget=forms.Textarea(attrs={"rows": 4}))
+    # Not typed by anyone: the API's custom_fields.* errors land here and show beside the rows.
+    custom_fields = forms.CharField(required=False, widget=forms.HiddenInput)
+    idem_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, companies=(), team_members=(), statuses=(), sources=(), lead=None,
+                 custom_rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields
+
+        def current(name):
+            if self.is_bound:
+                return self.data.getlist(name) if hasattr(self.data, "getlist") else _as_list(self.data.get(name))
+            return _as_list(self.initial.get(name))
+
+        company_label = {lead.company_id: lead.company.name} if lead and lead.company and lead.company.name else {}
+        f["company_id"].choices = [("", "— No company —")] + _with_missing(
+            sorted(((c.id, c.name or f"#{c.id}") for c in companies), key=lambda c: c[1].lower()),
+            current("company_id"), lambda v: company_label.get(_int_or_none(v), f"Company #{v}"))
+        f["currency"].choices = [("", "—")] + _with_missing(list(CURRENCIES), current("currency"), str)
+        f["assigned_to"].choices = _with_missing(
+            [(m.id, m.full_name or f"{m.first_name or ''} {m.last_name or ''}".strip() or f"#{m.id}") for m in team_members],
+            current("assigned_to"), lambda v: f"Team member #{v}")
+        known = {a.id: a for a in (*statuses, *sources)}
+        if lead is not None:
+            known.update({a.id: a for a in (*lead.statuses, *lead.sources)})
+        attr_label = lambda v: getattr(known.get(_int_or_none(v)), "name", None) or f"#{v}"  # noqa: E731
+        f["status_ids"].choices = _with_missing([(a.id, a.name) for a in statuses], current("status_ids"), attr_label)
+        f["source_ids"].choices = _with_missing([(a.id, a.name) for a in sources], current("source_ids"), attr_label)
+        self.colors = {str(a.id): a.color for a in known.values() if a.color}
+
+        geo_names = {}
+        if lead is not None:
+            geo_names = {("country", lead.country_id): lead.country, ("state", lead.state_id): lead.state,
+                         ("city", lead.city_id): lead.city}
+        for kind, name, base in (("country", "country_id", geo.country_choices()),
+                                 ("state", "state_id", geo.state_choices()),
+                                 ("city", "city_id", geo.city_choices())):
+            f[name].choices = [("", "—")] + _with_missing(
+                base, current(name), lambda v, kind=kind: geo_names.get((kind, _int_or_none(v))) or f"{kind.title()} #{v}")
+
+        # Custom fields: rows of key/value, posted as repeated cf_key / cf_value.
+        if self.is_bound and hasattr(self.data, "getlist"):
+            keys, values = self.data.getlist("cf_key"), self.data.getlist("cf_value")
+            rows = [{"key": k, "value": values[i] if i < len(values) else ""} for i, k in enumerate(keys)]
+            rows += [{"key": "", "value": v} for v in values[len(keys):]]
+        else:
+            rows = [{"key": str(k), "value": "" if v is None else str(v)} for k, v in (custom_rows or [])]
+        self.custom_rows = [r for r in rows if (r["key"] or "").strip() or (r["value"] or "").strip()]
+        self.custom_errors: list[str] = []
+
+    # ------------------------------------------------------------------ chips (checkbox lists)
+    def _chips(self, name: str) -> list[dict]:
+        bf = self[name]
+        value = bf.value()
+        selected = {str(v) for v in _as_list(value)}
+        return [{"id": f"id_{name}_{i}", "name": name, "value": v, "label": label, "checked": str(v) in selected,
+                 "color": self.colors.get(str(v)) if name != "assigned_to" else None}
+                for i, (v, label) in enumerate(self.fields[name].choices)]
+
+    @property
+    def status_chips(self):
+        return self._chips("status_ids")
+
+    @property
+    def source_chips(self):
+        return self._chips("source_ids")
+
+    @property
+    def assignee_chips(self):
+        return self._chips("assigned_to")
+
+    # ------------------------------------------------------------------ cleaning
+    def clean_groups(self) -> list[int]:
+        raw = self.cleaned_data.get("groups") or ""
+        out = []
+        for part in raw.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or int(part) <= 0:
+                raise forms.ValidationError(f"“{part}” is not a group number. Use whole numbers separated by commas.")
+            out.append(int(part))
+        return sorted(set(out))
+
+    def clean(self):
+        cleaned = super().clean()
+        pairs = []
+        seen = set()
+        for row in self.custom_rows:
+            key, value = (row["key"] or "").strip(), (row["value"] or "").strip()
+            if not key:
+                self.custom_errors.append(f"The value “{value[:40]}” needs a field name.")
+                continue
+            if key.lower() in seen:
+                self.custom_errors.append(f"The field name “{key}” is used twice.")
+                continue
+            seen.add(key.lower())
+            pairs.append({"key": key, "value": value})
+        if len(pairs) > MAX_CUSTOM_ROWS:
+            self.custom_errors.append(f"At most {MAX_CUSTOM_ROWS} custom fields; remove {len(pairs) - MAX_CUSTOM_ROWS}.")
+        for message in self.custom_errors:
+            self.add_error("custom_fields", message)
+        cleaned["custom_fields"] = pairs
+        return cleaned
+
+    # ------------------------------------------------------------------ payloads
+    def payload(self) -> dict:
+        """Every API field, normalised (see ``normalise``)."""
+        c = self.cleaned_data
+        return normalise({name: c.get(name) for name in API_FIELDS})
+
+    def create_payload(self) -> dict:
+        """What POST /lead gets: the filled-in fields only. A known city fills in its state
+        and country when those were left empty."""
+        payload = {k: v for k, v in self.payload().items() if v not in (None, [], "")}
+        place = geo.place_of_city(payload.get("city_id"))
+        if place:
+            country_id, state_id = place
+            payload.setdefault("state_id", state_id)
+            if payload["state_id"] == state_id:
+                payload.setdefault("country_id", country_id)
+        return payload
+
+    def update_payload(self, lead) -> tuple[dict, dict]:
+        """(payload, changes) for PUT /lead/{id}: first_name always (TaskIP requires it) plus
+        the fields that differ from ``lead``. ``changes`` maps field -> [old, new] for the audit."""
+        new, old = self.payload(), lead_payload(lead)
+        changed = {k: v for k, v in new.items() if v != old.get(k)}
+        payload = {"first_name": new["first_name"], **changed}
+        return payload, {k: [old.get(k), v] for k, v in changed.items()}
+
+
+def _int_or_none(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def normalise(data: dict) -> dict:
+    """One representation for comparing the form with a lead: strings stripped (empty → None),
+    ids as ints, lists sorted, value as Decimal, the date as a date."""
+    out = {}
+    for name in SCALAR_FIELDS:
+        v = data.get(name)
+        if name in ("company_id", "country_id", "state_id", "city_id"):
+            v = _int_or_none(v)
+        elif name == "value":
+            v = None if v in (None, "") else Decimal(str(v))
+        elif name == "lead_interaction_date":
+            v = v if isinstance(v, date) or v is None else (date.fromisoformat(str(v)[:10]) if v else None)
+        else:
+            v = _clean_str(v)
+        out[name] = v
+    for name in LIST_FIELDS:
+        out[name] = sorted({i for i in (_int_or_none(x) for x in _as_list(data.get(name))) if i is not None})
+    out["custom_fields"] = [{"key": str(p["key"]), "value": "" if p.get("value") is None else str(p["value"])}
+                            for p in (data.get("custom_fields") or [])]
+    return out
+
+
+def custom_pairs(raw) -> list[tuple[str, str]]:
+    """The lead's custom fields as (key, value) pairs, whatever shape TaskIP sent them in."""
+    if isinstance(raw, dict):
+        return [(str(k), "" if v is None else str(v)) for k, v in raw.items()]
+    pairs = []
+    for item in raw or ():
+        if isinstance(item, dict):
+            key = item.get("key") or item.get("name") or item.get("label")
+            if key is not None:
+                v = item.get("value")
+                pairs.append((str(key), "" if v is None else str(v)))
+    return pairs
+
+
+def lead_payload(lead) -> dict:
+    """The lead as the API payload it would take to make it (normalised)."""
+    return normalise({
+        **{name: getattr(lead, name, None) for name in SCALAR_FIELDS},
+        "assigned_to": list(lead.assigned_to),
+        "status_ids": [a.id for a in lead.statuses],
+        "source_ids": [a.id for a in lead.sources],
+        "groups": [g.get("id") if isinstance(g, dict) else g for g in lead.groups],
+        "custom_fields": [{"key": k, "value": v} for k, v in custom_pairs(lead.custom_fields)],
+    })
+
+
+def initial_from_lead(lead, *, clone: bool = False) -> dict:
+    p = lead_payload(lead)
+    initial = {k: v for k, v in p.items() if k not in ("custom_fields", "groups")}
+    initial["groups"] = ", ".join(str(g) for g in p["groups"])
+    value = initial.get("value")
+    if value is not None and value == value.quantize(Decimal("0.01")):
+        initial["value"] = f"{value:.2f}"  # 37200.0 → 37200.00
+    if initial.get("lead_interaction_date"):
+        initial["lead_interaction_date"] = initial["lead_interaction_date"].isoformat()
+    if clone:
+        initial["email"] = ""
+    return initial

@@ -1,0 +1,98 @@
+"""Moving a lead to another pipeline stage (the board's drag and drop, and the bulk
+"change status" action). See README.md, "Pipeline board", for the rule.
+
+A move reads the lead fresh (its current statuses and first_name, which TaskIP requires on
+every update), computes the new status list and PUTs it. Nothing is sent when the lead is
+already where it should be.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from audit.trail import audited
+from crmui import api, reference
+from crmui.cache import invalidate
+from crmui.taskip import Attribute, Lead
+from leads.selectors import placing_status, status_order
+
+
+def new_status_ids(current: tuple[Attribute, ...] | list[Attribute], target_id: int | None,
+                   order_of: dict[int, int]) -> list[int]:
+    """The lead's statuses after a move to ``target_id`` (None = "No status").
+
+    Kept: the lead's other statuses whose order is LOWER than the target's (stages already
+    passed); then the target. So the target becomes the placing status and no later stage
+    remains. Moving to "No status" clears every status."""
+    if target_id is None:
+        return []
+    target_order = order_of.get(target_id)
+    if target_order is None:
+        target_order = next((s.order for s in current if s.id == target_id and s.order is not None), 0)
+    kept = []
+    for s in current:
+        if s.id is None or s.id == target_id or s.id in kept:
+            continue
+        order = order_of.get(s.id, s.order if s.order is not None else 0)
+        if order < target_order:
+            kept.append(s.id)
+    return kept + [target_id]
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    lead: Lead
+    old_ids: list[int]
+    new_ids: list[int]
+
+    @property
+    def changed(self) -> bool:
+        return self.old_ids != self.new_ids
+
+
+def status_payload(lead: Lead, target_id: int | None, order_of: dict[int, int]) -> tuple[list[int], list[int]]:
+    old = [s.id for s in lead.statuses if s.id is not None]
+    return old, new_status_ids(lead.statuses, target_id, order_of)
+
+
+def move_lead(*, actor, lead_id: int, target_status_id: int | None, invalidate_after: bool = True) -> MoveResult:
+    """GET the lead, PUT its new statuses (if they change), audit, invalidate "leads".
+    Raises TaskipError (NotFound, ValidationError, RateLimited, ...) for the view to show."""
+    statuses = reference.statuses()
+    order_of = status_order(statuses)
+    if target_status_id is not None and target_status_id not in order_of:
+        # A status the reference list does not know: refresh it once (maybe just created).
+        statuses = [a for a in reference.attributes(refresh=True) if a.type == reference.STATUS]
+        order_of = status_order(statuses)
+        if target_status_id not in order_of:
+            raise UnknownStatus(target_status_id)
+    client = api.client()
+    lead = client.leads.get(lead_id)
+    old, new = status_payload(lead, target_status_id, order_of)
+    if sorted(old) == sorted(new) and _placing_id(lead, order_of) == target_status_id:
+        return MoveResult(lead, old, old)
+    first_name = lead.first_name if lead.first_name and lead.first_name.strip() else None
+    if first_name is None:
+        raise MissingFirstName(lead_id)
+    with audited(actor, "lead.move", "lead", lead_id, changes={"status_ids": [old, new]}, label=lead.display_name):
+        client.leads.update(lead_id, {"first_name": first_name, "status_ids": new})
+    if invalidate_after:
+        invalidate("leads")
+    return MoveResult(lead, old, new)
+
+
+def _placing_id(lead: Lead, order_of: dict[int, int]) -> int | None:
+    s = placing_status(lead, order_of)
+    return s.id if s else None
+
+
+class UnknownStatus(ValueError):
+    def __init__(self, status_id):
+        super().__init__(f"Status {status_id} no longer exists. Reload the board to see the current stages.")
+        self.message = str(self)
+
+
+class MissingFirstName(ValueError):
+    def __init__(self, lead_id):
+        super().__init__("This lead has no first name in TaskIP, which TaskIP requires to save any change. "
+                         "Open the lead and give it a first name first.")
+        self.message = str(self)

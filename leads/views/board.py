@@ -1,0 +1,183 @@
+"""The pipeline board: one column per status, counts and sums from one cached snapshot,
+cards loaded per column, drag and drop to change a lead's stage."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import require
+from crmui import reference
+from crmui.cache import invalidate
+from crmui.errors import user_message
+from crmui.taskip import TaskipError, errors as taskip_errors
+from leads import moves, selectors
+from leads.views.listing import _age, filter_context, reference_context
+
+
+def _initials(name: str) -> str:
+    parts = [p for p in name.replace("#", " ").split() if p[:1].isalnum()]
+    return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+def _columns(query: selectors.LeadQuery, *, refresh: bool = False):
+    snapshot = selectors.board_snapshot(query=query, refresh=refresh)
+    statuses = reference.statuses()
+    return snapshot, selectors.group_board(snapshot.value, statuses)
+
+
+@require_GET
+@require("lead.view")
+def board(request):
+    query = selectors.LeadQuery.from_params(request.GET).for_board()
+    qs = query.querystring()
+    base = reverse("leads:board")
+    self_url = f"{base}?{qs}" if qs else base
+    context = {"error": None, "columns": [], "qs": qs, "self_url": self_url,
+               "refresh_url": f"{base}?{query.querystring(refresh=1)}"}
+    try:
+        snapshot, columns = _columns(query, refresh="refresh" in request.GET)
+        context.update(columns=list(columns.values()), age=_age(snapshot.fetched_at),
+                       total=len(snapshot.value))
+    except TaskipError as exc:
+        context["error"] = user_message(exc)
+    context.update(reference_context())
+    context.update(filter_context(request, query, board=True))
+    partial = request.htmx and not request.htmx.boosted
+    response = render(request, "leads/board.html#board" if partial else "leads/board.html", context)
+    if partial:
+        response["HX-Push-Url"] = self_url
+    return response
+
+
+@require_GET
+@require("lead.view")
+def board_column(request, key: str):
+    """One column's cards, BOARD_PAGE at a time (offset=N for "load more")."""
+    query = selectors.LeadQuery.from_params(request.GET).for_board()
+    try:
+        offset = max(0, int(request.GET.get("offset", 0)))
+    except ValueError:
+        offset = 0
+    context = {"key": key, "offset": offset, "error": None, "cards": [], "qs": query.querystring()}
+    try:
+        _, columns = _columns(query)
+    except TaskipError as exc:
+        context["error"] = user_message(exc)
+        context["retry_url"] = request.get_full_path()
+        return render(request, "leads/board.html#board-cards", context)
+    column = columns.get(key)
+    if column is None:
+        if key != selectors.NO_STATUS and not key.startswith("s"):
+            raise Http404("No such column")
+        column = selectors.Column(key, None)
+    try:
+        names = reference.team_member_names()
+    except TaskipError:
+        names = {}
+    end = offset + selectors.BOARD_PAGE
+    context["cards"] = [_card(lead, names) for lead in column.leads[offset:end]]
+    context["remaining"] = max(0, column.count - end)
+    if context["remaining"]:
+        context["more_url"] = (f"{reverse('leads:board_column', args=[key])}?"
+                               f"{query.querystring(offset=end)}")
+    context["column"] = column
+    context["targets"] = [{"key": k, "name": c.name} for k, c in columns.items()]
+    return render(request, "leads/board.html#board-cards", context)
+
+
+def _card(lead, names: dict) -> dict:
+    people = [names.get(i) or f"Member #{i}" for i in lead.assigned_to]
+    return {"lead": lead, "people": [{"name": n, "initials": _initials(n)} for n in people]}
+
+
+@require_POST
+@require("lead.edit")
+def move(request):
+    """Move a lead to a column. JSON for board.js: {ok, message, columns} or {ok: false, error}
+    with an error status, so the script puts the card back and shows why."""
+    try:
+        lead_id = int(request.POST.get("lead_id", ""))
+        if lead_id <= 0:
+            raise ValueError
+    except ValueError:
+        return _refused(request, "No lead was given to move.", 400)
+    to = (request.POST.get("to") or "").strip()
+    if to == selectors.NO_STATUS:
+        target = None
+    elif to.startswith("s") and to[1:].isdigit():
+        target = int(to[1:])
+    else:
+        return _refused(request, "That column does not exist.", 400)
+    try:
+        result = moves.move_lead(actor=request.user, lead_id=lead_id, target_status_id=target, invalidate_after=False)
+    except (moves.UnknownStatus, moves.MissingFirstName) as exc:
+        return _refused(request, exc.message, 422)
+    except TaskipError as exc:
+        return _refused(request, user_message(exc), _status_for(exc))
+    query = selectors.LeadQuery.from_params(_filters_from(request)).for_board()
+    columns = _stats_after_move(query, result) if result.changed and _wants_json(request) else None
+    if result.changed:
+        invalidate("leads")
+    name = result.lead.display_name
+    target_name = "No status" if target is None else next(
+        (s.name for s in reference.statuses() if s.id == target), "the new stage")
+    message = f"{name} moved to {target_name}." if result.changed else f"{name} is already in {target_name}."
+    if not _wants_json(request):
+        messages.success(request, message)
+        return _back_to_board(query)
+    return JsonResponse({"ok": True, "changed": result.changed, "message": message, "columns": columns})
+
+
+def _wants_json(request) -> bool:
+    """board.js asks for JSON; a plain form post (no JavaScript) gets the board back."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back_to_board(query):
+    qs = query.querystring()
+    return redirect(f"{reverse('leads:board')}?{qs}" if qs else reverse("leads:board"))
+
+
+def _refused(request, message: str, status: int):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": message}, status=status)
+    messages.error(request, f"Not moved: {message}")
+    return _back_to_board(selectors.LeadQuery.from_params(_filters_from(request)).for_board())
+
+
+def _status_for(exc: TaskipError) -> int:
+    if isinstance(exc, taskip_errors.TaskipAPIError) and exc.status in (404, 409, 422, 429):
+        return exc.status
+    return 502
+
+
+def _filters_from(request):
+    from django.http import QueryDict
+
+    return QueryDict(request.POST.get("filters", "").lstrip("?"))
+
+
+def _stats_after_move(query, result: moves.MoveResult) -> dict | None:
+    """New header counts and sums: the board's snapshot (cached: no extra call) with the
+    moved lead's statuses replaced by what was just saved. None if it is not at hand."""
+    try:
+        snapshot = selectors.board_snapshot(query=query)
+        statuses = reference.statuses()
+    except TaskipError:
+        return None
+    by_id = {s.id: s for s in statuses}
+    new_attrs = tuple(by_id[i] for i in result.new_ids if i in by_id)
+    leads = [replace(lead, statuses=new_attrs) if lead.id == result.lead.id else lead for lead in snapshot.value]
+    columns = selectors.group_board(leads, statuses)
+    return {key: _stats_json(col) for key, col in columns.items()}
+
+
+def _stats_json(column: selectors.Column) -> dict:
+    from django.template.loader import render_to_string
+
+    return {"count": column.count, "html": render_to_string("leads/board.html#column-stats", {"column": column}).strip()}

@@ -1,0 +1,92 @@
+"""Bulk actions on the lead list: start a job, watch it (the page polls), pause, resume."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import require
+from leads import bulk
+from leads.models import BulkJob
+
+
+def _back(request) -> str:
+    back = request.POST.get("back") or ""
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) and back.startswith("/"):
+        return back
+    return reverse("leads:list")
+
+
+def _job_for(request, pk: int) -> BulkJob:
+    job = get_object_or_404(BulkJob, pk=pk)
+    if job.user_id != request.user.pk and not request.user.is_superuser:
+        raise Http404("No such bulk action")
+    return job
+
+
+@require_POST
+@require("lead.bulk")
+def bulk_start(request):
+    back = _back(request)
+    ids = bulk.parse_ids(request.POST.getlist("ids"))
+    do = request.POST.get("do", "")
+    try:
+        action, value = bulk.parse_action(do)
+        if not ids:
+            raise bulk.BadAction("Select at least one lead first.")
+    except bulk.BadAction as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    labels = {str(i): request.POST.get(f"label_{i}", "") for i in ids}
+    if action == BulkJob.DELETE and request.POST.get("confirmed") != "1":
+        return render(request, "leads/_bulk_confirm.html", {
+            "ids": ids, "labels": [labels[str(i)] or f"Lead #{i}" for i in ids], "label_map": labels,
+            "do": do, "back": back, "token": request.POST.get("token", ""),
+        })
+    token = (request.POST.get("token") or "")[:64]
+    token_key = f"bulk-token:{request.user.pk}:{token}"
+    if token and (earlier := cache.get(token_key)):
+        return redirect("leads:bulk_job", pk=earlier)  # a double submit: the first job is the one
+    job = bulk.start_job(actor=request.user, ids=ids, do=do, labels=labels, back=back)
+    if token:
+        cache.set(token_key, job.pk, 600)
+    return redirect("leads:bulk_job", pk=job.pk)
+
+
+def _progress(request, job: BulkJob, status: int = 200):
+    template = "leads/_bulk_job.html#bulk-progress" if request.htmx else "leads/_bulk_job.html"
+    return render(request, template, {"job": job}, status=status)
+
+
+@require_GET
+@require("lead.bulk")
+def bulk_job(request, pk: int):
+    return _progress(request, _job_for(request, pk))
+
+
+@require_POST
+@require("lead.bulk")
+def bulk_step(request, pk: int):
+    job = bulk.step(_job_for(request, pk), actor=request.user)
+    return _progress(request, job)
+
+
+@require_POST
+@require("lead.bulk")
+def bulk_control(request, pk: int, op: str):
+    job = _job_for(request, pk)
+    if op == "pause":
+        job = bulk.pause(job)
+    elif op == "resume":
+        job = bulk.resume(job)
+    elif op == "retry":
+        job = bulk.resume(job, retry_failed=True)
+    else:
+        raise Http404("No such operation")
+    if request.htmx:
+        return _progress(request, job)
+    return redirect("leads:bulk_job", pk=job.pk)

@@ -1,0 +1,362 @@
+"""Create, edit, clone, delete, convert and send email.
+
+Every failed save re-renders the bound form (nothing typed is lost) with TaskIP's field
+errors on the fields; htmx requests get only the ``#lead-form`` / ``#email-form`` partial
+back, plain POSTs get the whole page. Success redirects (HX-Redirect for htmx, 303 otherwise).
+"""
+from __future__ import annotations
+
+import time
+from uuid import uuid4
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.models import profile_for
+from accounts.roles import require
+from crmui import reference
+from crmui.errors import apply_api_errors, retry_hint, user_message
+from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, ValidationError
+from leads import services
+from leads.forms import LeadForm, custom_pairs, initial_from_lead
+
+CREATE_SCOPE = "lead-create"
+
+
+# --------------------------------------------------------------------------- helpers
+def _go(request, url: str):
+    """Redirect after a successful write: HX-Redirect for htmx, 303 See Other otherwise."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url, status=303)
+
+
+def detail_url(lead_id) -> str:
+    return reverse("leads:detail", args=[lead_id])
+
+
+def _references(lead=None) -> tuple[dict, str | None]:
+    """The form's choice lists. Each comes from the cache when it can; one that cannot be
+    loaded is left empty (what the lead already has stays selectable) and the page says so."""
+    refs: dict = {}
+    failed = []
+    for key, fetch, what in (("companies", reference.companies, "companies"),
+                             ("team_members", reference.team_members, "team members"),
+                             ("statuses", reference.statuses, "statuses"),
+                             ("sources", reference.sources, "sources")):
+        try:
+            refs[key] = fetch()
+        except TaskipError:
+            refs[key] = []
+            failed.append(what)
+    refs["lead"] = lead
+    warning = None
+    if failed:
+        warning = (f"The lists of {', '.join(failed)} could not be loaded from TaskIP just now, so those choices "
+                   "are limited to what the lead already has. Reload the page to try again.")
+    return refs, warning
+
+
+def _form_failed(form: LeadForm, exc: TaskipError) -> None:
+    """Tell the user on the form why TaskIP did not save it."""
+    if isinstance(exc, (ValidationError, Conflict)):
+        apply_api_errors(form, exc)
+    elif isinstance(exc, RateLimited):
+        form.add_error(None, "TaskIP's request limit for this workspace has been reached, so nothing was saved. "
+                             + retry_hint(exc) + " Everything you typed is still here.")
+    else:
+        form.add_error(None, user_message(exc) + " Nothing was saved; everything you typed is still here.")
+
+
+def _render_form(request, form: LeadForm, *, mode: str, lead=None, title: str, action: str, warning=None,
+                 existing=None):
+    context = {"form": form, "mode": mode, "lead": lead, "title": title, "action": action,
+               "ref_warning": warning, "existing_lead": existing,
+               "cancel_url": detail_url(lead.id) if (lead is not None and mode == "edit") else reverse("leads:list")}
+    template = "leads/lead_form.html#lead-form" if request.htmx else "leads/lead_form.html"
+    return render(request, template, context)
+
+
+def _gone(request, lead_id):
+    """The lead does not exist (any more)."""
+    if request.htmx:
+        return render(request, "_error_fragment.html",
+                      {"message": "This lead no longer exists in TaskIP. It may have been deleted by someone else."})
+    return render(request, "leads/lead_detail.html", {"gone": True, "lead_id": lead_id}, status=404)
+
+
+def _load_failed(request, exc: TaskipError, lead_id=None):
+    status = 429 if isinstance(exc, RateLimited) else 503
+    if request.htmx:
+        return render(request, "_error_fragment.html", {"message": user_message(exc)})
+    return render(request, "leads/lead_detail.html", {"error": user_message(exc), "lead_id": lead_id}, status=status)
+
+
+def _reason(exc: TaskipError) -> str:
+    """TaskIP's own words for a refusal: its field messages when it sent any, else its message."""
+    msgs = []
+    for value in (getattr(exc, "errors", None) or {}).values():
+        msgs.extend([value] if isinstance(value, str) else [str(v) for v in value])
+    return " ".join(dict.fromkeys(msgs)) or exc.message or user_message(exc)
+
+
+def _duplicate_of(email: str):
+    """The lead that already has this email, when TaskIP says it is taken (best effort)."""
+    try:
+        return services.find_lead_by_email(email=email)
+    except TaskipError:
+        return None
+
+
+# --------------------------------------------------------------------------- create / clone
+@require_http_methods(["GET", "POST"])
+@require("lead.create")
+def lead_create(request):
+    refs, warning = _references()
+    if request.method == "GET":
+        initial = {"idem_token": uuid4().hex, "currency": "USD"}
+        profile = profile_for(request.user)
+        if profile and profile.team_member_id:
+            initial["assigned_to"] = [profile.team_member_id]
+        form = LeadForm(initial=initial, **refs)
+        return _render_form(request, form, mode="create", title="New lead", action=reverse("leads:create"),
+                            warning=warning)
+
+    form = LeadForm(request.POST, **refs)
+    title = request.POST.get("form_title") or "New lead"
+    title = title if title.startswith("Clone of ") or title == "New lead" else "New lead"
+    existing = None
+    if form.is_valid():
+        token = form.cleaned_data.get("idem_token") or ""
+        go, prior = services.claim_token(scope=CREATE_SCOPE, user_id=request.user.pk, token=token)
+        if not go and prior != services.PENDING:
+            messages.info(request, "This lead was already saved; here it is.")
+            return _go(request, detail_url(prior))
+        if not go:
+            form.add_error(None, "This lead is still being saved from your first click. Wait a moment and check "
+                                 "the lead list before saving again.")
+        else:
+            started = time.time()
+            email = form.cleaned_data["email"]
+            lead = None
+            try:
+                lead = services.lead_create(actor=request.user, payload=form.create_payload())
+            except TaskipError as exc:
+                uncertain = services.may_have_happened(exc)
+                looked = False
+                if uncertain:
+                    try:
+                        lead = services.confirm_create(actor=request.user, email=email, since=started,
+                                                       payload=form.create_payload())
+                        looked = True
+                    except TaskipError:
+                        looked = False
+                if lead is None:
+                    services.release_token(scope=CREATE_SCOPE, user_id=request.user.pk, token=token)
+                    if uncertain and not looked:
+                        form.add_error(None, user_message(exc) + " TaskIP did not confirm whether the lead was "
+                                       "saved. Check the lead list for " + email + " before saving again; "
+                                       "everything you typed is still here.")
+                    elif uncertain:
+                        form.add_error(None, user_message(exc) + " The lead was not saved (the dashboard checked "
+                                       "with TaskIP); everything you typed is still here, so save again.")
+                    else:
+                        _form_failed(form, exc)
+                    if isinstance(exc, Conflict):
+                        existing = _duplicate_of(email)
+            if lead is not None:
+                services.finish_token(scope=CREATE_SCOPE, user_id=request.user.pk, token=token, result=lead.id)
+                messages.success(request, f"Lead “{lead.display_name}” created.")
+                return _go(request, detail_url(lead.id))
+    return _render_form(request, form, mode="create", title=title, action=reverse("leads:create"),
+                        warning=warning, existing=existing)
+
+
+@require_GET
+@require("lead.create")
+def lead_clone(request, lead_id: int):
+    try:
+        lead = services.lead_get(lead_id=lead_id).value
+    except NotFound:
+        return _gone(request, lead_id)
+    except TaskipError as exc:
+        return _load_failed(request, exc, lead_id)
+    refs, warning = _references(lead)
+    initial = initial_from_lead(lead, clone=True)
+    initial["idem_token"] = uuid4().hex
+    form = LeadForm(initial=initial, custom_rows=custom_pairs(lead.custom_fields), **refs)
+    return _render_form(request, form, mode="clone", lead=lead, title=f"Clone of {lead.display_name}",
+                        action=reverse("leads:create"), warning=warning)
+
+
+# --------------------------------------------------------------------------- edit
+@require_http_methods(["GET", "POST"])
+@require("lead.edit")
+def lead_edit(request, lead_id: int):
+    try:
+        lead = services.lead_get(lead_id=lead_id).value
+        load_error = None
+    except NotFound:
+        return _gone(request, lead_id)
+    except TaskipError as exc:
+        if request.method == "GET":
+            return _load_failed(request, exc, lead_id)
+        lead, load_error = None, exc
+    refs, warning = _references(lead)
+    action = reverse("leads:edit", args=[lead_id])
+    title = f"Edit {lead.display_name}" if lead else "Edit lead"
+
+    if request.method == "GET":
+        form = LeadForm(initial=initial_from_lead(lead), custom_rows=custom_pairs(lead.custom_fields), **refs)
+        return _render_form(request, form, mode="edit", lead=lead, title=title, action=action, warning=warning)
+
+    form = LeadForm(request.POST, **refs)
+    existing = None
+    if form.is_valid():
+        if load_error is not None:
+            # Without the lead we cannot tell what changed: save nothing, keep everything typed.
+            form.add_error(None, user_message(load_error) + " Nothing was saved; everything you typed is still here.")
+        else:
+            payload, changes = form.update_payload(lead)
+            if not changes:
+                messages.info(request, "Nothing was changed.")
+                return _go(request, detail_url(lead_id))
+            try:
+                updated = services.lead_update(actor=request.user, lead_id=lead_id, payload=payload, changes=changes,
+                                               label=lead.display_name)
+            except NotFound:
+                form.add_error(None, "This lead no longer exists in TaskIP (someone may have deleted it), so the "
+                                     "changes could not be saved. Everything you typed is still here.")
+            except TaskipError as exc:
+                _form_failed(form, exc)
+                if isinstance(exc, Conflict) and payload.get("email"):
+                    existing = _duplicate_of(payload["email"])
+                    existing = existing if existing is not None and existing.id != lead_id else None
+            else:
+                messages.success(request, f"Saved changes to “{updated.display_name}” "
+                                          f"({', '.join(_FIELD_LABELS.get(k, k) for k in changes)}).")
+                return _go(request, detail_url(lead_id))
+    return _render_form(request, form, mode="edit", lead=lead, title=title, action=action, warning=warning,
+                        existing=existing)
+
+
+_FIELD_LABELS = {name: str(field.label or name).lower() for name, field in LeadForm.base_fields.items()}
+_FIELD_LABELS["custom_fields"] = "custom fields"
+
+
+# --------------------------------------------------------------------------- delete / convert
+def _cached_label(lead_id: int) -> tuple[object, str]:
+    try:
+        lead = services.lead_get(lead_id=lead_id).value
+        return lead, lead.display_name
+    except TaskipError:
+        return None, f"Lead #{lead_id}"
+
+
+@require_POST
+@require("lead.delete")
+def lead_delete(request, lead_id: int):
+    _, label = _cached_label(lead_id)
+    try:
+        services.lead_delete(actor=request.user, lead_id=lead_id, label=label)
+    except NotFound:
+        messages.info(request, f"“{label}” was already deleted.")
+        return _go(request, reverse("leads:list"))
+    except TaskipError as exc:
+        messages.error(request, f"“{label}” was not deleted. {user_message(exc)}")
+        return _go(request, detail_url(lead_id))
+    messages.success(request, f"Lead “{label}” deleted.")
+    return _go(request, reverse("leads:list"))
+
+
+@require_POST
+@require("lead.convert")
+def lead_convert(request, lead_id: int):
+    lead, label = _cached_label(lead_id)
+    if lead is not None and lead.converted:
+        messages.error(request, f"“{label}” was already converted to a contact; a lead can be converted only once.")
+        return _go(request, detail_url(lead_id))
+    try:
+        contact = services.lead_convert(actor=request.user, lead_id=lead_id, label=label)
+    except NotFound:
+        messages.error(request, "This lead no longer exists in TaskIP, so it could not be converted.")
+        return _go(request, reverse("leads:list"))
+    except ValidationError as exc:
+        messages.error(request, f"TaskIP did not convert “{label}”: {_reason(exc)}")
+        return _go(request, detail_url(lead_id))
+    except TaskipError as exc:
+        messages.error(request, f"“{label}” was not converted. {user_message(exc)}")
+        return _go(request, detail_url(lead_id))
+    if contact.id:
+        messages.success(request, format_html("“{}” is now a contact. <a href=\"{}\">Open the contact</a>",
+                                              label, reverse("contacts:detail", args=[contact.id])))
+    else:
+        messages.success(request, f"“{label}” is now a contact.")
+    return _go(request, detail_url(lead_id))
+
+
+# --------------------------------------------------------------------------- send email
+class EmailForm(forms.Form):
+    subject = forms.CharField(max_length=255, label="Subject")
+    message = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
+
+
+def _email_refused(form: EmailForm, exc: ValidationError) -> None:
+    """TaskIP's 422: subject/message errors on their fields; the rest (no email on the lead,
+    workspace mail not connected) said plainly above the form."""
+    errors = exc.errors or {}
+    for api_field, msgs in errors.items():
+        name = api_field.split(".")[0]
+        for msg in [msgs] if isinstance(msgs, str) else msgs:
+            form.add_error(name if name in form.fields else None, f"{msg}")
+    if not errors:
+        form.add_error(None, f"TaskIP did not send the email: {user_message(exc)}")
+
+
+@require_http_methods(["GET", "POST"])
+@require("lead.email")
+def lead_email(request, lead_id: int):
+    try:
+        lead = services.lead_get(lead_id=lead_id).value
+    except NotFound:
+        return _gone(request, lead_id)
+    except TaskipError as exc:
+        if request.method == "GET":
+            return _load_failed(request, exc, lead_id)
+        lead = None
+
+    if request.method == "GET":
+        form = EmailForm()
+    else:
+        form = EmailForm(request.POST)
+        if form.is_valid():
+            label = lead.display_name if lead else f"Lead #{lead_id}"
+            try:
+                services.lead_send_email(actor=request.user, lead_id=lead_id, subject=form.cleaned_data["subject"],
+                                         message=form.cleaned_data["message"], label=label)
+            except ValidationError as exc:
+                _email_refused(form, exc)
+            except NotFound:
+                form.add_error(None, "This lead no longer exists in TaskIP, so the email was not sent.")
+            except RateLimited as exc:
+                form.add_error(None, "TaskIP's request limit has been reached; the email was not sent. " + retry_hint(exc))
+            except TaskipError as exc:
+                form.add_error(None, user_message(exc) + " The email may not have been sent; your text is kept.")
+            else:
+                to = lead.email if lead and lead.email else label
+                messages.success(request, f"Email “{form.cleaned_data['subject']}” sent to {to}.")
+                return _go(request, detail_url(lead_id))
+    if request.htmx:
+        return render(request, "leads/_email_dialog.html#email-form", {"lead": lead, "lead_id": lead_id, "email_form": form})
+    # Without JavaScript: the detail page with the email form open.
+    from leads.views.detail import detail_context
+
+    context = detail_context(lead_id, lead) if lead else {"lead": None, "lead_id": lead_id}
+    context.update(email_form=form, email_open=True)
+    return render(request, "leads/lead_detail.html", context)

@@ -1,0 +1,300 @@
+"""Reads for the reports app: the lead query from a request's query string, the one cached
+snapshot of every lead matching it, and the overview's numbers computed from that snapshot.
+
+The overview costs ONE upstream call (``leads.list(item=0, **filters)``, cached in the
+"leads" namespace) plus the cached reference data; a second view costs nothing.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from crmui import api, reference
+from crmui.cache import Cached, cached
+from crmui.taskip import Attribute, Lead
+from leads.selectors import LeadQuery
+
+HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+SORT_FIELDS = ("name", "lead_interaction_date", "status")
+WEEKS = 12
+
+
+# --------------------------------------------------------------------------- query string
+def _int(value) -> int | None:
+    try:
+        i = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return i if i > 0 else None
+
+
+def _iso_date(value) -> str | None:
+    value = (value or "").strip()
+    try:
+        return date.fromisoformat(value).isoformat() if value else None
+    except ValueError:
+        return None
+
+
+# The lead list/board also write their filters with short names (status, source, assigned,
+# converted, from, to, sort, dir); both spellings are understood.
+SHORT_SORTS = {"name": "name", "date": "lead_interaction_date", "status": "status"}
+
+
+def lead_query_from(params) -> LeadQuery:
+    """The lead list's query parameters (q or search, status_id, source_id, assigned_to,
+    is_converted, from_date, to_date, sort_by, sort_order); anything malformed is dropped."""
+    def g(*names):
+        for n in names:
+            v = params.get(n)
+            if v not in (None, ""):
+                return str(v).strip()
+        return ""
+
+    conv = g("is_converted", "converted")
+    sort_by = g("sort_by") or SHORT_SORTS.get(g("sort"), "")
+    sort_order = g("sort_order", "dir").lower()
+    return LeadQuery(
+        search=g("q", "search")[:200],
+        status_id=_int(g("status_id", "status")),
+        source_id=_int(g("source_id", "source")),
+        assigned_to=_int(g("assigned_to", "assigned")),
+        is_converted=int(conv) if conv in ("0", "1") else None,
+        from_date=_iso_date(g("from_date", "from")),
+        to_date=_iso_date(g("to_date", "to")),
+        sort_by=sort_by if sort_by in SORT_FIELDS else None,
+        sort_order=sort_order if sort_order in ("asc", "desc") else None,
+    )
+
+
+def query_string(query: LeadQuery, *, keep_sort: bool = True) -> str:
+    """The query back as a URL query string (``q`` for the search, as the lead list uses)."""
+    from urllib.parse import urlencode
+
+    params = query.api_params()
+    if not keep_sort:
+        params.pop("sort_by", None)
+        params.pop("sort_order", None)
+    if "search" in params:
+        params["q"] = params.pop("search")
+    return urlencode(params)
+
+
+# --------------------------------------------------------------------------- the snapshot
+def all_leads(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, ...]]:
+    """Every lead matching the query in ONE call (item=0), cached in "leads" (every lead write
+    through the dashboard invalidates it). Sorting does not change the numbers, so it is not
+    part of the key. Without a status filter the key is the board's (leads.selectors.
+    board_snapshot: ["board", filters without status and sort]), so the board and the
+    overview share one snapshot."""
+    params = query.api_params()
+    params.pop("sort_by", None)
+    params.pop("sort_order", None)
+    return cached(
+        "leads",
+        ["board" if "status_id" not in params else "overview", params],
+        lambda: tuple(api.client().leads.list(item=0, **params).items),
+        refresh=refresh,
+    )
+
+
+def board_status(lead: Lead, order_of: dict[int, int]) -> Attribute | None:
+    """The board's rule: a lead stands in its status with the highest order (the furthest
+    stage reached); equal orders go to the lower id."""
+    best, best_key = None, None
+    for s in lead.statuses:
+        if s.id is None:
+            continue
+        order = order_of.get(s.id, s.order if s.order is not None else 0)
+        key = (order, -s.id)
+        if best_key is None or key > best_key:
+            best, best_key = s, key
+    return best
+
+
+# --------------------------------------------------------------------------- the overview
+@dataclass
+class Bar:
+    label: str
+    count: int
+    value: Decimal = Decimal(0)
+    color: str | None = None
+    pct: float = 0.0  # of the chart's largest count, 0..100
+    share: float = 0.0  # of all leads, 0..100
+    link: str = ""  # query string narrowing to this bar
+    muted: bool = False
+
+
+@dataclass
+class Week:
+    start: date
+    count: int
+    pct: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return self.start.strftime("%d %b")
+
+    @property
+    def y(self) -> float:
+        return round(100 - self.pct, 1)
+
+
+@dataclass
+class Overview:
+    total: int
+    converted: int
+    total_value: Decimal
+    by_currency: list[tuple[str, Decimal]]
+    funnel: list[Bar]
+    sources: list[Bar]
+    assignees: list[Bar]
+    weeks: list[Week]
+    week_max: int
+    new_this_week: int
+    new_last_week: int
+
+    @property
+    def conversion_pct(self) -> float:
+        return round(100 * self.converted / self.total, 1) if self.total else 0.0
+
+    @property
+    def avg_value(self) -> Decimal:
+        return (self.total_value / self.total) if self.total else Decimal(0)
+
+
+def _scale(bars: list[Bar], total: int) -> list[Bar]:
+    top = max((b.count for b in bars), default=0)
+    for b in bars:
+        b.pct = round(100 * b.count / top, 1) if top else 0.0
+        b.share = round(100 * b.count / total, 1) if total else 0.0
+    return bars
+
+
+def _color(c: str | None) -> str | None:
+    return c if c and HEX.match(c) else None
+
+
+def week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribute],
+                     member_names: dict[int, str], today: date | None = None) -> Overview:
+    today = today or timezone.localdate()
+    leads = list(leads)
+    total = len(leads)
+    order_of = {s.id: (s.order if s.order is not None else 0) for s in statuses if s.id is not None}
+
+    # Funnel: count and value per status (board rule), in status order; no status apart.
+    by_status: dict[int | None, list[Lead]] = defaultdict(list)
+    extra_status: dict[int, Attribute] = {}
+    for lead in leads:
+        s = board_status(lead, order_of)
+        by_status[s.id if s else None].append(lead)
+        if s and s.id not in order_of:
+            extra_status[s.id] = s
+    ordered = sorted(statuses, key=lambda s: (s.order if s.order is not None else 0, s.id or 0))
+    ordered += sorted(extra_status.values(), key=lambda s: (s.order or 0, s.id or 0))
+    funnel = []
+    for s in ordered:
+        group = by_status.get(s.id, [])
+        funnel.append(Bar(s.name or f"Status #{s.id}", len(group), sum((l.value or 0 for l in group), Decimal(0)),
+                          _color(s.color), link=f"status_id={s.id}"))
+    none = by_status.get(None, [])
+    if none:
+        funnel.append(Bar("No status", len(none), sum((l.value or 0 for l in none), Decimal(0)), muted=True))
+    _scale(funnel, total)
+
+    # Sources: a lead counts under each of its sources.
+    src_count: Counter = Counter()
+    src_value: dict = defaultdict(Decimal)
+    known_src = {s.id: s for s in sources}
+    no_source = 0
+    for lead in leads:
+        if not lead.sources:
+            no_source += 1
+        for s in {x.id: x for x in lead.sources}.values():
+            src_count[s.id] += 1
+            src_value[s.id] += lead.value or 0
+            known_src.setdefault(s.id, s)
+    src_bars = [Bar(known_src[i].name or f"Source #{i}", n, src_value[i], _color(known_src[i].color), link=f"source_id={i}")
+                for i, n in src_count.most_common()]
+    if no_source:
+        src_bars.append(Bar("No source", no_source, muted=True))
+    _scale(src_bars, total)
+
+    # Assignees, by team member name.
+    who: Counter = Counter()
+    who_value: dict = defaultdict(Decimal)
+    unassigned = 0
+    for lead in leads:
+        if not lead.assigned_to:
+            unassigned += 1
+        for m in set(lead.assigned_to):
+            who[m] += 1
+            who_value[m] += lead.value or 0
+    as_bars = [Bar(member_names.get(m) or f"Team member #{m}", n, who_value[m], link=f"assigned_to={m}")
+               for m, n in sorted(who.items(), key=lambda kv: (-kv[1], member_names.get(kv[0], "")))]
+    if unassigned:
+        as_bars.append(Bar("Unassigned", unassigned, muted=True))
+    _scale(as_bars, total)
+
+    # New leads per week (by created_at), the last 12 weeks including this one.
+    this_week = week_start(today)
+    starts = [this_week - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
+    per_week: Counter = Counter()
+    tz = timezone.get_current_timezone()
+    for lead in leads:
+        if lead.created_at:
+            d = lead.created_at.astimezone(tz).date() if isinstance(lead.created_at, datetime) else lead.created_at
+            per_week[week_start(d)] += 1
+    weeks = [Week(s, per_week.get(s, 0)) for s in starts]
+    week_max = max((w.count for w in weeks), default=0)
+    for w in weeks:
+        w.pct = round(100 * w.count / week_max, 1) if week_max else 0.0
+
+    per_cur: dict = defaultdict(Decimal)
+    for l in leads:
+        if l.value:
+            per_cur[(l.currency or "").upper() or "no currency"] += l.value
+    by_currency = sorted(per_cur.items(), key=lambda kv: -kv[1])
+    return Overview(
+        total=total,
+        converted=sum(1 for l in leads if l.converted),
+        total_value=sum((l.value or 0 for l in leads), Decimal(0)),
+        by_currency=by_currency,
+        funnel=funnel,
+        sources=src_bars,
+        assignees=as_bars,
+        weeks=weeks,
+        week_max=week_max,
+        new_this_week=weeks[-1].count,
+        new_last_week=weeks[-2].count,
+    )
+
+
+@dataclass
+class OverviewResult:
+    overview: Overview | None = None
+    fetched_at: float | None = None
+    cache_hit: bool = False
+    error: str | None = None
+    statuses: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    members: dict = field(default_factory=dict)
+
+
+def overview(*, query: LeadQuery, refresh: bool = False) -> OverviewResult:
+    """Raises TaskipError for the view to show."""
+    statuses = reference.statuses()
+    sources = reference.sources()
+    members = reference.team_member_names()
+    snap = all_leads(query=query, refresh=refresh)
+    ov = compute_overview(snap.value, statuses=statuses, sources=sources, member_names=members)
+    return OverviewResult(ov, snap.fetched_at, snap.hit, None, statuses, sources, members)

@@ -1,0 +1,55 @@
+"""CSV exports of the filtered lead list and of the contacts, streamed page by page."""
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.roles import require
+from audit.trail import record
+from crmui.errors import user_message
+from crmui.taskip import RateLimited, TaskipError
+from reports import selectors, services
+
+CONTACT_SORTS = ("name", "email", "created_at")
+
+
+def _csv_response(chunks, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse((c.encode("utf-8") for c in chunks), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _error_page(request, exc: TaskipError, what: str):
+    status = 429 if isinstance(exc, RateLimited) else 502
+    return render(request, "upstream_error.html",
+                  {"message": f"The {what} export could not start. {user_message(exc)}"}, status=status)
+
+
+@require_GET
+@require("export")
+def export_leads(request):
+    query = selectors.lead_query_from(request.GET)
+    try:
+        chunks = services.start_lead_export(query)
+    except TaskipError as exc:
+        return _error_page(request, exc, "lead")
+    filename = services.lead_export_filename(query)
+    record(request.user, "lead.export", "lead", changes=query.api_params(), label=filename)
+    return _csv_response(chunks, filename)
+
+
+@require_GET
+@require("export")
+def export_contacts(request):
+    search = (request.GET.get("q") or request.GET.get("search") or "").strip()
+    sort = request.GET.get("sort") if request.GET.get("sort") in CONTACT_SORTS else None
+    order = (request.GET.get("order") or "").lower()
+    order = order if order in ("asc", "desc") else None
+    try:
+        chunks = services.start_contact_export(search=search, sort=sort, order=order)
+    except TaskipError as exc:
+        return _error_page(request, exc, "contact")
+    filename = services.contact_export_filename(search=search)
+    record(request.user, "contact.export", "contact", changes={"search": search}, label=filename)
+    return _csv_response(chunks, filename)

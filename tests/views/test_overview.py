@@ -1,0 +1,170 @@
+"""The overview page: numbers for a known set of leads, filters, the htmx partial, caching, errors."""
+import re
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _attrs(sandbox):
+    data = sandbox.api("GET", "/lead-attribute", params={"item": 100}).json()["data"]
+    statuses = sorted([a for a in data if a["type"] == 1], key=lambda a: (a["order"], a["id"]))
+    sources = sorted([a for a in data if a["type"] == 2], key=lambda a: (a["order"], a["id"]))
+    return statuses, sources
+
+
+def _members(sandbox):
+    return sandbox.api("GET", "/team-member", params={"limit": 100}).json()["data"]
+
+
+def _lead(sandbox, marker, n, **fields):
+    body = {"first_name": f"{marker} {n}", "last_name": "Overview", "email": f"{marker.lower()}-{n}@example.com", **fields}
+    r = sandbox.api("POST", "/lead", json=body)
+    assert r.status_code in (200, 201), r.text
+    return r.json()["data"]
+
+
+def _rows(html, chart_id):
+    section = re.search(rf'<section[^>]*id="{chart_id}".*?</section>', html, re.S).group(0)
+    return {m.group(1): (int(m.group(2)), Decimal(m.group(3))) for m in re.finditer(
+        r'data-label="([^"]*)" data-count="(\d+)" data-value="([^"]*)"', section)}
+
+
+@pytest.fixture
+def known_leads(use_sandbox):
+    """Seven leads of our own, found by a unique marker in their names."""
+    sandbox = use_sandbox
+    marker = "Ovw" + uuid4().hex[:8]
+    statuses, sources = _attrs(sandbox)
+    members = _members(sandbox)
+    low, high = statuses[0], statuses[-1]
+    s1, s2 = sources[0], sources[1]
+    m1, m2 = members[0], members[1]
+    _lead(sandbox, marker, 1, status_ids=[low["id"]], source_ids=[s1["id"]], value=100, currency="USD", assigned_to=[m1["id"]])
+    _lead(sandbox, marker, 2, status_ids=[low["id"]], source_ids=[s1["id"]], value=100, currency="USD", assigned_to=[m1["id"]])
+    _lead(sandbox, marker, 3, status_ids=[low["id"]], source_ids=[s1["id"]], value=100, currency="USD", assigned_to=[m2["id"]])
+    # Two statuses: the board puts it in the one with the highest order.
+    _lead(sandbox, marker, 4, status_ids=[low["id"], high["id"]], source_ids=[s1["id"], s2["id"]], value=50, currency="USD")
+    _lead(sandbox, marker, 5, status_ids=[high["id"]], source_ids=[s2["id"]], value=50, currency="USD")
+    _lead(sandbox, marker, 6)  # no status, no source, unassigned, no value
+    converted = _lead(sandbox, marker, 7, status_ids=[high["id"]], value=200, currency="USD")
+    assert sandbox.api("POST", f"/lead/{converted['id']}/convert").status_code == 200
+    return {"marker": marker, "low": low, "high": high, "s1": s1, "s2": s2, "m1": m1, "m2": m2}
+
+
+def test_overview_numbers_for_a_known_set_of_leads(manager_client, known_leads):
+    k = known_leads
+    response = manager_client.get(reverse("reports:overview"), {"q": k["marker"]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'id="kpi-total">7<', html)
+    assert re.search(r'id="kpi-value">600<', html)
+    assert re.search(r'id="kpi-conversion">14\.3%<', html)
+    assert "1 of 7 converted" in html
+
+    funnel = _rows(html, "chart-funnel")
+    assert funnel[k["low"]["name"]] == (3, Decimal(300))
+    assert funnel[k["high"]["name"]] == (3, Decimal(300))  # leads 4, 5 and 7
+    assert funnel["No status"] == (1, Decimal(0))
+    labels = list(funnel)
+    assert labels.index(k["low"]["name"]) < labels.index(k["high"]["name"]) < labels.index("No status")
+
+    sources = _rows(html, "chart-sources")
+    assert sources[k["s1"]["name"]][0] == 4
+    assert sources[k["s2"]["name"]][0] == 2
+    assert sources["No source"][0] == 2
+
+    assignees = _rows(html, "chart-assignees")
+    assert assignees[k["m1"]["full_name"]][0] == 2
+    assert assignees[k["m2"]["full_name"]][0] == 1
+    assert assignees["Unassigned"][0] == 4
+
+    # This week's column holds all seven (created now); the chart shows twelve weeks.
+    weeks = re.findall(r'<span class="week-count num">(\d+)</span>', html)
+    assert len(weeks) == 12 and weeks[-1] == "7"
+    assert re.search(r'id="kpi-new">7<', html)
+    # Bars are SVG rects with widths as attributes: no inline styles.
+    assert 'style="' not in html.split('id="overview-charts"')[1]
+    assert 'width="100.0"' in html
+
+
+def test_filters_narrow_the_numbers(manager_client, known_leads):
+    k = known_leads
+    response = manager_client.get(reverse("reports:overview"),
+                                  {"q": k["marker"], "source_id": k["s1"]["id"], "is_converted": "0"})
+    html = response.content.decode()
+    assert re.search(r'id="kpi-total">4<', html)
+    assert f'<option value="{k["s1"]["id"]}" selected>' in html
+    response = manager_client.get(reverse("reports:overview"), {"q": k["marker"], "assigned_to": k["m1"]["id"]})
+    assert re.search(r'id="kpi-total">2<', response.content.decode())
+
+
+def test_htmx_filter_request_swaps_only_the_charts(manager_client, known_leads):
+    response = manager_client.get(reverse("reports:overview"), {"q": known_leads["marker"]},
+                                  HTTP_HX_REQUEST="true", HTTP_HX_TARGET="overview-charts")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="overview-charts"')
+    assert "<html" not in html and 'id="overview-filters"' not in html
+    assert re.search(r'id="kpi-total">7<', html)
+    assert f'data-qs="q={known_leads["marker"]}"' in html
+
+
+def test_filter_form_pushes_the_filters_into_the_url(manager_client, use_sandbox):
+    html = manager_client.get(reverse("reports:overview")).content.decode()
+    form = re.search(r'<form[^>]*id="overview-filters"[^>]*>', html, re.S).group(0)
+    assert 'hx-push-url="true"' in form and 'hx-target="#overview-charts"' in form
+    for name in ("q", "status_id", "source_id", "assigned_to", "is_converted", "from_date", "to_date"):
+        assert f'name="{name}"' in html
+
+
+def test_second_view_costs_no_upstream_call(manager_client, known_leads):
+    url = reverse("reports:overview") + f"?q={known_leads['marker']}"
+    first = manager_client.get(url)
+    assert 1 <= int(first["X-Upstream-Calls"]) <= 5  # the lead snapshot + reference data
+    assert manager_client.get(url)["X-Upstream-Calls"] == "0"
+
+
+def test_one_upstream_lead_call_per_filter(manager_client, known_leads, use_sandbox):
+    manager_client.get(reverse("reports:overview"))  # warm the reference data
+    use_sandbox.reset_stats()
+    response = manager_client.get(reverse("reports:overview"), {"q": known_leads["marker"], "is_converted": "1"})
+    assert response["X-Upstream-Calls"] == "1"
+
+
+def test_sales_may_see_the_overview_but_not_the_export_button(sales_client, use_sandbox):
+    html = sales_client.get(reverse("reports:overview")).content.decode()
+    assert "Overview" in html and 'id="overview-export"' not in html
+
+
+@pytest.mark.parametrize("fault", [500, 429, "malformed"])
+def test_upstream_failure_shows_a_clear_message(manager_client, use_sandbox, fault):
+    manager_client.get(reverse("leads:list"))  # reference data is not what fails here
+    use_sandbox.fail_next(status=fault, count=3, path_contains="/lead", method="GET")
+    response = manager_client.get(reverse("reports:overview"), {"q": "fault-" + uuid4().hex[:6]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The overview could not be loaded" in html and 'role="alert"' in html
+    use_sandbox.clear_faults()
+
+
+def test_no_matching_leads_shows_an_empty_state(manager_client, use_sandbox):
+    html = manager_client.get(reverse("reports:overview"), {"q": "nobody-" + uuid4().hex}).content.decode()
+    assert "No leads match these filters" in html
+    assert re.search(r'id="kpi-total">0<', html)
+
+
+def test_board_rule_furthest_status_wins_and_ties_go_to_the_lower_id():
+    from crmui.taskip import Attribute, Lead
+    from reports.selectors import board_status
+
+    def st(i, order):
+        return Attribute(i, f"S{i}", 1, None, order, None, None)
+
+    lead = Lead(id=1, statuses=(st(3, 1), st(5, 4), st(4, 4)))
+    assert board_status(lead, {3: 1, 4: 4, 5: 4}).id == 4
+    assert board_status(Lead(id=2), {}) is None
+    # The reference order (admins may have reordered) beats the order embedded in the lead.
+    assert board_status(lead, {3: 9, 4: 4, 5: 4}).id == 3
