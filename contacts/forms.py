@@ -59,20 +59,22 @@ def _text(v: Any) -> str:
 
 
 class ContactForm(forms.Form):
-    first_name = forms.CharField(max_length=191, label="First name")
-    last_name = forms.CharField(max_length=191, required=False, label="Last name")
-    email = forms.EmailField(max_length=191, label="Email")
+    # autocomplete off: the browser would offer the salesperson's own name and address
+    first_name = forms.CharField(max_length=191, label="First name", widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    last_name = forms.CharField(max_length=191, required=False, label="Last name",
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(max_length=191, label="Email", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     phone_code = forms.CharField(max_length=5, required=False, label="Phone code",
                                  widget=forms.TextInput(attrs={"placeholder": "+1", "inputmode": "tel", "size": 5}))
     phone_number = forms.CharField(max_length=18, required=False, label="Phone number",
-                                   widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel-national"}))
+                                   widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     company_id = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Company")
     position = forms.CharField(max_length=191, required=False, label="Position",
-                               widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
+                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
     address = forms.CharField(max_length=500, required=False, label="Address",
-                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
     zip_code = forms.CharField(max_length=8, required=False, label="ZIP / postal code",
-                               widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 8}))
+                               widget=forms.TextInput(attrs={"autocomplete": "off", "size": 8}))
     country_id = forms.IntegerField(required=False, min_value=1, label="Country ID")
     state_id = forms.IntegerField(required=False, min_value=1, label="State ID")
     city_id = forms.IntegerField(required=False, min_value=1, label="City ID")
@@ -129,6 +131,17 @@ class ContactForm(forms.Form):
         else:
             rows = [(_text(k), _text(v)) for k, v in (contact.custom_fields if contact else ())]
         self.custom_rows = [r for r in rows if (r[0] or "").strip() or (r[1] or "").strip()]
+
+    @property
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor id, label, first message) for every field with an error, in form order."""
+        out = []
+        for name, field in self.fields.items():
+            if name in self.errors:
+                anchor = "custom-fields" if name == "custom_fields" else self[name].id_for_label
+                label = "Custom fields" if name == "custom_fields" else field.label
+                out.append((anchor, label, self.errors[name][0]))
+        return out
 
     @property
     def rows_for_display(self) -> list[tuple[str, str]]:

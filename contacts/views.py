@@ -1,6 +1,7 @@
 """Contacts: list (+ bulk delete), detail, create, edit, delete, invite to the client portal."""
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -65,6 +66,8 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         return ctx
     page = result.value
     ctx.update(page=page, loaded_at=_when(result.fetched_at), cache_hit=result.hit)
+    if not page.items and query.search:
+        ctx["create_url"] = reverse("contacts:create") + "?" + urlencode(_prefill(query.search))
     if query.page > 1:
         ctx["prev_url"] = _list_url(query, page=query.page - 1)
     if page.has_next:
@@ -73,6 +76,14 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         ctx["first_row"] = query.first_row()
         ctx["last_row"] = query.first_row() + len(page.items) - 1
     return ctx
+
+
+def _prefill(search: str) -> dict[str, str]:
+    """What a search that found nothing suggests for a new contact."""
+    if "@" in search:
+        return {"email": search}
+    first, _, last = search.partition(" ")
+    return {"first_name": first, "last_name": last} if last else {"first_name": first}
 
 
 def _short(name: str, limit: int = 80) -> str:
@@ -99,6 +110,8 @@ def _gone(request, contact_id: int, *, status: int = 404):
 def _load_contact(request, contact_id: int, *, refresh: bool = False, max_age: int | None = None):
     """(contact, error_response). NotFound becomes the "no longer exists" page.
     max_age: refetch a cached copy older than this many seconds."""
+    if contact_id < 1:  # TaskIP ids are positive; /contacts/0/ cannot exist
+        return None, _gone(request, contact_id)
     try:
         result = services.contact_get(contact_id=contact_id, refresh=refresh)
         if max_age is not None and result.hit and result.age_seconds > max_age:
@@ -187,6 +200,8 @@ def _names_for(query: ContactQuery, ids: list[int]) -> dict[int, str]:
 @require_http_methods(["GET", "HEAD"])
 @require("contact.view")
 def contact_detail(request, contact_id: int):
+    if contact_id < 1:
+        return _gone(request, contact_id)
     try:
         result = services.contact_get(contact_id=contact_id, refresh="refresh" in request.GET)
     except NotFound:
@@ -194,7 +209,9 @@ def contact_detail(request, contact_id: int):
     except TaskipError as exc:
         return render(request, "upstream_error.html", {"message": user_message(exc)}, status=503)
     contact = result.value
-    custom = [(k, v, isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
+    # values may be any JSON: text as is, numbers and lists as JSON text
+    custom = [(k, v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False),
+               isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
     ctx = {
         "contact": contact,
         "loaded_at": _when(result.fetched_at), "cache_hit": result.hit,
@@ -216,7 +233,12 @@ def contact_detail(request, contact_id: int):
 def contact_create(request):
     companies, companies_error = _companies()
     if request.method == "GET":
-        form = ContactForm(initial={"idem": uuid.uuid4().hex}, companies=companies, companies_error=companies_error)
+        initial = {"idem": uuid.uuid4().hex}
+        # "New contact" from a search that found nothing starts with what was searched for
+        for key in ("first_name", "last_name", "email"):
+            if request.GET.get(key):
+                initial[key] = request.GET[key][:191]
+        form = ContactForm(initial=initial, companies=companies, companies_error=companies_error)
         return _render_form(request, form)
 
     form = ContactForm(request.POST, companies=companies, companies_error=companies_error)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from crmui import api, reference
 from crmui.cache import Cached, cached
 from crmui.taskip import Attribute, Lead
-from leads.selectors import LeadQuery
+from leads.selectors import LeadQuery, placing_status
 
 HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 SORT_FIELDS = ("name", "lead_interaction_date", "status")
@@ -59,14 +59,17 @@ def lead_query_from(params) -> LeadQuery:
     conv = g("is_converted", "converted")
     sort_by = g("sort_by") or SHORT_SORTS.get(g("sort"), "")
     sort_order = g("sort_order", "dir").lower()
+    from_date, to_date = _iso_date(g("from_date", "from")), _iso_date(g("to_date", "to"))
+    if from_date and to_date and from_date > to_date:
+        from_date, to_date = to_date, from_date
     return LeadQuery(
         search=g("q", "search")[:200],
         status_id=_int(g("status_id", "status")),
         source_id=_int(g("source_id", "source")),
         assigned_to=_int(g("assigned_to", "assigned")),
         is_converted=int(conv) if conv in ("0", "1") else None,
-        from_date=_iso_date(g("from_date", "from")),
-        to_date=_iso_date(g("to_date", "to")),
+        from_date=from_date,
+        to_date=to_date,
         sort_by=sort_by if sort_by in SORT_FIELDS else None,
         sort_order=sort_order if sort_order in ("asc", "desc") else None,
     )
@@ -104,17 +107,15 @@ def all_leads(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, 
 
 
 def board_status(lead: Lead, order_of: dict[int, int]) -> Attribute | None:
-    """The board's rule: a lead stands in its status with the highest order (the furthest
-    stage reached); equal orders go to the lower id."""
-    best, best_key = None, None
-    for s in lead.statuses:
-        if s.id is None:
-            continue
-        order = order_of.get(s.id, s.order if s.order is not None else 0)
-        key = (order, -s.id)
-        if best_key is None or key > best_key:
-            best, best_key = s, key
-    return best
+    """The board's rule (leads.selectors.placing_status): a lead stands in its status with the
+    highest order (the furthest stage reached); equal orders go to the lower id."""
+    return placing_status(lead, order_of)
+
+
+def list_query_string(query: LeadQuery) -> str:
+    """The query in the lead list's own URL parameters (q, status, source, assigned, ...)."""
+    qs = getattr(query, "querystring", None)
+    return qs() if callable(qs) else query_string(query)
 
 
 # --------------------------------------------------------------------------- the overview
@@ -205,7 +206,7 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
     for s in ordered:
         group = by_status.get(s.id, [])
         funnel.append(Bar(s.name or f"Status #{s.id}", len(group), sum((l.value or 0 for l in group), Decimal(0)),
-                          _color(s.color), link=f"status_id={s.id}"))
+                          _color(s.color), link=f"status={s.id}"))
     none = by_status.get(None, [])
     if none:
         funnel.append(Bar("No status", len(none), sum((l.value or 0 for l in none), Decimal(0)), muted=True))
@@ -223,7 +224,7 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
             src_count[s.id] += 1
             src_value[s.id] += lead.value or 0
             known_src.setdefault(s.id, s)
-    src_bars = [Bar(known_src[i].name or f"Source #{i}", n, src_value[i], _color(known_src[i].color), link=f"source_id={i}")
+    src_bars = [Bar(known_src[i].name or f"Source #{i}", n, src_value[i], _color(known_src[i].color), link=f"source={i}")
                 for i, n in src_count.most_common()]
     if no_source:
         src_bars.append(Bar("No source", no_source, muted=True))
@@ -239,7 +240,7 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
         for m in set(lead.assigned_to):
             who[m] += 1
             who_value[m] += lead.value or 0
-    as_bars = [Bar(member_names.get(m) or f"Team member #{m}", n, who_value[m], link=f"assigned_to={m}")
+    as_bars = [Bar(member_names.get(m) or f"Team member #{m}", n, who_value[m], link=f"assigned={m}")
                for m, n in sorted(who.items(), key=lambda kv: (-kv[1], member_names.get(kv[0], "")))]
     if unassigned:
         as_bars.append(Bar("Unassigned", unassigned, muted=True))

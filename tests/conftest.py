@@ -13,6 +13,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 PASSWORD = "pw-for-tests-1"
 
 
+def pytest_configure(config):
+    """Fast password hashing for the many users tests make (real hashing costs ~0.3 s each)."""
+    try:
+        from django.conf import settings
+
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    except Exception:  # run without Django (e.g. -p no:django tests/client)
+        pass
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
     """A live sandbox (gunicorn subprocess, its own SQLite DB, seeded) for the whole session."""

@@ -95,6 +95,9 @@ def lead_list(request):
         context["error"] = user_message(exc)
     context.update(reference_context())
     context.update(filter_context(request, query, board=False))
+    if context["my_member_id"]:
+        context["mine_url"] = f"{base}?{query.querystring(per=per, assigned=context['my_member_id'])}"
+    context["all_url"] = url(assigned=None)  # the quick views keep the page size
     context.update(
         refresh_url=url(page=page_no if page_no > 1 else None, refresh=1),
         prev_url=url(page=page_no - 1 if page_no > 2 else None) if page_no > 1 else None,
@@ -102,7 +105,7 @@ def lead_list(request):
         export_qs=query.querystring(),
         sort={s["key"]: s for s in _sort_links(query, url)},
         first_url=url(),
-        rows=_rows(context["page"], context["team_names"]),
+        rows=_rows(context["page"], context["team_names"], selectors.status_order(context["statuses"])),
         first_index=(page_no - 1) * per_page + 1,
         bulk_token=uuid.uuid4().hex,
     )
@@ -115,11 +118,23 @@ def lead_list(request):
     return response
 
 
-def _rows(page, names: dict) -> list[dict]:
+def _rows(page, names: dict, order_of: dict) -> list[dict]:
+    """Each lead with its assignees' names, its stage (the status that places it on the board)
+    and its other statuses (earlier stages it passed through)."""
     if page is None:
         return []
-    return [{"lead": lead, "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to]}
-            for lead in page.items if lead.id is not None]
+    rows = []
+    for lead in page.items:
+        if lead.id is None:
+            continue
+        stage = selectors.placing_status(lead, order_of)
+        rows.append({
+            "lead": lead,
+            "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to],
+            "stage": stage,
+            "other_statuses": [s for s in lead.statuses if stage is None or s.id != stage.id],
+        })
+    return rows
 
 
 def _sort_links(query: selectors.LeadQuery, url) -> list[dict]:

@@ -43,9 +43,17 @@ def export_leads(request):
 @require("export")
 def export_contacts(request):
     search = (request.GET.get("q") or request.GET.get("search") or "").strip()
-    sort = request.GET.get("sort") if request.GET.get("sort") in CONTACT_SORTS else None
+    # The API's sort/order, or the contact list's own sort/dir and its combined order ("name-asc").
+    sort = (request.GET.get("sort") or "").lower()
     order = (request.GET.get("order") or "").lower()
-    order = order if order in ("asc", "desc") else None
+    direction = (request.GET.get("dir") or "").lower()
+    if "-" in order:
+        sort, direction = order.split("-", 1)
+    elif order:
+        direction = order
+    sort = {"created": "created_at"}.get(sort, sort)
+    sort = sort if sort in CONTACT_SORTS else None
+    order = direction if direction in ("asc", "desc") else None
     try:
         chunks = services.start_contact_export(search=search, sort=sort, order=order)
     except TaskipError as exc:

@@ -1,6 +1,5 @@
 """The CSV import wizard: upload › map columns › check rows › import (with progress) › report."""
-from django.contrib import messages
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -155,4 +154,18 @@ def import_report(request, job_id):
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-report_{name}_{job.created_at:%Y-%m-%d}.csv"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@require("import")
+def import_template(request):
+    """An empty CSV with the headers the importer recognises, and one example row."""
+    from reports.services import LEAD_COLUMNS, csv_line
+
+    example = ["", "Ada", "Lovelace", "ada@example.com", "+44 20 7946 0000", "https://example.com", "", "1200", "USD",
+               "2026-04-01", "", "", "", "12 Analytical Way", "", "", "", "EC1A 1BB", "Met at the fair"]
+    body = "\ufeff" + csv_line(LEAD_COLUMNS[:19]) + csv_line(example)
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="leads-import-template.csv"'
     return response

@@ -26,6 +26,7 @@ def overview(request):
     context = {
         "query": query,
         "qs": selectors.query_string(query, keep_sort=False),
+        "list_qs": selectors.list_query_string(query),
         "error": None,
         "ov": None,
         "filtered": bool(selectors.query_string(query, keep_sort=False)),

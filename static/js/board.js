@@ -45,8 +45,20 @@
 
   function syncEmpty(list) {
     var empty = list.querySelector(".col-empty");
-    var hasCards = list.querySelector(".card[data-lead-id]");
+    var hasCards = list.querySelector(".lead-card[data-lead-id]");
     if (empty && hasCards) { empty.remove(); }
+  }
+
+  // The source column now has one lead fewer before its "load more" point: ask for one earlier
+  // (the target column needs nothing: a card shown twice is dropped on arrival).
+  function shiftLoadMore(list, delta) {
+    var btn = list && list.querySelector(".load-more[hx-get]");
+    if (!btn) { return; }
+    var url = new URL(btn.getAttribute("hx-get"), window.location.href);
+    var offset = parseInt(url.searchParams.get("offset") || "0", 10) + delta;
+    url.searchParams.set("offset", String(Math.max(0, offset)));
+    btn.setAttribute("hx-get", url.pathname + url.search);
+    if (window.htmx) { window.htmx.process(btn); }
   }
 
   function putBack(evt) {
@@ -64,7 +76,7 @@
   document.addEventListener("submit", function (ev) {
     var form = ev.target.closest && ev.target.closest("[data-move-form]");
     if (!form || !ev.submitter || !ev.submitter.value) { return; }
-    var card = form.closest(".card");
+    var card = form.closest(".lead-card");
     var toList = document.querySelector('.col-cards[data-column="' + ev.submitter.value + '"]');
     if (!card || !toList) { return; }  // let the plain form post do it
     ev.preventDefault();
@@ -103,6 +115,7 @@
       card.removeAttribute("aria-busy");
       if (r.data && r.data.ok) {
         updateStats(r.data.columns);
+        if (r.data.changed) { shiftLoadMore(evt.from, -1); }
         if (r.data.changed) { toast(r.data.message, true); }
       } else {
         putBack(evt);
@@ -128,7 +141,7 @@
       if (!list.closest("#board[data-move-url]")) { return; }
       list._sortable = window.Sortable.create(list, {
         group: "board",
-        draggable: ".card[data-lead-id]",
+        draggable: ".lead-card[data-lead-id]",
         filter: ".load-more",
         preventOnFilter: false,
         animation: 150,
@@ -144,9 +157,9 @@
   // A "load more" page can bring a card that is already shown (it was just dragged here).
   document.addEventListener("htmx:load", function (ev) {
     var el = ev.detail.elt;
-    if (el && el.matches && el.matches(".card[data-lead-id]")) {
+    if (el && el.matches && el.matches(".lead-card[data-lead-id]")) {
       var id = el.getAttribute("data-lead-id");
-      var same = document.querySelectorAll('.card[data-lead-id="' + id + '"]');
+      var same = document.querySelectorAll('.lead-card[data-lead-id="' + id + '"]');
       if (same.length > 1) { el.remove(); return; }
     }
     init(el && el.querySelectorAll ? el : document);

@@ -64,6 +64,12 @@
       dialog.innerHTML = "";
       return;
     }
+    // a click anywhere on a contact row (not on its checkbox or a link) opens the contact
+    var row = t.closest("#contact-table tr[data-href]");
+    if (row && !t.closest("a, button, input, label, select") && !window.getSelection().toString()) {
+      if (ev.ctrlKey || ev.metaKey) { window.open(row.dataset.href, "_blank"); } else { window.location.href = row.dataset.href; }
+      return;
+    }
     var add = t.closest("[data-cf-add]");
     if (add) { ev.preventDefault(); addRow(); return; }
     var remove = t.closest("[data-cf-remove]");
@@ -133,6 +139,16 @@
     // never hide a password field that shows an error
     pw.hidden = !box.checked && !pw.querySelector(".errorlist");
   }
+
+  // Never lose a keystroke: leaving a contact form with unsaved changes asks first.
+  document.addEventListener("input", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form[data-once]");
+    if (form) { form.dataset.dirty = "1"; }
+  });
+  window.addEventListener("beforeunload", function (ev) {
+    var dirty = document.querySelector("form[data-once][data-dirty='1']:not([data-sent='1'])");
+    if (dirty) { ev.preventDefault(); ev.returnValue = ""; }
+  });
 
   // A form marked data-once submits once: the button is disabled while the page loads.
   document.addEventListener("submit", function (ev) {

@@ -6,12 +6,24 @@
     var charts = document.getElementById("overview-charts");
     if (!charts) { return; }
     var qs = charts.getAttribute("data-qs") || "";
-    document.querySelectorAll("[data-export-base], [data-list-base]").forEach(function (a) {
-      var base = a.getAttribute("data-export-base") || a.getAttribute("data-list-base");
+    var listQs = charts.getAttribute("data-list-qs") || "";
+    document.querySelectorAll("[data-export-base]").forEach(function (a) {
+      var base = a.getAttribute("data-export-base");
       a.setAttribute("href", qs ? base + "?" + qs : base);
+    });
+    document.querySelectorAll("[data-list-base]").forEach(function (a) {
+      var base = a.getAttribute("data-list-base");
+      a.setAttribute("href", listQs ? base + "?" + listQs : base);
     });
   }
   document.addEventListener("DOMContentLoaded", syncLinks);
+  // On a phone the filters start folded unless some are active.
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.querySelector(".filters-box");
+    if (box && window.matchMedia("(max-width: 720px)").matches && box.getAttribute("data-active") !== "1") {
+      box.removeAttribute("open");
+    }
+  });
   document.addEventListener("htmx:afterSettle", syncLinks);
 })();
 

@@ -26,7 +26,14 @@ def test_overview_filters_swap_the_charts_and_push_the_url(page, dashboard, mana
     total = int(page.inner_text("#kpi-total"))
     assert total > 0
     assert page.locator("#chart-funnel .bar-row").count() >= 2
-    shoot(page, "overview")
+    page.screenshot(path="test-artifacts/overview-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert not page.is_visible("#overview-filters")  # folded on a phone while no filter is active
+    page.screenshot(path="test-artifacts/overview-phone.png", full_page=True)
+    page.click(".filters-box > summary")
+    assert page.is_visible("#overview-filters")
+    page.set_viewport_size(DESKTOP)
     with page.expect_response(lambda r: "is_converted=1" in r.url and r.request.headers.get("hx-request") == "true"):
         page.select_option("#ov-converted", "1")
     page.wait_for_url("**is_converted=1**")

@@ -10,6 +10,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ART = "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The users these tests make need no strong hashing (it is much of a test's setup time)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_leads(sandbox, tag, specs):
     out = []
     for i, fields in enumerate(specs):
@@ -85,9 +91,9 @@ def test_drag_a_card_to_another_column_and_it_stays_after_reload(page, dashboard
     ])
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/board/?q={tag}")
-    card = page.locator('.col-cards[data-column="s1"] .card', has_text="Dora")
+    card = page.locator('.col-cards[data-column="s1"] .lead-card', has_text="Dora")
     card.wait_for()
-    page.locator('.col-cards[data-column="s3"] .card', has_text="Eli").wait_for()
+    page.locator('.col-cards[data-column="s3"] .lead-card', has_text="Eli").wait_for()
     shot(page, "board")
     target = page.locator('.col-cards[data-column="s3"]')
     with page.expect_response(lambda r: "/leads/board/move/" in r.url) as moved:
@@ -97,8 +103,8 @@ def test_drag_a_card_to_another_column_and_it_stays_after_reload(page, dashboard
     assert page.locator('.board-col[data-column="s3"] .col-count').inner_text() == "2"
     assert page.locator('.board-col[data-column="s1"] .col-count').inner_text() == "0"
     page.reload()
-    page.locator('.col-cards[data-column="s3"] .card', has_text="Dora").wait_for()
-    assert page.locator('.col-cards[data-column="s1"] .card', has_text="Dora").count() == 0
+    page.locator('.col-cards[data-column="s3"] .lead-card', has_text="Dora").wait_for()
+    assert page.locator('.col-cards[data-column="s1"] .lead-card', has_text="Dora").count() == 0
     assert "750 USD" in page.locator('.board-col[data-column="s3"] .col-stats').inner_text()
 
 
@@ -107,15 +113,15 @@ def test_refused_drag_puts_the_card_back_and_says_why(page, dashboard, sales_use
     lead = make_leads(use_sandbox, tag, [{"first": "Fay", "status_ids": [2]}])[0]
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/board/?q={tag}")
-    card = page.locator('.col-cards[data-column="s2"] .card', has_text="Fay")
+    card = page.locator('.col-cards[data-column="s2"] .lead-card', has_text="Fay")
     card.wait_for()
     use_sandbox.fail_next(status=500, count=1, path_contains=f"/lead/{lead['id']}", method="PUT")
     with page.expect_response(lambda r: "/leads/board/move/" in r.url):
         _drag(page, card, page.locator('.col-cards[data-column="s3"]'))
     page.locator('.board-col[data-column="s3"] [data-col-msg]:not([hidden])').wait_for()
     assert "Not moved" in page.locator('.board-col[data-column="s3"] [data-col-msg]').inner_text()
-    page.locator('.col-cards[data-column="s2"] .card', has_text="Fay").wait_for()
-    assert page.locator('.col-cards[data-column="s3"] .card', has_text="Fay").count() == 0
+    page.locator('.col-cards[data-column="s2"] .lead-card', has_text="Fay").wait_for()
+    assert page.locator('.col-cards[data-column="s3"] .lead-card', has_text="Fay").count() == 0
 
 
 def _drag(page, source, target):
@@ -158,17 +164,17 @@ def test_move_menu_moves_a_card_without_dragging(page, dashboard, sales_user, lo
     make_leads(use_sandbox, tag, [{"first": "Gus", "status_ids": [1]}])
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/board/?q={tag}")
-    card = page.locator('.col-cards[data-column="s1"] .card', has_text="Gus")
+    card = page.locator('.col-cards[data-column="s1"] .lead-card', has_text="Gus")
     card.locator("summary").click()
     card.locator("button", has_text="Proposal").wait_for()
     page.screenshot(path=f"{ART}/board-move-menu-desktop.png")
     with page.expect_response(lambda r: "/leads/board/move/" in r.url) as moved:
         card.locator("button", has_text="Proposal").click()
     assert moved.value.status == 200
-    page.locator('.col-cards[data-column="s4"] .card', has_text="Gus").wait_for()
+    page.locator('.col-cards[data-column="s4"] .lead-card', has_text="Gus").wait_for()
     assert page.locator('.board-col[data-column="s4"] .col-count').inner_text() == "1"
     page.reload()
-    page.locator('.col-cards[data-column="s4"] .card', has_text="Gus").wait_for()
+    page.locator('.col-cards[data-column="s4"] .lead-card', has_text="Gus").wait_for()
 
 
 def test_bulk_job_stops_on_the_rate_limit_and_resumes(page, dashboard, manager_user, log_in, use_sandbox):
@@ -188,3 +194,20 @@ def test_bulk_job_stops_on_the_rate_limit_and_resumes(page, dashboard, manager_u
     page.click("text=Resume")
     page.locator("[data-progress]", has_text="4 / 4").wait_for()
     assert page.locator(".bulk-results .result-ok").count() == 4
+
+
+def test_load_more_after_a_drag_skips_no_lead(page, dashboard, sales_user, log_in, use_sandbox):
+    tag = f"More{uuid4().hex[:6]}"
+    make_leads(use_sandbox, tag, [{"first": f"M{i:02d}", "status_ids": [1]} for i in range(22)])
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/board/?q={tag}")
+    source = page.locator('.col-cards[data-column="s1"]')
+    source.locator(".load-more").wait_for()
+    assert source.locator(".lead-card").count() == 20
+    with page.expect_response(lambda r: "/leads/board/move/" in r.url):
+        _drag(page, source.locator(".lead-card").first, page.locator('.col-cards[data-column="s2"]'))
+    page.locator("#toast .alert-ok").wait_for()
+    source.locator(".load-more").click()
+    page.wait_for_function("!document.querySelector('.col-cards[data-column=\"s1\"] .load-more')")
+    names = source.locator(".card-name").all_inner_texts()
+    assert len(names) == 21 and len(set(names)) == 21

@@ -14,6 +14,12 @@ from leads.selectors import group_board, placing_status
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The users these tests make need no strong hashing (it is most of a test's setup time)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 BOARD = "/leads/board/"
 # The sandbox's seeded statuses: New 1, Contacted 2, Qualified 3, Proposal 4, Negotiation 5, Won 6 (order = id)
 
@@ -106,12 +112,12 @@ def test_headers_show_exact_counts_and_sums_beyond_the_loaded_cards(sales_client
     # the column loads its first 20 cards, then "load more" brings the rest
     url = reverse("leads:board_column", args=["s3"])
     first = sales_client.get(url, {"q": tag}, HTTP_HX_REQUEST="true").content.decode()
-    assert first.count('<article class="card') == 20
+    assert first.count('<article class="lead-card') == 20
     assert "4 left" in first
     more = first.split('hx-get="')[-1].split('"')[0].replace("&amp;", "&")
     assert "offset=20" in more and f"q={tag}" in more
     rest = sales_client.get(more, HTTP_HX_REQUEST="true").content.decode()
-    assert rest.count('<article class="card') == 4 and "load-more" not in rest
+    assert rest.count('<article class="lead-card') == 4 and "load-more" not in rest
 
 
 def test_filters_apply_to_the_board(sales_client, use_sandbox):
@@ -128,7 +134,7 @@ def test_cards_show_name_company_value_and_assignee_initials(sales_client, use_s
     make_lead(use_sandbox, tag, first_name="Cardy", last_name="Lead", status_ids=[5], value=990, currency="GBP",
               assigned_to=[1], company_id=1)
     html = sales_client.get(reverse("leads:board_column", args=["s5"]), {"q": tag}).content.decode()
-    assert "Cardy Lead" in html and "990 GBP" in html and 'class="avatar"' in html
+    assert "Cardy Lead" in html and "990 GBP" in html and 'class="card-avatar"' in html
     assert 'class="card-company' in html
 
 
@@ -245,3 +251,9 @@ def test_cards_offer_a_move_menu_that_works_without_javascript(sales_client, use
     assert status_ids_of(use_sandbox, lead["id"]) == [1, 2]  # New is an earlier stage: kept
     page = sales_client.get(response["Location"]).content.decode()
     assert "Keyboard moved to Contacted" in page
+
+
+def test_board_with_no_matching_leads_says_so(sales_client, use_sandbox):
+    html = sales_client.get(BOARD, {"q": f"nothing-{uuid4().hex}"}).content.decode()
+    assert "No leads match these filters" in html and "Reset filters" in html
+    assert 'data-column="s1"' in html  # the columns stay: a lead can still be dragged in later

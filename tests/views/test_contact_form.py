@@ -104,7 +104,7 @@ def test_duplicate_email_409_lands_on_the_email_field_and_keeps_the_input(sales_
     assert AuditEntry.objects.get(action="contact.create").outcome == "failed"
 
 
-def test_api_422_errors_land_on_their_fields(sales_client, use_sandbox, monkeypatch):
+def test_api_422_errors_land_on_their_fields(sales_client, use_sandbox):
     # The form checks lengths itself, so make TaskIP the one refusing: an unknown image id.
     response = sales_client.post(CREATE, form_data(first_name="Img", image="999999"))
     html = html_of(response)

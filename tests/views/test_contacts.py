@@ -80,6 +80,17 @@ def test_search_with_no_match_shows_an_empty_state_with_a_way_out(sales_client, 
     assert "<table" not in html
 
 
+def test_empty_search_offers_a_new_contact_prefilled_with_the_search(sales_client, use_sandbox):
+    missing = f"nobody-{uuid4().hex[:8]}@example.com"
+    html = html_of(sales_client.get(LIST + "?q=" + missing))
+    create = reverse("contacts:create") + "?email=" + missing.replace("@", "%40")
+    assert f'href="{create}"' in html
+    form = html_of(sales_client.get(create))
+    assert f'value="{missing}"' in form
+    html = html_of(sales_client.get(LIST + "?q=Nemo Nobody" + uuid4().hex[:6]))
+    assert "first_name=Nemo&amp;last_name=Nobody" in html
+
+
 def test_sort_by_name_both_directions_and_headers_flip(sales_client, use_sandbox):
     asc = html_of(sales_client.get(LIST + "?sort=name&dir=asc&per=100"))
     desc = html_of(sales_client.get(LIST + "?sort=name&dir=desc&per=100"))
@@ -96,7 +107,7 @@ def test_sort_by_email_and_created(sales_client, use_sandbox):
     html = html_of(sales_client.get(LIST + "?sort=email&dir=asc&per=100"))
     emails = re.findall(r'<td class="break hide-phone">([^<]+@[^<]+)</td>', html)
     assert emails == sorted(emails, key=str.lower)
-    newest = make_contact(use_sandbox, first_name="Newest")
+    make_contact(use_sandbox, first_name="Newest")
     html = html_of(sales_client.get(LIST + "?sort=created&dir=desc"))
     assert row_names(html)[0].startswith("Newest")
 
@@ -233,7 +244,8 @@ def test_sales_cannot_bulk_delete(sales_client, use_sandbox):
 def test_detail_shows_every_field(sales_client, use_sandbox):
     c = make_contact(use_sandbox, first_name="Dee", last_name="Tail", phone_code="+44", phone_number="2079460000",
                      position="Buyer", address="1 High St", zip_code="SW1A1AA", timezone="Europe/London",
-                     custom_fields={"department": "Procurement", "linkedin": "https://linkedin.com/in/dee"},
+                     custom_fields={"department": "Procurement", "linkedin": "https://linkedin.com/in/dee",
+                                    "seats": 12, "tags": ["a", "b"]},
                      details="Met at the fair.")
     response = sales_client.get(reverse("contacts:detail", args=[c["id"]]))
     html = html_of(response)
@@ -242,6 +254,7 @@ def test_detail_shows_every_field(sales_client, use_sandbox):
                  "department", "Procurement", "Met at the fair.", "Billing", "Languages", "Client portal"):
         assert text in html, text
     assert '<a href="https://linkedin.com/in/dee" rel="noopener noreferrer nofollow"' in html
+    assert "<dd>12</dd>" in html and "[&quot;a&quot;, &quot;b&quot;]" in html
     assert int(response["X-Upstream-Calls"]) == 1
 
 
@@ -286,6 +299,13 @@ def test_detail_of_a_deleted_contact_says_it_no_longer_exists(sales_client, use_
     response = sales_client.get(reverse("contacts:detail", args=[c["id"]]))
     assert response.status_code == 404
     assert "no longer exists" in html_of(response)
+
+
+def test_contact_zero_is_not_found_without_asking_taskip(sales_client, use_sandbox):
+    for name in ("contacts:detail", "contacts:edit", "contacts:invite"):
+        response = sales_client.get(reverse(name, args=[0]))
+        assert response.status_code == 404 and "no longer exists" in html_of(response)
+        assert response["X-Upstream-Calls"] == "0"
 
 
 @pytest.mark.parametrize("fault,expected", [(500, "internal problem"), (429, "request limit"),

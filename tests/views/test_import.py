@@ -218,6 +218,8 @@ def test_import_of_500_rows_with_20_bad_ones(manager_client, use_sandbox, settin
     assert len(outcomes["skipped (problems)"]) == 20
     assert all("is not a valid email address" in r["Reason"] for r in outcomes["skipped (problems)"])
     assert len(leads_with(use_sandbox, marker)) == 480
+    from audit.models import AuditEntry
+    assert AuditEntry.objects.filter(action="lead.create", outcome="ok", changes__import=str(job.pk)).count() == 480
 
 
 def test_create_only_skips_existing_emails_and_update_mode_updates_them(manager_client, use_sandbox, settings):
@@ -427,3 +429,19 @@ def test_import_waits_when_the_hourly_budget_is_nearly_spent(manager_client, use
     assert job.status == ImportJob.RATE_LIMITED
     assert "keeps 25 TaskIP requests" in html and "about 10 minutes" in html
     assert job.rows.get().state == ImportRow.PENDING
+
+
+def test_the_template_csv_maps_itself(manager_client, use_sandbox):
+    response = manager_client.get(reverse("reports:import_template"))
+    assert response["Content-Disposition"].endswith('filename="leads-import-template.csv"')
+    job = upload(manager_client, response.content, name="template.csv")
+    assert set(job.mapping.values()) >= {"first_name", "last_name", "email", "phone_number", "value", "currency",
+                                         "lead_interaction_date", "status", "source", "assigned_to", "description"}
+    map_columns(manager_client, job)
+    assert job.rows.get().state == ImportRow.PENDING
+
+
+def test_wizard_pages_light_up_settings_in_the_navigation(manager_client, use_sandbox):
+    html = manager_client.get(reverse("reports:import")).content.decode()
+    assert re.search(r'<a href="/settings/" class="active" aria-current="page">Settings</a>', html)
+    assert not re.search(r'class="active"[^>]*>Overview<', html)

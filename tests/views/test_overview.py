@@ -141,13 +141,12 @@ def test_sales_may_see_the_overview_but_not_the_export_button(sales_client, use_
 
 @pytest.mark.parametrize("fault", [500, 429, "malformed"])
 def test_upstream_failure_shows_a_clear_message(manager_client, use_sandbox, fault):
-    manager_client.get(reverse("leads:list"))  # reference data is not what fails here
-    use_sandbox.fail_next(status=fault, count=3, path_contains="/lead", method="GET")
+    manager_client.get(reverse("reports:overview"))  # reference data cached: the lead snapshot is what fails
+    use_sandbox.fail_next(status=fault, count=1, path_contains="/lead", method="GET")
     response = manager_client.get(reverse("reports:overview"), {"q": "fault-" + uuid4().hex[:6]})
     assert response.status_code == 200
     html = response.content.decode()
     assert "The overview could not be loaded" in html and 'role="alert"' in html
-    use_sandbox.clear_faults()
 
 
 def test_no_matching_leads_shows_an_empty_state(manager_client, use_sandbox):
@@ -168,3 +167,20 @@ def test_board_rule_furthest_status_wins_and_ties_go_to_the_lower_id():
     assert board_status(Lead(id=2), {}) is None
     # The reference order (admins may have reordered) beats the order embedded in the lead.
     assert board_status(lead, {3: 9, 4: 4, 5: 4}).id == 3
+
+
+def test_links_open_the_lead_list_with_its_own_parameters(manager_client, known_leads):
+    k = known_leads
+    html = manager_client.get(reverse("reports:overview"), {"q": k["marker"], "source_id": k["s1"]["id"]}).content.decode()
+    link = re.search(r'id="overview-list-link"[^>]*|href="([^"]*)" id="overview-list-link"', html).group(0)
+    assert f"source={k['s1']['id']}" in link and f"q={k['marker']}" in link
+    assert f'/leads/?q={k["marker"]}&amp;source={k["s1"]["id"]}&amp;status={k["low"]["id"]}"' in html
+
+
+def test_the_board_and_the_overview_share_one_snapshot(manager_client, known_leads, use_sandbox):
+    manager_client.get(reverse("leads:board"), {"q": known_leads["marker"]})
+    use_sandbox.reset_stats()
+    response = manager_client.get(reverse("reports:overview"), {"q": known_leads["marker"]})
+    assert re.search(r'id="kpi-total">7<', response.content.decode())
+    by = use_sandbox.stats()["by_endpoint"]
+    assert not any(k.startswith("GET") and k.rstrip("/").endswith("/lead") for k in by), by
