@@ -77,6 +77,12 @@ def begin_tally(*, deadline_seconds: float | None = None) -> UpstreamTally:
     return tally
 
 
+def end_tally() -> None:
+    """Forget the request's tally (and its deadline) once the response is built, so code that
+    runs later on the same thread (a test, a management command) is not held to it."""
+    _tally.set(None)
+
+
 def current_tally() -> UpstreamTally | None:
     return _tally.get()
 

@@ -29,7 +29,11 @@ class UpstreamMiddleware:
         request.upstream = tally
         cache.refresh_requested.set("refresh" in request.GET)
         started = time.perf_counter()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            api.end_tally()
+            cache.refresh_requested.set(False)
         total_ms = (time.perf_counter() - started) * 1000
         if tally.calls:
             api.remember_rate_limit()
