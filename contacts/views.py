@@ -20,7 +20,7 @@ from contacts import services
 from contacts.forms import ContactForm, InviteForm, parse_ids
 from contacts.services import ContactQuery
 from crmui import reference
-from crmui.errors import apply_api_errors, user_message
+from crmui.errors import apply_api_errors, page_status, user_message
 from crmui.taskip import Conflict, NotFound, TaskipError, TaskipTimeout, ValidationError
 
 LIST_TEMPLATE = "contacts/contact_list.html"
@@ -122,7 +122,7 @@ def _load_contact(request, contact_id: int, *, refresh: bool = False, max_age: i
     except TaskipError as exc:
         if request.htmx:
             return None, render(request, "_error_fragment.html", {"message": user_message(exc)})
-        return None, render(request, "upstream_error.html", {"message": user_message(exc)}, status=503)
+        return None, render(request, "upstream_error.html", {"message": user_message(exc)}, status=page_status(exc))
 
 
 def _companies():
@@ -207,7 +207,7 @@ def contact_detail(request, contact_id: int):
     except NotFound:
         return _gone(request, contact_id)
     except TaskipError as exc:
-        return render(request, "upstream_error.html", {"message": user_message(exc)}, status=503)
+        return render(request, "upstream_error.html", {"message": user_message(exc)}, status=page_status(exc))
     contact = result.value
     # values may be any JSON: text as is, numbers and lists as JSON text
     custom = [(k, v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False),

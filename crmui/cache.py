@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import threading
+from collections import OrderedDict
 import json
 import logging
 import time
@@ -53,6 +55,40 @@ class Cached(Generic[T]):
 
 
 ALL = "__all__"
+
+# The last few values this process read or fetched, kept unpickled under their versioned key.
+# A board or overview over 10,000 leads is one cached value of every lead: unpickling it from
+# the shared cache on every view costs more than the page. The key carries the namespaces'
+# versions (read from the shared cache each time), so an invalidation by any worker still
+# makes the memo miss; entries also expire with the fresh TTL.
+_MEMO_SIZE = 8
+_memo: OrderedDict[str, tuple[Any, float, float]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _memo_get(key: str):
+    with _memo_lock:
+        entry = _memo.get(key)
+        if entry is None:
+            return None
+        if entry[2] < time.monotonic():
+            del _memo[key]
+            return None
+        _memo.move_to_end(key)
+        return entry
+
+
+def _memo_put(key: str, value: Any, fetched_at: float, ttl: float) -> None:
+    with _memo_lock:
+        _memo[key] = (value, fetched_at, time.monotonic() + ttl)
+        _memo.move_to_end(key)
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+
+
+def forget_memo() -> None:
+    with _memo_lock:
+        _memo.clear()
 
 
 def _ns_version(key: str, got) -> int:
@@ -150,10 +186,16 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
     digest = _digest(parts)
     key = f"c:{namespace}:{version}:{digest}"
     skey = f"s:{namespace}:{digest}"
+    fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
     if not refresh:
+        memo = _memo_get(key)
+        if memo is not None:
+            _count(hit=True)
+            return Cached(memo[0], memo[1], True)
         hit = cache.get(key)
         if hit is not None:
             value, fetched_at = hit[0], hit[1]
+            _memo_put(key, value, fetched_at, max(0.0, fetched_at + fresh_ttl - time.time()))
             _count(hit=True)
             return Cached(value, fetched_at, True)
         if api.budget_low():
@@ -186,9 +228,9 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
         finally:
             _in_fetch.reset(token)
         now = time.time()
-        fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
         stale_ttl = max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))
         cache.set(key, (value, now), fresh_ttl)
+        _memo_put(key, value, now, fresh_ttl)
         cache.set(skey, (value, now, version), stale_ttl)
         _count(hit=False)
         return Cached(value, now, False)
@@ -217,4 +259,5 @@ def put(namespace: str, parts: Any, value: Any, *, ttl: int | None = None, also:
     now = time.time()
     fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
     cache.set(f"c:{namespace}:{version}:{digest}", (value, now), fresh_ttl)
+    _memo_put(f"c:{namespace}:{version}:{digest}", value, now, fresh_ttl)
     cache.set(f"s:{namespace}:{digest}", (value, now, version), max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600)))

@@ -46,6 +46,13 @@ def user_message(exc: Exception) -> str:
     return "Something went wrong talking to TaskIP."
 
 
+def page_status(exc: Exception) -> int:
+    """The HTTP status of a page or panel that shows an upstream failure. Not a 5xx: the
+    dashboard itself worked and says what happened (monitoring counts the dashboard's own
+    failures by 5xx); a rate limit passes through as 429 so scripts can back off."""
+    return 429 if isinstance(exc, e.RateLimited) else 200
+
+
 def apply_api_errors(form: forms.Form, exc: e.TaskipAPIError, *, field_map: dict[str, str] | None = None) -> None:
     """Put a 422/409's field errors on the form's fields; what does not match a field
     goes to the form's non-field errors. The form keeps everything the user typed."""

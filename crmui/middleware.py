@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from crmui import api, budget, cache
-from crmui.errors import user_message
+from crmui.errors import page_status, user_message
 from crmui.taskip import errors as taskip_errors
 
 log = logging.getLogger("crmui.upstream")
@@ -62,7 +62,7 @@ class UpstreamMiddleware:
         message = user_message(exception)
         # Not a 5xx: the dashboard itself is fine and says what happened; monitoring counts
         # the dashboard's own failures by 5xx. A 429 is passed on as such.
-        status = 429 if isinstance(exception, taskip_errors.RateLimited) else 200
+        status = page_status(exception)
         if getattr(request, "htmx", False):
             response = render(request, "_error_fragment.html", {"message": message}, status=200)
             response["HX-Reswap"] = "innerHTML"

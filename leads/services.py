@@ -23,15 +23,23 @@ def _detail_key(lead_id: int) -> list:
     return ["detail", int(lead_id)]
 
 
+def _detail_namespace(lead_id: int) -> str:
+    # One lead's own namespace: a write to another lead does not make this one stale.
+    # Writes through the client invalidate "lead:<id>" by API path (crmui/api.py); renaming a
+    # status or a bulk delete invalidates "lead-records", every lead's detail at once.
+    return f"lead:{int(lead_id)}"
+
+
 def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
-    """One lead, full (statuses, sources, activities...). Cached in the "leads" namespace."""
-    return cached("leads", _detail_key(lead_id), lambda: api.client().leads.get(lead_id), refresh=refresh)
+    """One lead, full (statuses, sources, activities...). Cached under "lead:<id>"."""
+    return cached(_detail_namespace(lead_id), _detail_key(lead_id), lambda: api.client().leads.get(lead_id),
+                  refresh=refresh, also=("lead-records",))
 
 
 def _remember_detail(lead: Lead) -> None:
     """Put a freshly fetched full lead in the cache so the page shown next costs no call."""
     if lead.id is not None and not lead.is_partial:
-        cached("leads", _detail_key(lead.id), lambda: lead, refresh=True)
+        cached(_detail_namespace(lead.id), _detail_key(lead.id), lambda: lead, refresh=True, also=("lead-records",))
 
 
 # --------------------------------------------------------------------------- writes

@@ -40,9 +40,13 @@ def _fresh_cache():
         return
     from django.core.cache import cache
 
+    from crmui.cache import forget_memo
+
     cache.clear()
+    forget_memo()
     yield
     cache.clear()
+    forget_memo()
 
 
 @pytest.fixture

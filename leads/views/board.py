@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import require
 from crmui import reference
 from crmui.cache import invalidate
-from crmui.errors import user_message
+from crmui.errors import page_status, user_message
 from crmui.taskip import TaskipError, errors as taskip_errors
 from leads import moves, selectors
 from leads.views.listing import _age, filter_context, reference_context
@@ -153,7 +153,7 @@ def _refused(request, message: str, status: int):
 def _status_for(exc: TaskipError) -> int:
     if isinstance(exc, taskip_errors.TaskipAPIError) and exc.status in (404, 409, 422, 429):
         return exc.status
-    return 502
+    return page_status(exc)  # board.js reads {"ok": false, "error": ...} and puts the card back
 
 
 def _filters_from(request):

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import require
 from crmui import reference
-from crmui.errors import user_message
-from crmui.taskip import NotFound, RateLimited, TaskipError
+from crmui.errors import page_status, user_message
+from crmui.taskip import NotFound, TaskipError
 from leads import services
 from leads.forms import custom_pairs
 
@@ -91,7 +91,7 @@ def lead_detail(request, lead_id: int):
         context = {"error": user_message(exc), "lead_id": lead_id}
         if request.htmx:
             return render(request, "leads/lead_detail.html#lead-detail", context)
-        status = 429 if isinstance(exc, RateLimited) else 503
+        status = page_status(exc)
         return render(request, "leads/lead_detail.html", context, status=status)
     context = detail_context(lead_id, result.value, fetched_at=result.fetched_at, cache_hit=result.hit)
     template = "leads/lead_detail.html#lead-detail" if request.htmx else "leads/lead_detail.html"

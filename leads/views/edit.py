@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.models import profile_for
 from accounts.roles import require
 from crmui import reference
-from crmui.errors import apply_api_errors, retry_hint, user_message
+from crmui.errors import apply_api_errors, page_status, retry_hint, user_message
 from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, ValidationError
 from leads import services
 from leads.forms import LeadForm, custom_pairs, initial_from_lead
@@ -92,7 +92,7 @@ def _gone(request, lead_id):
 
 
 def _load_failed(request, exc: TaskipError, lead_id=None):
-    status = 429 if isinstance(exc, RateLimited) else 503
+    status = page_status(exc)
     if request.htmx:
         return render(request, "_error_fragment.html", {"message": user_message(exc)})
     return render(request, "leads/lead_detail.html", {"error": user_message(exc), "lead_id": lead_id}, status=status)

@@ -197,7 +197,7 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
         except TaskipError as exc:
             failures.append(f"“{up.name}”: {upload_error_message(exc)}")
             status = 429 if isinstance(exc, api_errors.RateLimited) else (
-                422 if isinstance(exc, api_errors.ValidationError) else 502)
+                422 if isinstance(exc, api_errors.ValidationError) else 200)  # files.js reads ok: false
             if isinstance(exc, api_errors.RateLimited):
                 failures.extend(f"“{u.name}” was not sent." for u in uploads[uploads.index(up) + 1:])
                 break

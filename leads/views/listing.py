@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from accounts.models import profile_for
+from accounts.models import SavedView, profile_for
 from accounts.roles import require
 from crmui import reference
 from crmui.errors import user_message
@@ -108,6 +108,7 @@ def lead_list(request):
         rows=_rows(context["page"], context["team_names"], selectors.status_order(context["statuses"])),
         first_index=(page_no - 1) * per_page + 1,
         bulk_token=uuid.uuid4().hex,
+        saved_views=list(SavedView.objects.order_by("name")[:12]),  # the team's shared views, as quick views
     )
     if context["page"] is not None:
         context["last_index"] = context["first_index"] + len(context["page"]) - 1

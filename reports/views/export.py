@@ -5,8 +5,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import require
 from audit.trail import record
-from crmui.errors import user_message
-from crmui.taskip import RateLimited, TaskipError
+from crmui.errors import page_status, user_message
+from crmui.taskip import TaskipError
 from reports import selectors, services
 
 CONTACT_SORTS = ("name", "email", "created_at")
@@ -21,7 +21,7 @@ def _csv_response(chunks, filename: str) -> StreamingHttpResponse:
 
 
 def _error_page(request, exc: TaskipError, what: str):
-    status = 429 if isinstance(exc, RateLimited) else 502
+    status = page_status(exc)
     return render(request, "upstream_error.html",
                   {"message": f"The {what} export could not start. {user_message(exc)}"}, status=status)
 

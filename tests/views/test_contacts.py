@@ -314,7 +314,7 @@ def test_detail_upstream_failure_is_a_clear_page(sales_client, use_sandbox, faul
     c = make_contact(use_sandbox)
     use_sandbox.fail_next(status=fault, count=3, path_contains=f"/contact/{c['id']}", method="GET")
     response = sales_client.get(reverse("contacts:detail", args=[c["id"]]))
-    assert response.status_code == 503
+    assert response.status_code == (429 if fault == 429 else 200)  # a message, never a 5xx
     assert expected in html_of(response) and "Try again" in html_of(response)
 
 

@@ -117,9 +117,9 @@ def test_missing_lead_in_an_htmx_refresh_says_so_in_place(sales_client, use_sand
 
 
 @pytest.mark.parametrize("fault, status, text", [
-    (500, 503, "TaskIP had an internal problem"),
-    (502, 503, "TaskIP had an internal problem"),
-    ("malformed", 503, "could not read"),
+    (500, 200, "TaskIP had an internal problem"),
+    (502, 200, "TaskIP had an internal problem"),
+    ("malformed", 200, "could not read"),
     (429, 429, "Try again in 30 seconds."),
 ])
 def test_failures_loading_the_lead_give_a_clear_message(sales_client, use_sandbox, fault, status, text):
@@ -150,7 +150,7 @@ def test_timeout_loading_the_lead_gives_a_clear_message(sales_client, use_sandbo
     lead = sandbox_lead(use_sandbox)
     use_sandbox.fail_next(status="hang", path_contains=f"/lead/{lead['id']}", method="GET")
     response = sales_client.get(reverse("leads:detail", args=[lead["id"]]))
-    assert response.status_code == 503
+    assert response.status_code == 200  # a message, never a 5xx
     assert "TaskIP took too long to answer." in response.content.decode()
 
 
