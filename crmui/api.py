@@ -77,6 +77,11 @@ def begin_tally(*, deadline_seconds: float | None = None) -> UpstreamTally:
     return tally
 
 
+def end_tally() -> None:
+    """Forget the request's tally (its deadline must not outlive the request in this thread)."""
+    _tally.set(None)
+
+
 def current_tally() -> UpstreamTally | None:
     return _tally.get()
 
