@@ -21,3 +21,26 @@ def profile_for(user) -> Profile | None:
         return user.crm_profile
     except Profile.DoesNotExist:
         return None
+
+
+class SavedView(models.Model):
+    """A lead-list query (the URL's query string) saved under a name and shared with the team.
+    Managers create and delete them (``view.share``); everyone who sees leads may open them."""
+
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)  # e.g. "status=3&assigned=me&sort=-value"
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="saved_views")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        url = reverse("leads:list")
+        return f"{url}?{self.query}" if self.query else url

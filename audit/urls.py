@@ -1,2 +1,8 @@
+from django.urls import path
+
+from audit import views
+
 app_name = "audit"
-urlpatterns = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+]

@@ -25,6 +25,9 @@ TASKIP_MAX_RETRIES = env.int("TASKIP_MAX_RETRIES", default=2)
 TASKIP_CACHE_SECONDS = env.int("TASKIP_CACHE_SECONDS", default=300)
 # Largest file the dashboard accepts for upload to a lead, in MB.
 LEAD_FILE_MAX_MB = env.int("LEAD_FILE_MAX_MB", default=20)
+# Extensions (and the MIME types browsers send for them) accepted for lead files;
+# crmui.security.validate_upload() enforces both. Empty = crmui.security.DEFAULT_ALLOWED_TYPES.
+LEAD_FILE_ALLOWED_TYPES = {}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "crmui.middleware.UpstreamMiddleware",
     "crmui.middleware.LoginRequiredMiddleware",
+    "crmui.security.ContentSecurityPolicyMiddleware",  # security: strict CSP everywhere (see crmui/security.py)
+    "crmui.security.SessionIdleMiddleware",  # security: sliding session expiry (idle timeout)
 ]
 
 ROOT_URLCONF = "crmui.urls"
@@ -94,6 +99,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "leads:list"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
+# --- security: sessions, login throttling, authentication (accounts/throttle.py) ---
+# SESSION_COOKIE_AGE is an idle timeout: crmui.security.SessionIdleMiddleware pushes the expiry
+# forward when a request comes more than SESSION_REFRESH_SECONDS after the last push (not on every
+# request: parallel htmx requests would all write the session); closing the browser ends it too.
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_COOKIE_SAMESITE = "Lax"
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)  # failures per username + IP ...
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)  # ... within this many seconds
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # lock that long
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token is set as a header from a meta tag
 

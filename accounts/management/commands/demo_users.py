@@ -23,8 +23,9 @@ class Command(BaseCommand):
             user, created = User.objects.get_or_create(username=username, defaults={"first_name": first_name})
             if created:
                 user.set_password(password)
-                user.is_staff = role == "Admin"
-                user.save()
+            # Admins manage users and roles in /admin/ (Django's admin needs is_staff); nobody else.
+            user.is_staff = role == "Admin"
+            user.save()
             user.groups.add(Group.objects.get(name=role))
             profile, _ = Profile.objects.get_or_create(user=user, defaults={"team_member_id": member_id})
             if not profile.team_member_name and profile.team_member_id in names:
