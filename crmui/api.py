@@ -78,8 +78,7 @@ def begin_tally(*, deadline_seconds: float | None = None) -> UpstreamTally:
 
 
 def end_tally() -> None:
-    """Forget the request's tally (and its deadline) once the response is built, so code that
-    runs later on the same thread (a test, a management command) is not held to it."""
+    """Forget the request's tally (its deadline must not outlive the request in this thread)."""
     _tally.set(None)
 
 

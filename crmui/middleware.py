@@ -32,11 +32,13 @@ class UpstreamMiddleware:
         try:
             response = self.get_response(request)
         finally:
+            # the deadline and the refresh flag belong to this request only, not to what this
+            # thread does next (a test's fixture, a thread-pool reuse)
             api.end_tally()
             cache.refresh_requested.set(False)
         total_ms = (time.perf_counter() - started) * 1000
         if tally.calls:
-            api.remember_rate_limit()
+            api.remember_rate_limit(tally.rate_limit)
             log.info(
                 "%s %s upstream_calls=%d upstream_ms=%.0f total_ms=%.0f",
                 request.method, request.path, tally.calls, tally.elapsed_ms, total_ms,

@@ -140,3 +140,12 @@ def test_taskip_errors_have_user_messages_for_every_kind():
     for exc in (taskip_errors.ServerError(500), taskip_errors.MalformedResponse(), taskip_errors.TaskipTimeout(),
                 taskip_errors.RateLimited(retry_after=30), taskip_errors.TaskipConnectionError()):
         assert user_message(exc) and "Traceback" not in user_message(exc)
+
+
+def test_a_pages_deadline_ends_with_the_page(sales_client, use_sandbox, settings):
+    settings.TASKIP_PAGE_DEADLINE = 0.3
+    sales_client.get(reverse("leads:list"))
+    time.sleep(0.4)
+    # work this thread does after the request (a job, a test fixture) is not cut short
+    assert api.client().attributes.all()
+    assert api.current_tally() is None
