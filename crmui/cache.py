@@ -251,6 +251,16 @@ def _wait_for(key: str, seconds: float):
     return None
 
 
+def peek(namespace: str, parts: Any, *, also: tuple[str, ...] = ()):
+    """The fresh cached value for (namespace, parts), or None: never fetches."""
+    key = f"c:{namespace}:{_version(namespace, *also)}:{_digest(parts)}"
+    memo = _memo_get(key)
+    if memo is not None:
+        return memo[0]
+    hit = cache.get(key)
+    return None if hit is None else hit[0]
+
+
 def put(namespace: str, parts: Any, value: Any, *, ttl: int | None = None, also: tuple[str, ...] = ()) -> None:
     """Write-through: store what a write returned (e.g. the updated lead) as the fresh cached
     value, so the next read costs no call. Call it AFTER ``invalidate`` of the same namespace."""

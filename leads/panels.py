@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from audit.trail import audited
 from crmui import api
-from crmui.cache import Cached, cached, invalidate
+from crmui.cache import Cached, cached, invalidate, peek, put
 from crmui.taskip import LeadFile, Note, Page
 
 FILES_PER_PAGE = 10
@@ -31,20 +31,34 @@ def notes_for(*, lead_id: int, refresh: bool = False) -> Cached[list[Note]]:
     """The lead's notes, newest first (by creation time, then id)."""
 
     def fetch() -> list[Note]:
-        notes = api.client().notes.list(lead_id)
-        return sorted(notes, key=lambda n: (n.created_at or _EPOCH, n.id or 0), reverse=True)
+        return _newest_first(api.client().notes.list(lead_id))
 
     return cached(_notes_ns(lead_id), ["list"], fetch, refresh=refresh)
 
 
+def _newest_first(notes) -> list[Note]:
+    return sorted(notes, key=lambda n: (n.created_at or _EPOCH, n.id or 0), reverse=True)
+
+
+def _write_through(lead_id: int, before: list[Note] | None, change) -> None:
+    """After a successful note write: the panel's list is the cached one with the change
+    applied (the API answered with the whole note), so showing it costs no call."""
+    invalidate(_notes_ns(lead_id))
+    if before is not None:
+        put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before))))
+
+
 def note_create(*, actor, lead_id: int, title: str, note: str) -> Note:
+    before = peek(_notes_ns(lead_id), ["list"])
     try:
         with audited(actor, "note.create", "note", None, changes={"lead_id": lead_id, "title": title},
                      label=title) as result:
             created = api.client().notes.create(lead_id, title=title, note=note)
             result.object_id = created.id
-    finally:
+    except BaseException:
         invalidate(_notes_ns(lead_id))
+        raise
+    _write_through(lead_id, before, lambda notes: [created, *(n for n in notes if n.id != created.id)])
     return created
 
 
@@ -57,21 +71,27 @@ def note_update(*, actor, lead_id: int, note_id: int, title: str, note: str, bef
             changes["note"] = "changed"
     else:
         changes.update(title=title, note="changed")
+    cached_before = peek(_notes_ns(lead_id), ["list"])
     try:
         with audited(actor, "note.update", "note", note_id, changes=changes, label=title):
             updated = api.client().notes.update(lead_id, note_id, title=title, note=note)
-    finally:
+    except BaseException:
         # Even a failed save may have been applied upstream (a timeout after sending): re-read.
         invalidate(_notes_ns(lead_id))
+        raise
+    _write_through(lead_id, cached_before, lambda notes: [updated if n.id == note_id else n for n in notes])
     return updated
 
 
 def note_delete(*, actor, lead_id: int, note_id: int, label: str = "") -> str:
+    cached_before = peek(_notes_ns(lead_id), ["list"])
     try:
         with audited(actor, "note.delete", "note", note_id, changes={"lead_id": lead_id}, label=label):
             msg = api.client().notes.delete(lead_id, note_id)
-    finally:
+    except BaseException:
         invalidate(_notes_ns(lead_id))
+        raise
+    _write_through(lead_id, cached_before, lambda notes: [n for n in notes if n.id != note_id])
     return msg
 
 

@@ -262,3 +262,15 @@ def test_notes_written_in_the_dashboard_show_who_wrote_them(sales_client, lead):
     assert "Sally</span>" in mine[:600]
     elsewhere = html[html.index(">Via API<"):]
     assert "Sally" not in elsewhere[:400] and "Admin User" in elsewhere[:400]
+
+
+def test_note_writes_update_the_cached_panel_without_refetching(sales_client, lead):
+    sales_client.get(notes_url(lead), **HX)  # the panel is cached
+    token = uuid.uuid4().hex
+    sales_client.post(reverse("leads:note_add", args=[lead.id]), {"title": "Through", "note": "the cache", "token": token}, **HX)
+    again = sales_client.get(notes_url(lead), **HX)
+    assert again["X-Upstream-Calls"] == "0"  # the API answered with the whole note: no re-read
+    assert "Through" in html_of(again) and "the cache" in html_of(again)
+    from crmui import api
+
+    assert "Through" in [n.title for n in api.client().notes.list(lead.id)]  # and TaskIP has it
