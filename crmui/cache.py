@@ -251,14 +251,18 @@ def _wait_for(key: str, seconds: float):
     return None
 
 
-def peek(namespace: str, parts: Any, *, also: tuple[str, ...] = ()):
-    """The fresh cached value for (namespace, parts), or None: never fetches."""
+def peek(namespace: str, parts: Any, *, also: tuple[str, ...] = ()) -> Cached | None:
+    """The fresh cached entry for (namespace, parts), or None: never fetches."""
     key = f"c:{namespace}:{_version(namespace, *also)}:{_digest(parts)}"
     memo = _memo_get(key)
     if memo is not None:
-        return memo[0]
+        _count(hit=True)
+        return Cached(memo[0], memo[1], True)
     hit = cache.get(key)
-    return None if hit is None else hit[0]
+    if hit is None:
+        return None
+    _count(hit=True)
+    return Cached(hit[0], hit[1], True)
 
 
 def put(namespace: str, parts: Any, value: Any, *, ttl: int | None = None, also: tuple[str, ...] = ()) -> None:

@@ -36,6 +36,11 @@ def notes_for(*, lead_id: int, refresh: bool = False) -> Cached[list[Note]]:
     return cached(_notes_ns(lead_id), ["list"], fetch, refresh=refresh)
 
 
+def _peek_notes(lead_id: int) -> list[Note] | None:
+    entry = peek(_notes_ns(lead_id), ["list"])
+    return None if entry is None else entry.value
+
+
 def _newest_first(notes) -> list[Note]:
     return sorted(notes, key=lambda n: (n.created_at or _EPOCH, n.id or 0), reverse=True)
 
@@ -49,7 +54,7 @@ def _write_through(lead_id: int, before: list[Note] | None, change) -> None:
 
 
 def note_create(*, actor, lead_id: int, title: str, note: str) -> Note:
-    before = peek(_notes_ns(lead_id), ["list"])
+    before = _peek_notes(lead_id)
     try:
         with audited(actor, "note.create", "note", None, changes={"lead_id": lead_id, "title": title},
                      label=title) as result:
@@ -71,7 +76,7 @@ def note_update(*, actor, lead_id: int, note_id: int, title: str, note: str, bef
             changes["note"] = "changed"
     else:
         changes.update(title=title, note="changed")
-    cached_before = peek(_notes_ns(lead_id), ["list"])
+    cached_before = _peek_notes(lead_id)
     try:
         with audited(actor, "note.update", "note", note_id, changes=changes, label=title):
             updated = api.client().notes.update(lead_id, note_id, title=title, note=note)
@@ -84,7 +89,7 @@ def note_update(*, actor, lead_id: int, note_id: int, title: str, note: str, bef
 
 
 def note_delete(*, actor, lead_id: int, note_id: int, label: str = "") -> str:
-    cached_before = peek(_notes_ns(lead_id), ["list"])
+    cached_before = _peek_notes(lead_id)
     try:
         with audited(actor, "note.delete", "note", note_id, changes={"lead_id": lead_id}, label=label):
             msg = api.client().notes.delete(lead_id, note_id)

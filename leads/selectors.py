@@ -14,7 +14,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from crmui import api
-from crmui.cache import Cached, cached
+from crmui.cache import Cached, cached, peek
 from crmui.taskip import Attribute, Lead, Page
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -141,13 +141,75 @@ def parse_page(value) -> int:
 
 def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PAGE,
               refresh: bool = False) -> Cached[Page[Lead]]:
+    """One page of leads. When the dashboard already holds every lead (the board's or the
+    overview's unfiltered item=0 read, still fresh: no write since), the page is cut from it
+    locally with the documented filter and sort semantics and costs no call; otherwise TaskIP
+    is asked, and the answer cached. Refresh always asks TaskIP."""
     params = query.api_params()
+    if not refresh:
+        everything = peek("leads", ["board", {}])
+        if everything is not None:
+            return Cached(page_of(everything.value, query, page, per_page), everything.fetched_at, True)
     return cached(
         "leads",
         ["list", params, page, per_page],
         lambda: api.client().leads.list(**params, item=per_page, page=page),
         refresh=refresh,
     )
+
+
+def _matches(lead: Lead, q: LeadQuery) -> bool:
+    if q.search:
+        needle = q.search.lower()
+        company = lead.company.name if lead.company else None
+        if not any(needle in (h or "").lower() for h in (lead.first_name, lead.last_name, lead.full_name, lead.email, company)):
+            return False
+    if q.is_converted is not None and bool(lead.converted) != bool(q.is_converted):
+        return False
+    if q.status_id and not any(s.id == q.status_id for s in lead.statuses):
+        return False
+    if q.source_id and not any(s.id == q.source_id for s in lead.sources):
+        return False
+    if q.assigned_to and q.assigned_to not in lead.assigned_to:
+        return False
+    day = lead.lead_interaction_date.isoformat() if lead.lead_interaction_date else None
+    if q.from_date and (day is None or day < q.from_date):
+        return False
+    if q.to_date and (day is None or day > q.to_date):
+        return False
+    return True
+
+
+def _sorted(leads: list[Lead], q: LeadQuery) -> list[Lead]:
+    """The documented sorts, nulls last in either direction, ties by id; default newest first."""
+    desc = (q.sort_order or "desc") == "desc"
+    if q.sort_by == "name":
+        def key(l):
+            return ((l.first_name or "").lower(), (l.last_name or "").lower())
+    elif q.sort_by == "lead_interaction_date":
+        def key(l):
+            return l.lead_interaction_date
+    elif q.sort_by == "status":
+        def key(l):
+            orders = [s.order for s in l.statuses if s.order is not None]
+            return min(orders) if orders else None
+    else:
+        def key(l):
+            return l.created_at
+    present = [l for l in leads if key(l) is not None]
+    missing = [l for l in leads if key(l) is None]
+    present.sort(key=lambda l: (key(l), l.id or 0), reverse=desc)
+    missing.sort(key=lambda l: l.id or 0, reverse=desc)
+    return present + missing
+
+
+def page_of(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
+    """A page of the list, cut from every lead held locally."""
+    chosen = _sorted([l for l in leads if _matches(l, query)], query)
+    start = (page - 1) * per_page
+    items = tuple(chosen[start:start + per_page])
+    return Page(items=items, page=page, per_page=per_page, has_next=len(chosen) > start + per_page,
+                query=query.api_params())
 
 
 # ----------------------------------------------------------------------------- the board
