@@ -274,3 +274,11 @@ def test_note_writes_update_the_cached_panel_without_refetching(sales_client, le
     from crmui import api
 
     assert "Through" in [n.title for n in api.client().notes.list(lead.id)]  # and TaskIP has it
+
+
+def test_adding_a_note_does_not_cost_a_re_read_of_the_lead(sales_client, lead):
+    sales_client.get(reverse("leads:detail", args=[lead.id]))
+    sales_client.get(notes_url(lead), **HX)
+    sales_client.post(reverse("leads:note_add", args=[lead.id]), {"title": "Cheap", "note": "no re-read", "token": uuid.uuid4().hex}, **HX)
+    assert sales_client.get(reverse("leads:detail", args=[lead.id]))["X-Upstream-Calls"] == "0"
+    assert sales_client.get(notes_url(lead), **HX)["X-Upstream-Calls"] == "0"
