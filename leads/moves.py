@@ -7,7 +7,7 @@ already where it should be.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audit.trail import audited
 from crmui import api, reference
@@ -77,7 +77,19 @@ def move_lead(*, actor, lead_id: int, target_status_id: int | None, invalidate_a
         client.leads.update(lead_id, {"first_name": first_name, "status_ids": new})
     if invalidate_after:
         invalidate("leads")
+    _remember_moved(lead, new, statuses)
     return MoveResult(lead, old, new)
+
+
+def _remember_moved(lead: Lead, new_ids: list[int], statuses: list[Attribute]) -> None:
+    """Write-through: the lead as it is now (its fresh copy with the new statuses) becomes the
+    cached detail, so opening it after a move costs no call. Its activity timeline catches up
+    when that copy expires or on Refresh."""
+    from leads.services import remember_lead
+
+    known = {a.id: a for a in (*statuses, *lead.statuses)}
+    if all(i in known for i in new_ids):
+        remember_lead(replace(lead, statuses=tuple(known[i] for i in new_ids)))
 
 
 def _placing_id(lead: Lead, order_of: dict[int, int]) -> int | None:

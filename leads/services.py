@@ -36,8 +36,9 @@ def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
                   refresh=refresh, also=("lead-records",))
 
 
-def _remember_detail(lead: Lead) -> None:
-    """Put a freshly fetched full lead in the cache so the page shown next costs no call."""
+def remember_lead(lead: Lead) -> None:
+    """Put a full lead (freshly fetched, or known after a write) in the cache so the page
+    shown next costs no call."""
     if lead.id is not None and not lead.is_partial:
         cached(_detail_namespace(lead.id), _detail_key(lead.id), lambda: lead, refresh=True, also=("lead-records",))
 
@@ -87,13 +88,13 @@ def lead_update(*, actor, lead_id: int, payload: dict, changes: dict, label: str
         partial = api.client().leads.update(lead_id, payload)
     invalidate("leads")
     if not partial.is_partial:
-        _remember_detail(partial)
+        remember_lead(partial)
         return partial
     try:
         full = api.client().leads.get(lead_id)
     except TaskipError:
         return partial
-    _remember_detail(full)
+    remember_lead(full)
     return full
 
 

@@ -257,3 +257,31 @@ def test_board_with_no_matching_leads_says_so(sales_client, use_sandbox):
     html = sales_client.get(BOARD, {"q": f"nothing-{uuid4().hex}"}).content.decode()
     assert "No leads match these filters" in html and "Reset filters" in html
     assert 'data-column="s1"' in html  # the columns stay: a lead can still be dragged in later
+
+
+def test_a_moved_lead_opens_without_a_call_and_shows_its_new_status(sales_client, use_sandbox):
+    from crmui import api as crm_api
+
+    client = crm_api.client()
+    statuses = client.attributes.all(type=1)
+    lead = client.leads.create({"first_name": "Mover", "email": f"mover-{uuid4().hex[:8]}@example.com",
+                                "status_ids": [statuses[0].id]})
+    target = statuses[2]
+    sales_client.get(reverse("leads:detail", args=[lead.id]))  # viewed once before the move
+    response = sales_client.post(reverse("leads:move"), {"lead_id": lead.id, "to": f"s{target.id}"},
+                                 HTTP_ACCEPT="application/json")
+    assert response.json()["ok"], response.content
+    detail = sales_client.get(reverse("leads:detail", args=[lead.id]))
+    assert detail["X-Upstream-Calls"] == "0"  # the cached detail was written through
+    html = detail.content.decode()
+    assert f">{target.name}<" in html  # the rule keeps the earlier stage (New) and adds the target
+    assert sorted(s.id for s in use_sandbox_lead_statuses(client, lead.id)) == sorted([statuses[0].id, target.id])
+
+
+def use_sandbox_lead_statuses(client, lead_id):
+    from crmui.cache import forget_memo
+    from django.core.cache import cache
+
+    cache.clear()
+    forget_memo()
+    return client.leads.get(lead_id).statuses
