@@ -110,6 +110,7 @@ def lead_list(request):
         bulk_token=uuid.uuid4().hex,
         saved_views=list(SavedView.objects.order_by("name")[:12]),  # the team's shared views, as quick views
     )
+    context["saved_active"] = any(v.query == context["export_qs"] for v in context["saved_views"])
     if context["page"] is not None:
         context["last_index"] = context["first_index"] + len(context["page"]) - 1
     partial = request.htmx and not request.htmx.boosted

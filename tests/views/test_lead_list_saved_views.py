@@ -23,3 +23,10 @@ def test_sales_cannot_save_a_view(sales_client, use_sandbox):
     response = sales_client.post(reverse("accounts:saved_view_save"), {"name": "Mine", "query": "q=x"})
     assert response.status_code == 403
     assert not SavedView.objects.exists()
+
+
+def test_an_open_saved_view_is_the_only_active_quick_view(manager_client, use_sandbox):
+    SavedView.objects.create(name="Sons", query="q=son")
+    html = manager_client.get(reverse("leads:list"), {"q": "son"}).content.decode()
+    assert html.count("qv-chip active") == 1
+    assert 'class="qv-chip active" href="/leads/?q=son"' in html
