@@ -11,7 +11,22 @@ NOTE_TITLE_MAX = 191
 DEFAULT_COLOR = "#2f5bea"
 
 
-class NoteForm(forms.Form):
+class _PanelForm(forms.Form):
+    """A form several copies of which share one page (one per note, per attribute): a one-time
+    token against double submits, and element ids made unique by ``prefix_id``."""
+
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, prefix_id: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("token"):
+            self.initial["token"] = uuid.uuid4().hex
+        if prefix_id:
+            for name, field in self.fields.items():
+                field.widget.attrs["id"] = f"{prefix_id}-{name}"
+
+
+class NoteForm(_PanelForm):
     # The title is required by TaskIP; the browser asks for it (``required`` attribute) and
     # the API's own 422 lands on the field if it still arrives empty.
     title = forms.CharField(max_length=NOTE_TITLE_MAX, required=False, strip=True,
@@ -20,21 +35,12 @@ class NoteForm(forms.Form):
     note = forms.CharField(required=False, strip=False,
                            widget=forms.Textarea(attrs={"rows": 4, "required": True,
                                                         "placeholder": "What happened, what is next…"}))
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, prefix_id: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound and not self.initial.get("token"):
-            self.initial["token"] = uuid.uuid4().hex
-        if prefix_id:
-            for name, field in self.fields.items():
-                field.widget.attrs["id"] = f"{prefix_id}-{name}"
 
     def clean_note(self):
         return (self.cleaned_data.get("note") or "").strip("\r\n").rstrip()
 
 
-class AttributeForm(forms.Form):
+class AttributeForm(_PanelForm):
     name = forms.CharField(max_length=191, strip=True,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "required": True}))
     color = forms.CharField(max_length=50, required=False, initial=DEFAULT_COLOR,
@@ -42,15 +48,6 @@ class AttributeForm(forms.Form):
                                                           "autocomplete": "off", "placeholder": "#3498db",
                                                           "pattern": "#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})",
                                                           "title": "A hex colour such as #3498db"}))
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, prefix_id: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound and not self.initial.get("token"):
-            self.initial["token"] = uuid.uuid4().hex
-        if prefix_id:
-            for name, field in self.fields.items():
-                field.widget.attrs["id"] = f"{prefix_id}-{name}"
 
     def clean_color(self):
         raw = (self.cleaned_data.get("color") or "").strip()
