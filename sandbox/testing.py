@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +99,22 @@ class SandboxServer:
         headers = self.headers()
         headers.update(kw.pop("headers", {}) or {})
         return requests.request(method, self.api_url + path, headers=headers, **kw)
+
+    def create(self, path: str, body: dict) -> dict:
+        """Set-up for a test: POST a record through the API and return its data; fails loudly
+        unless the sandbox answers 200."""
+        r = self.api("POST", path, json=body)
+        if r.status_code != 200:
+            raise AssertionError(f"POST {path} answered {r.status_code}: {r.text}")
+        return r.json()["data"]
+
+    def create_lead(self, **fields) -> dict:
+        """A new lead (a unique email unless one is given)."""
+        return self.create("/lead", {"first_name": "Lead", "email": f"lead-{uuid.uuid4().hex[:10]}@example.com", **fields})
+
+    def create_contact(self, **fields) -> dict:
+        """A new contact (a unique email unless one is given)."""
+        return self.create("/contact", {"first_name": "Contact", "email": f"contact-{uuid.uuid4().hex[:10]}@example.com", **fields})
 
     def _control(self, method: str, path: str, **kw) -> requests.Response:
         kw.setdefault("timeout", 30)

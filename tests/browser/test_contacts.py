@@ -25,11 +25,8 @@ def shots(page, name):
 
 
 def make_contact(sandbox, **fields):
-    body = {"first_name": "Browser", "last_name": uuid4().hex[:6], "email": f"b-{uuid4().hex[:10]}@example.com",
-            **fields}
-    r = sandbox.api("POST", "/contact", json=body)
-    assert r.status_code == 200, r.text
-    return r.json()["data"]
+    return sandbox.create_contact(**{"first_name": "Browser", "last_name": uuid4().hex[:6], "email": f"b-{uuid4().hex[:10]}@example.com",
+            **fields})
 
 
 def test_create_with_a_taken_email_then_fix_it(page, dashboard, sales_user, log_in, use_sandbox):

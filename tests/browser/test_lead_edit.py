@@ -15,16 +15,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sandbox_lead(sandbox, **fields) -> dict:
-    payload = {"first_name": "Journey", "last_name": "Lead", "email": f"journey-{uuid4().hex[:10]}@example.com", **fields}
-    r = sandbox.api("POST", "/lead", json=payload)
-    assert r.status_code == 200, r.text
-    return r.json()["data"]
+    return sandbox.create_lead(**{"first_name": "Journey", "last_name": "Lead", "email": f"journey-{uuid4().hex[:10]}@example.com", **fields})
 
 
 def shoot(page, name: str) -> None:

@@ -10,12 +10,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ART = "test-artifacts"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The users these tests make need no strong hashing (it is much of a test's setup time)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_leads(sandbox, tag, specs):
     out = []
     for i, fields in enumerate(specs):

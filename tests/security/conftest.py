@@ -18,12 +18,6 @@ XSS_PAYLOADS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users made by these tests hash their passwords quickly (the suite logs in a lot)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _ids(server) -> dict:
     """Ids of records in a hostile-seeded sandbox: the last hostile lead (it has notes and files),
     its note and file, the hostile contact and status."""

@@ -10,12 +10,6 @@ from leads.models import BulkJob
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The users these tests make need no strong hashing (it is most of a test's setup time)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_leads(sandbox, n, **fields):
     tag = f"bulk{uuid4().hex[:6]}"
     out = []

@@ -1,7 +1,6 @@
 """Delete, convert to contact and send email from the lead detail page."""
 from __future__ import annotations
 
-import re
 from uuid import uuid4
 
 import pytest
@@ -10,16 +9,8 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sandbox_lead(sandbox, **fields) -> dict:
-    payload = {"first_name": "Action", "last_name": "Lead", "email": f"action-{uuid4().hex[:10]}@example.com", **fields}
-    r = sandbox.api("POST", "/lead", json=payload)
-    assert r.status_code == 200, r.text
-    return r.json()["data"]
+    return sandbox.create_lead(**{"first_name": "Action", "last_name": "Lead", "email": f"action-{uuid4().hex[:10]}@example.com", **fields})
 
 
 def lead_status(sandbox, lead_id) -> int:

@@ -11,16 +11,8 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sandbox_lead(sandbox, **fields) -> dict:
-    payload = {"first_name": "Detail", "last_name": "Lead", "email": f"detail-{uuid4().hex[:10]}@example.com", **fields}
-    r = sandbox.api("POST", "/lead", json=payload)
-    assert r.status_code == 200, r.text
-    return r.json()["data"]
+    return sandbox.create_lead(**{"first_name": "Detail", "last_name": "Lead", "email": f"detail-{uuid4().hex[:10]}@example.com", **fields})
 
 
 def attributes(sandbox) -> list[dict]:

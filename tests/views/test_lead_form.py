@@ -11,20 +11,12 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def unique_email(tag="form"):
     return f"{tag}-{uuid4().hex[:10]}@example.com"
 
 
 def sandbox_lead(sandbox, **fields) -> dict:
-    payload = {"first_name": "Fixture", "last_name": "Lead", "email": unique_email("fixture"), **fields}
-    r = sandbox.api("POST", "/lead", json=payload)
-    assert r.status_code == 200, r.text
-    return r.json()["data"]
+    return sandbox.create_lead(**{"first_name": "Fixture", "last_name": "Lead", "email": unique_email("fixture"), **fields})
 
 
 def sandbox_get(sandbox, lead_id) -> dict:
