@@ -170,7 +170,7 @@ class DashboardClient(TaskipClient):
             # 4xx (422, 409, 429, 404...): TaskIP changed nothing. Anything else (timeout,
             # 5xx, connection lost) may have changed something: forget what it may touch.
             if not (isinstance(exc, taskip_errors.TaskipAPIError) and 400 <= exc.status < 500):
-                _invalidate_for_write(path, kwargs.get("json_body"))
+                _invalidate_for_write(path, kwargs.get("json_body"), unknown_outcome=True)
             raise
         _invalidate_for_write(path, kwargs.get("json_body"))
         return result
@@ -223,7 +223,7 @@ def write_namespaces(path: str, json_body: Any = None) -> tuple[str, ...]:
     if path == "/lead":
         return ("leads",)
     if path == "/lead/bulk-delete":
-        return ("leads", "lead-records", *(f"lead:{i}" for i in ids))
+        return ("leads", "lead-records", "lead-snapshot", *(f"lead:{i}" for i in ids))
     if path.startswith("/lead/notes/"):
         # Not the lead's detail: the note shows at once in its own panel (written through by
         # leads/panels.py); the detail's activity timeline catches up when its cached copy
@@ -240,7 +240,7 @@ def write_namespaces(path: str, json_body: Any = None) -> tuple[str, ...]:
         extra = ("contacts",) if path.endswith("/convert") else ()
         return ("leads", f"lead:{lead_id}", *extra)
     if path.startswith("/lead-attribute"):
-        return ("attributes", "leads", "lead-records")
+        return ("attributes", "leads", "lead-records", "lead-snapshot")
     if path.startswith("/contact"):
         cid = _id_after(path, "/contact/") if path.startswith("/contact/") else None
         return ("contacts", *((f"contact:{cid}",) if cid else ()))
@@ -251,10 +251,14 @@ def write_namespaces(path: str, json_body: Any = None) -> tuple[str, ...]:
     return ()
 
 
-def _invalidate_for_write(path: str, json_body: Any) -> None:
+def _invalidate_for_write(path: str, json_body: Any, *, unknown_outcome: bool = False) -> None:
     from crmui import cache as cache_mod
 
     namespaces = write_namespaces(path, json_body)
+    if unknown_outcome and path.startswith("/lead") and not path.startswith(("/lead/notes/", "/lead/files/")):
+        # a lead write that may or may not have happened: the lead snapshot (which successful
+        # writes patch) is fetched again too
+        namespaces = (*namespaces, "lead-snapshot")
     if namespaces:
         cache_mod.invalidate(*namespaces)
     else:

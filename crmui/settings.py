@@ -176,3 +176,13 @@ TASKIP_REFERENCE_SECONDS = env.int("TASKIP_REFERENCE_SECONDS", default=3600)
 # too few for cached reads + saved copies + namespace versions + the budget record.
 if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "FileBasedCache")):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=20000))
+# --- Snapshot-first reads (leads/snapshot.py; docs/DEVELOPING.md "The lead snapshot") ---
+# Every lead in ONE call, fetched again in the background before this lifetime ends (so a change
+# made in TaskIP's own screens shows within it); writes through the dashboard patch it at once.
+LEADS_SNAPSHOT_SECONDS = env.int("LEADS_SNAPSHOT_SECONDS", default=300)
+# With no copy at all (a fresh start, or nobody looked for a while) a page waits this long for
+# the first fetch, then goes on without it (real seconds: not scaled).
+LEADS_SNAPSHOT_WAIT = env.float("LEADS_SNAPSHOT_WAIT", default=2.0)
+# A lead page's notes, files and activity panels: each cached per lead this long (every write
+# made through the dashboard updates them at once; a change made in TaskIP shows within it).
+LEAD_PANEL_SECONDS = env.int("LEAD_PANEL_SECONDS", default=3600)

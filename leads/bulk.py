@@ -138,6 +138,9 @@ def step(job: BulkJob, *, actor, limit: int = STEP) -> BulkJob:
     finally:
         if wrote:
             invalidate("leads")
+            from leads import snapshot
+
+            snapshot.stale()  # many leads changed: fetch the snapshot again (one call) in the background
         _release(job)
     return job
 

@@ -90,6 +90,10 @@ def _remember_moved(lead: Lead, new_ids: list[int], statuses: list[Attribute]) -
     known = {a.id: a for a in (*statuses, *lead.statuses)}
     if all(i in known for i in new_ids):
         remember_lead(replace(lead, statuses=tuple(known[i] for i in new_ids)))
+    else:
+        from leads import snapshot
+
+        snapshot.stale()
 
 
 def _placing_id(lead: Lead, order_of: dict[int, int]) -> int | None:

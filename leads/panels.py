@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import BinaryIO
 
+from django.conf import settings
+
 from audit.trail import audited
 from crmui import api
 from crmui.cache import Cached, cached, invalidate, peek, put
@@ -16,6 +18,12 @@ from crmui.taskip import LeadFile, Note, Page
 
 FILES_PER_PAGE = 10
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _panel_seconds() -> int:
+    """``LEAD_PANEL_SECONDS``: how long a panel's copy is shown (every write through the
+    dashboard updates it at once; a change made in TaskIP itself shows within it)."""
+    return getattr(settings, "LEAD_PANEL_SECONDS", 3600)
 
 
 def _notes_ns(lead_id: int) -> str:
@@ -33,7 +41,7 @@ def notes_for(*, lead_id: int, refresh: bool = False) -> Cached[list[Note]]:
     def fetch() -> list[Note]:
         return _newest_first(api.client().notes.list(lead_id))
 
-    return cached(_notes_ns(lead_id), ["list"], fetch, refresh=refresh)
+    return cached(_notes_ns(lead_id), ["list"], fetch, refresh=refresh, ttl=_panel_seconds())
 
 
 def _peek_notes(lead_id: int) -> list[Note] | None:
@@ -50,7 +58,7 @@ def _write_through(lead_id: int, before: list[Note] | None, change) -> None:
     applied (the API answered with the whole note), so showing it costs no call."""
     invalidate(_notes_ns(lead_id))
     if before is not None:
-        put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before))))
+        put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before))), ttl=_panel_seconds())
 
 
 def note_create(*, actor, lead_id: int, title: str, note: str) -> Note:
@@ -109,7 +117,7 @@ def files_for(*, lead_id: int, search: str = "", page: int = 1, per_page: int | 
         _files_ns(lead_id),
         ["list", search, page, per_page],
         lambda: api.client().files.list(lead_id, search=search or None, item=per_page, page=page),
-        refresh=refresh,
+        refresh=refresh, ttl=_panel_seconds(),
     )
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from crmui import api
-from crmui.cache import Cached, cached, peek
+from crmui.cache import Cached, cached
 from crmui.taskip import Attribute, Lead, Page
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -55,24 +55,34 @@ class LeadQuery:
     # --------------------------------------------------------------- URL <-> query
     @classmethod
     def from_params(cls, params) -> LeadQuery:
-        """Read the filters from a QueryDict (or dict). Anything malformed is ignored."""
-        g = params.get
-        converted = str(g("converted", "") or "").strip()
-        sort = str(g("sort", "") or "").strip()
-        direction = str(g("dir", "") or "").strip().lower()
-        from_date, to_date = _date(g("from")), _date(g("to"))
+        """Read the filters from a QueryDict (or dict): the list's, board's and overview's
+        parameters. The dashboard's own short names (q, status, source, assigned, converted,
+        from, to, sort=name|date|status, dir) and the API's names (search, status_id,
+        source_id, assigned_to, is_converted, from_date, to_date, sort_by, sort_order) are
+        both understood. Anything malformed is ignored."""
+        def g(*names) -> str:
+            for n in names:
+                v = params.get(n)
+                if v not in (None, ""):
+                    return str(v).strip()
+            return ""
+
+        converted = g("converted", "is_converted")
+        sort_by = SORTS.get(g("sort")) or (g("sort_by") if g("sort_by") in SORTS.values() else None)
+        direction = g("dir", "sort_order").lower()
+        from_date, to_date = _date(g("from", "from_date")), _date(g("to", "to_date"))
         if from_date and to_date and from_date > to_date:
             from_date, to_date = to_date, from_date
         return cls(
-            search=str(g("q", "") or "").strip()[:200],
-            status_id=_int(g("status")),
-            source_id=_int(g("source")),
-            assigned_to=_int(g("assigned")),
+            search=g("q", "search")[:200],
+            status_id=_int(g("status", "status_id")),
+            source_id=_int(g("source", "source_id")),
+            assigned_to=_int(g("assigned", "assigned_to")),
             is_converted=int(converted) if converted in ("0", "1") else None,
             from_date=from_date,
             to_date=to_date,
-            sort_by=SORTS[sort] if sort in SORTS else None,
-            sort_order=direction if sort in SORTS and direction in ("asc", "desc") else None,
+            sort_by=sort_by,
+            sort_order=direction if sort_by and direction in ("asc", "desc") else None,
         )
 
     @property
@@ -125,6 +135,13 @@ class LeadQuery:
         """The board shows every status as a column, so it ignores the status filter and sorting."""
         return replace(self, status_id=None, sort_by=None, sort_order=None)
 
+    def filter_params(self) -> dict:
+        """The API's filter parameters, without the sort (which does not change what matches)."""
+        params = self.api_params()
+        params.pop("sort_by", None)
+        params.pop("sort_order", None)
+        return params
+
     @property
     def is_filtered(self) -> bool:
         return any(v not in (None, "") for k, v in self.api_params().items() if k not in ("sort_by", "sort_order"))
@@ -139,17 +156,56 @@ def parse_page(value) -> int:
     return min(_int(value) or 1, 100_000)
 
 
+def snapshot_key(query: LeadQuery) -> list:
+    """THE key of a snapshot of the leads matching ``query``'s filters (sorting and the page do
+    not change which leads match, so they are not part of it)."""
+    return ["snapshot", query.filter_params()]
+
+
+def lead_snapshot(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, ...]]:
+    """Every lead matching ``query``'s filters, in TaskIP's default order (newest first): the
+    one read behind the list, the board, the overview and the export.
+
+    Cut locally from the dashboard's one unfiltered snapshot (leads/snapshot.py: kept fresh in
+    the background, patched by every write made through the dashboard) whenever it is at hand
+    and the query's shape is cut locally; otherwise ONE ``item=0`` call with the filters,
+    cached under ``snapshot_key(query)``. ``refresh``: fetch the unfiltered snapshot now (one
+    call, counted against the request)."""
+    from leads import snapshot
+
+    snap = snapshot.refresh_now() if refresh else snapshot.current()
+    if snap is not None and cut_locally(query):
+        if not query.is_filtered:
+            return Cached(snap.leads, snap.fetched_at, True)
+        key = snapshot_key(query)
+        leads = snapshot.derived(snap, "cut", key, lambda: tuple(l for l in snap.leads if _matches(l, query)))
+        return Cached(leads, snap.fetched_at, True)
+    params = query.filter_params()
+    return cached(
+        "leads",
+        snapshot_key(query),
+        lambda: tuple(api.client().leads.list(item=0, **params).items),
+        refresh=refresh,
+    )
+
+
+def cut_locally(query: LeadQuery) -> bool:
+    """May this query be answered from the unfiltered snapshot (same semantics as TaskIP)?"""
+    return True
+
+
 def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PAGE,
               refresh: bool = False) -> Cached[Page[Lead]]:
-    """One page of leads. When the dashboard already holds every lead (the board's or the
-    overview's unfiltered item=0 read, still fresh: no write since), the page is cut from it
-    locally with the documented filter and sort semantics and costs no call; otherwise TaskIP
-    is asked, and the answer cached. Refresh always asks TaskIP."""
+    """One page of leads, cut from ``lead_snapshot`` (no call) when the dashboard holds every
+    lead; otherwise TaskIP is asked for that one page (cached). Refresh fetches the snapshot."""
+    from leads import snapshot
+
+    snap = snapshot.refresh_now() if refresh else snapshot.current()
+    if snap is not None and cut_locally(query):
+        everything = lead_snapshot(query=query)
+        chosen = snapshot.derived(snap, "sorted", query.api_params(), lambda: _sorted(list(everything.value), query))
+        return Cached(_page(chosen, query, page, per_page), everything.fetched_at, True)
     params = query.api_params()
-    if not refresh:
-        everything = peek("leads", ["board", {}])
-        if everything is not None:
-            return Cached(page_of(everything.value, query, page, per_page), everything.fetched_at, True)
     return cached(
         "leads",
         ["list", params, page, per_page],
@@ -180,6 +236,11 @@ def _matches(lead: Lead, q: LeadQuery) -> bool:
     return True
 
 
+def sorted_leads(leads, query: LeadQuery) -> list[Lead]:
+    """Leads in the order TaskIP would list them for ``query``'s sort."""
+    return _sorted(list(leads), query)
+
+
 def _sorted(leads: list[Lead], q: LeadQuery) -> list[Lead]:
     """The documented sorts, nulls last in either direction, ties by id; default newest first."""
     desc = (q.sort_order or "desc") == "desc"
@@ -203,9 +264,13 @@ def _sorted(leads: list[Lead], q: LeadQuery) -> list[Lead]:
     return present + missing
 
 
-def page_of(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
-    """A page of the list, cut from every lead held locally."""
-    chosen = _sorted([l for l in leads if _matches(l, query)], query)
+def page_of(leads, query: LeadQuery, page: int, per_page: int, *, matched: bool = False) -> Page[Lead]:
+    """A page of the list, cut from every lead held locally (``matched``: already filtered)."""
+    return _page(_sorted(list(leads) if matched else [l for l in leads if _matches(l, query)], query),
+                 query, page, per_page)
+
+
+def _page(chosen, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
     start = (page - 1) * per_page
     items = tuple(chosen[start:start + per_page])
     return Page(items=items, page=page, per_page=per_page, has_next=len(chosen) > start + per_page,
@@ -286,12 +351,21 @@ def group_board(leads, statuses: list[Attribute]) -> OrderedDict[str, Column]:
     return columns
 
 
+def board_columns(*, query: LeadQuery, statuses: list[Attribute], refresh: bool = False
+                  ) -> tuple[Cached[tuple[Lead, ...]], OrderedDict[str, Column]]:
+    """The board's leads and its columns, grouped once per snapshot version, query and status
+    list in each process (the board and each of its lazily loaded columns share them)."""
+    from leads import snapshot
+
+    leads = board_snapshot(query=query, refresh=refresh)
+    current = snapshot.read()
+    if current is not None and current.fetched_at == leads.fetched_at:
+        ref = tuple((s.id, s.name, s.order, s.color) for s in statuses)
+        return leads, snapshot.derived(current, "board", [query.for_board().filter_params(), ref],
+                                       lambda: group_board(leads.value, statuses))
+    return leads, group_board(leads.value, statuses)
+
+
 def board_snapshot(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, ...]]:
-    """Every lead matching the board's filters, in ONE upstream call (item=0), cached."""
-    params = query.for_board().api_params()
-    return cached(
-        "leads",
-        ["board", params],
-        lambda: tuple(api.client().leads.list(item=0, **params).items),
-        refresh=refresh,
-    )
+    """Every lead on the board: ``lead_snapshot`` of the board's query (no status filter)."""
+    return lead_snapshot(query=query.for_board(), refresh=refresh)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta, timezone
 
+from django.conf import settings
 from django.core.cache import cache
 
 from audit.trail import audited, record
@@ -17,6 +18,7 @@ from crmui.cache import Cached, cached, invalidate
 from crmui.taskip import Contact, Lead, TaskipError
 from crmui.taskip import errors as taskip_errors
 from crmui.timescale import scaled_ttl
+from leads import snapshot
 
 
 # --------------------------------------------------------------------------- reads
@@ -31,17 +33,40 @@ def _detail_namespace(lead_id: int) -> str:
     return f"lead:{int(lead_id)}"
 
 
+def panel_seconds() -> int:
+    """Lifetime of a lead page's panels (notes, files, activity), in the product's seconds."""
+    return getattr(settings, "LEAD_PANEL_SECONDS", 3600)
+
+
 def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
-    """One lead, full (statuses, sources, activities...). Cached under "lead:<id>"."""
+    """One lead, full (statuses, sources, activities...): ``GET /lead/{id}``, cached under
+    "lead:<id>" for ``LEAD_PANEL_SECONDS`` (the activity panel; the edit forms)."""
     return cached(_detail_namespace(lead_id), _detail_key(lead_id), lambda: api.client().leads.get(lead_id),
-                  refresh=refresh, also=("lead-records",))
+                  refresh=refresh, also=("lead-records",), ttl=panel_seconds())
+
+
+def lead_fields(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
+    """The lead page's fields: the lead as the lead snapshot holds it (no call), patched by
+    every write made through the dashboard. A lead the snapshot does not hold (just created in
+    TaskIP, or no snapshot at hand) and a Refresh read ``GET /lead/{id}`` (one call); what
+    Refresh reads is patched into the snapshot, so the list and board show it too."""
+    if not refresh:
+        snap = snapshot.current()
+        lead = snap.get(lead_id) if snap is not None else None
+        if lead is not None and not lead.is_partial:
+            return Cached(lead, snap.fetched_at, True)
+    result = lead_get(lead_id=lead_id, refresh=refresh)
+    if refresh and not result.stale:
+        snapshot.patch(result.value)
+    return result
 
 
 def remember_lead(lead: Lead) -> None:
-    """Put a full lead (freshly fetched, or known after a write) in the cache so the page
-    shown next costs no call."""
+    """A full lead known after a write made through the dashboard: it becomes the cached detail
+    and is patched into the lead snapshot (every server shows it at once, no call)."""
     if lead.id is not None and not lead.is_partial:
         cached(_detail_namespace(lead.id), _detail_key(lead.id), lambda: lead, refresh=True, also=("lead-records",))
+    snapshot.patch(lead)
 
 
 # --------------------------------------------------------------------------- writes
@@ -51,6 +76,7 @@ def lead_create(*, actor, payload: dict, label: str = "") -> Lead:
         lead = api.client().leads.create(payload)
         rec.object_id, rec.label = lead.id, lead.display_name
     invalidate("leads")
+    snapshot.patch(lead)  # the answer is the whole new lead (else: fetched again soon)
     return lead
 
 
@@ -78,6 +104,7 @@ def confirm_create(*, actor, email: str, since: float, payload: dict) -> Lead | 
         record(actor, "lead.create", "lead", lead.id, changes=payload, outcome="ok",
                message="TaskIP's answer was lost; the lead was found afterwards.", label=lead.display_name)
         invalidate("leads")
+        snapshot.patch(lead)
     return lead
 
 
@@ -94,6 +121,7 @@ def lead_update(*, actor, lead_id: int, payload: dict, changes: dict, label: str
     try:
         full = api.client().leads.get(lead_id)
     except TaskipError:
+        snapshot.stale()
         return partial
     remember_lead(full)
     return full
@@ -103,6 +131,7 @@ def lead_delete(*, actor, lead_id: int, label: str = "") -> str:
     with audited(actor, "lead.delete", "lead", lead_id, label=label):
         msg = api.client().leads.delete(lead_id)
     invalidate("leads")
+    snapshot.drop(lead_id)
     return msg
 
 
@@ -112,13 +141,29 @@ def lead_convert(*, actor, lead_id: int, label: str = "") -> Contact:
         contact = api.client().leads.convert(lead_id)
         rec.label = f"{label} → contact #{contact.id}" if label else f"contact #{contact.id}"
     invalidate("leads", "contacts")
+    _patch_converted(lead_id, contact)
     return contact
+
+
+def _patch_converted(lead_id: int, contact: Contact) -> None:
+    """The converted lead as the snapshot should now show it (converted, linked to the contact)."""
+    from dataclasses import replace
+    from django.utils import timezone as dj_tz
+
+    snap = snapshot.read()
+    lead = snap.get(lead_id) if snap is not None else None
+    if lead is None:
+        snapshot.stale()
+        return
+    snapshot.patch(replace(lead, converted=True, converted_contact_id=contact.id, converted_at=dj_tz.now()))
 
 
 def lead_send_email(*, actor, lead_id: int, subject: str, message: str, label: str = "") -> str:
     with audited(actor, "lead.email", "lead", lead_id, changes={"subject": subject}, label=label):
         msg = api.client().leads.send_email(lead_id, subject=subject, message=message)
-    invalidate("leads")  # TaskIP adds the email to the lead's activity timeline
+    # TaskIP adds the email to the lead's activity timeline (its own panel, GET /lead/{id});
+    # nothing the lists, board or overview show changes.
+    invalidate(_detail_namespace(lead_id))
     return msg
 
 

@@ -1,7 +1,7 @@
 """Notes and files panels of the lead detail page."""
 from django.urls import path
 
-from leads.views import files, notes
+from leads.views import detail, files, notes
 
 urlpatterns = [
     path("<int:lead_id>/notes/", notes.notes_panel, name="notes"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:lead_id>/notes/<int:note_id>/edit/", notes.note_edit, name="note_edit"),
     path("<int:lead_id>/notes/<int:note_id>/delete/", notes.note_delete, name="note_delete"),
     path("<int:lead_id>/files/", files.files_panel, name="files"),
+    path("<int:lead_id>/activity/", detail.activity_panel, name="activity"),
     path("<int:lead_id>/files/upload/", files.file_upload, name="file_upload"),
     path("<int:lead_id>/files/delete/", files.files_delete, name="files_delete"),
 ]

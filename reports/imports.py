@@ -32,8 +32,8 @@ from crmui import api, reference
 from crmui.cache import invalidate
 from crmui.errors import retry_hint, user_message
 from crmui.taskip import errors as e
-from leads.selectors import LeadQuery
-from reports import selectors
+from leads import snapshot as lead_snapshot_store
+from leads.selectors import LeadQuery, lead_snapshot
 from reports.models import ImportJob, ImportRow
 from reports.services import csv_line, csv_unescape
 
@@ -468,7 +468,7 @@ def validate_job(job: ImportJob) -> None:
 def existing_in_snapshot(job: ImportJob, *, refresh: bool = False) -> dict[str, list]:
     """{email: [lead_id, first_name]} for the file's emails, from ONE all-leads call (cached)."""
     emails = {e.casefold() for e in job.rows.exclude(email="").values_list("email", flat=True)}
-    snap = selectors.all_leads(query=LeadQuery(), refresh=refresh).value
+    snap = lead_snapshot(query=LeadQuery(), refresh=refresh).value
     out = {}
     for lead in snap:
         if lead.email and lead.email.casefold() in emails:
@@ -697,6 +697,7 @@ def run_step(job: ImportJob, *, actor) -> ImportJob:
     finally:
         if wrote:
             invalidate("leads")
+            lead_snapshot_store.stale()  # the new leads show once the snapshot is fetched again
         _unlock(job)
     job.refresh_from_db()
     return job

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
-from crmui import reference
+from crmui import api, reference
 from crmui.cache import invalidate
 from crmui.errors import page_status, user_message
 from crmui.taskip import TaskipError, errors as taskip_errors
 from leads import moves, selectors
-from leads.views.listing import _age, filter_context, reference_context
+from leads.views.listing import _age, filter_context, reference_context, warm_reference
 
 
 def _initials(name: str) -> str:
@@ -25,9 +25,12 @@ def _initials(name: str) -> str:
 
 
 def _columns(query: selectors.LeadQuery, *, refresh: bool = False):
-    snapshot = selectors.board_snapshot(query=query, refresh=refresh)
-    statuses = reference.statuses()
-    return snapshot, selectors.group_board(snapshot.value, statuses)
+    # cold: the leads, the statuses and the team at the same time
+    leads, *_ = api.parallel(lambda: selectors.board_snapshot(query=query, refresh=refresh), warm_reference,
+                             return_exceptions=True)
+    if isinstance(leads, Exception):
+        raise leads
+    return selectors.board_columns(query=query, statuses=reference.statuses())
 
 
 @require_GET

@@ -1,5 +1,7 @@
-"""The lead detail page: every field, badges in their colours, assignees by name, the
-activity timeline, the converted state, and the actions the user's role allows."""
+"""The lead detail page: every field (from the lead snapshot: no call), badges in their
+colours, assignees by name, the converted state and the actions the user's role allows; the
+notes, files and activity panels load when shown, each cached per lead (leads/panels.py,
+``LEAD_PANEL_SECONDS``) and saying how old it is."""
 from __future__ import annotations
 
 from django.shortcuts import render
@@ -7,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
-from crmui import reference
+from crmui import api, reference
 from crmui.errors import page_status, user_message
 from crmui.taskip import NotFound, TaskipError
 from leads import services
@@ -82,7 +84,11 @@ def detail_context(lead_id: int, lead, *, fetched_at=None, cache_hit=None) -> di
 @require("lead.view")
 def lead_detail(request, lead_id: int):
     try:
-        result = services.lead_get(lead_id=lead_id, refresh="refresh" in request.GET)
+        # cold: the lead and the team's names at the same time
+        result, _ = api.parallel(lambda: services.lead_fields(lead_id=lead_id, refresh="refresh" in request.GET),
+                                 reference.team_members, return_exceptions=True)
+        if isinstance(result, Exception):
+            raise result
     except NotFound:
         if request.htmx:  # a panel refresh: say so in place (htmx swaps only 2xx answers)
             return render(request, "leads/lead_detail.html#lead-detail", {"gone": True, "lead_id": lead_id})
@@ -96,3 +102,24 @@ def lead_detail(request, lead_id: int):
     context = detail_context(lead_id, result.value, fetched_at=result.fetched_at, cache_hit=result.hit)
     template = "leads/lead_detail.html#lead-detail" if request.htmx else "leads/lead_detail.html"
     return render(request, template, context)
+
+
+@require_GET
+@require("lead.view")
+def activity_panel(request, lead_id: int):
+    """The activity tab: the lead's timeline from ``GET /lead/{id}`` (cached per lead for
+    ``LEAD_PANEL_SECONDS``; Refresh costs one call)."""
+    ctx = {"lead_id": lead_id, "activities": None, "activity_error": "", "fetched_at": None}
+    try:
+        result = services.lead_get(lead_id=lead_id, refresh="refresh" in request.GET)
+        ctx["activities"] = _activities(result.value)
+        ctx["fetched_at"] = result.fetched_at
+        ctx["stale"] = result.stale
+    except NotFound:
+        ctx["activity_error"] = "This lead no longer exists in TaskIP, so its activity cannot be shown."
+    except TaskipError as exc:
+        ctx["activity_error"] = user_message(exc)
+    if request.htmx:
+        return render(request, "leads/_activity_panel.html", ctx)
+    ctx.update(panel_template="leads/_activity_panel.html", panel_title="Activity")
+    return render(request, "leads/panel_page.html", ctx)

@@ -8,6 +8,7 @@ from accounts.roles import require
 from crmui import reference
 from crmui.errors import user_message
 from crmui.taskip import TaskipError
+from leads.selectors import LeadQuery
 from reports import selectors
 
 
@@ -22,14 +23,15 @@ def _choices():
 @require_GET
 @require("lead.view")
 def overview(request):
-    query = selectors.lead_query_from(request.GET)
+    query = LeadQuery.from_params(request.GET)
+    qs = query.querystring(sort=None, dir=None)
     context = {
         "query": query,
-        "qs": selectors.query_string(query, keep_sort=False),
-        "list_qs": selectors.list_query_string(query),
+        "qs": qs,
+        "list_qs": query.querystring(),
         "error": None,
         "ov": None,
-        "filtered": bool(selectors.query_string(query, keep_sort=False)),
+        "filtered": query.is_filtered,
     }
     try:
         result = selectors.overview(query=query, refresh="refresh" in request.GET)

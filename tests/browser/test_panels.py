@@ -142,6 +142,7 @@ def test_pick_one_file_drop_another_then_delete_one(page, dashboard, sales_user,
     picked.write_text("our proposal")
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#files-fold summary").click()  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
 
@@ -166,6 +167,7 @@ def test_a_file_over_the_limit_is_refused_in_the_browser(page, dashboard, sales_
     settings.LEAD_FILE_MAX_MB = 1
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#files-fold summary").click()  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
     _sandbox_of(page).reset_stats()
@@ -178,6 +180,7 @@ def test_a_panel_that_fails_to_load_says_so_in_that_panel_only(page, dashboard, 
     log_in(page, dashboard, "sally")
     _sandbox_of(page).fail_next(status=500, count=1, path_contains="/lead/files", method="GET")
     page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#files-fold summary").click()
     files = page.locator("#files-panel")
     files.locator("text=Files could not be loaded").wait_for()
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()
@@ -205,6 +208,7 @@ def test_a_panel_the_dashboard_fails_to_build_offers_a_retry(page, dashboard, sa
     notes = page.locator("#notes-panel")
     notes.locator("text=This panel could not be loaded (error 500).").wait_for()
     assert notes.locator(".panel-loading").count() == 0
+    page.locator("#files-fold summary").click()
     page.locator("#files-panel").locator("text=No files yet").wait_for()
     notes.locator("button:has-text('Try again')").click()
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()
