@@ -25,6 +25,7 @@ from django.core.cache import cache
 
 from crmui.taskip import CallInfo, TaskipClient
 from crmui.taskip import errors as taskip_errors
+from crmui.timescale import scaled_ttl
 
 log = logging.getLogger("crmui.upstream")
 
@@ -94,9 +95,9 @@ def _on_call(info: CallInfo) -> None:
             tally.rate_limit = _client.rate_limit
     # Remember the last thing TaskIP told us about the key / reachability, for the banner.
     if info.status == 401:
-        cache.set(STATUS_KEY, "unauthorized", 300)
+        cache.set(STATUS_KEY, "unauthorized", scaled_ttl(300))
     elif info.status is None and info.error:
-        cache.set(STATUS_KEY, "unreachable", 60)
+        cache.set(STATUS_KEY, "unreachable", scaled_ttl(60))
     elif info.status and info.status < 400:
         if cache.get(STATUS_KEY):
             cache.delete(STATUS_KEY)

@@ -52,7 +52,9 @@ class SessionIdleMiddleware:
             return response
         now = int(time.time())
         last = session.get(self.KEY, 0)
-        if now - last >= getattr(settings, "SESSION_REFRESH_SECONDS", 300):
+        from crmui.timescale import scaled
+
+        if now - last >= scaled(getattr(settings, "SESSION_REFRESH_SECONDS", 300)):
             session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it, new expiry
         return response
 

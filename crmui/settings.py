@@ -3,6 +3,7 @@ django-environ; with no .env at all the defaults run locally against the embedde
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -13,6 +14,12 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-insecure-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Every lifetime, interval, pacing period and expiry is divided by TIME_SCALE (crmui/timescale.py):
+# TIME_SCALE=100 runs a working day in under 5 minutes with everything expiring as it would.
+TIME_SCALE = env.float("TIME_SCALE", default=1.0)
+if TIME_SCALE <= 0:
+    raise ImproperlyConfigured("TIME_SCALE must be a positive number (1 = real time).")
 
 # --- TaskIP -----------------------------------------------------------------
 # The full base URL, path included. The real service: https://public-api.taskip.net/api/public-v1
@@ -98,7 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "leads:list"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
+# Django reads SESSION_COOKIE_AGE itself, so TIME_SCALE is applied here (at least a minute).
+SESSION_COOKIE_AGE = max(60, int(env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10) / TIME_SCALE))
 # --- security: sessions, login throttling, authentication (accounts/throttle.py) ---
 # SESSION_COOKIE_AGE is an idle timeout: crmui.security.SessionIdleMiddleware pushes the expiry
 # forward when a request comes more than SESSION_REFRESH_SECONDS after the last push (not on every
