@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "contacts",
     "audit",
     "reports",
+    "huey.contrib.djhuey",  # the job queue: `python manage.py run_huey` is the worker
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'dashboard.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web process and the job worker share this file: WAL lets pages read while the worker
+    # writes, and a writer waits for the lock instead of failing. Tests use a file too (not
+    # memory) so the worker processes they start see the same database.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "var" / "test-dashboard.sqlite3"))
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://crmui")}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -153,7 +162,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"},
+                # the worker's own logger: one line per task (run_huey adds none when it has one)
+                "huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # --- Resilience: the shared TaskIP budget, stale copies, deadlines (see docs/DEVELOPING.md) ---
@@ -176,3 +187,33 @@ TASKIP_REFERENCE_SECONDS = env.int("TASKIP_REFERENCE_SECONDS", default=3600)
 # too few for cached reads + saved copies + namespace versions + the budget record.
 if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "FileBasedCache")):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=20000))
+
+# --- Jobs: the queue, the worker and the background budget (see docs/DEVELOPING.md, "Jobs") ---
+# Huey. Embedded default: a SQLite file under var/ (one machine). With a Redis URL, workers on
+# several machines share one queue: JOBS_QUEUE_URL, or CACHE_URL when that is redis://.
+JOBS_QUEUE_URL = env("JOBS_QUEUE_URL", default="")
+if not JOBS_QUEUE_URL and env("CACHE_URL", default="").startswith(("redis://", "rediss://")):
+    JOBS_QUEUE_URL = env("CACHE_URL")
+JOBS_QUEUE_PATH = env("JOBS_QUEUE_PATH", default=str(BASE_DIR / "var" / "jobs-queue.sqlite3"))
+_HUEY_CONSUMER = {
+    "workers": env.int("JOBS_WORKER_THREADS", default=4),
+    "worker_type": "thread",
+    "periodic": True,  # periodic tasks (@db_periodic_task) run in the worker too
+    "scheduler_interval": 1,  # seconds: a task scheduled for later starts within a second of its time
+    "check_worker_health": True,
+}
+if JOBS_QUEUE_URL:
+    HUEY = {"huey_class": "huey.PriorityRedisHuey", "name": env("JOBS_QUEUE_NAME", default="crmui-jobs"),
+            "url": JOBS_QUEUE_URL, "immediate": False, "results": False, "consumer": _HUEY_CONSUMER}
+else:
+    Path(JOBS_QUEUE_PATH).parent.mkdir(parents=True, exist_ok=True)
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "crmui-jobs", "filename": JOBS_QUEUE_PATH,
+            "immediate": False, "results": False, "consumer": _HUEY_CONSUMER}
+# Seconds a worker holds a job between heartbeats: a worker killed mid-job is replaced within
+# about this long (the heartbeat renews it every third of it).
+JOBS_LEASE_SECONDS = env.float("JOBS_LEASE_SECONDS", default=3.0)
+# Jobs never take the last JOBS_HOURLY_RESERVE of the hour's TaskIP calls, nor more than
+# JOBS_BURST_SHARE of the per-minute burst (TASKIP_BURST_LIMIT): the rest is for people.
+JOBS_HOURLY_RESERVE = env.float("JOBS_HOURLY_RESERVE", default=0.30)
+JOBS_BURST_SHARE = env.float("JOBS_BURST_SHARE", default=0.5)
+TASKIP_BURST_LIMIT = env.int("TASKIP_BURST_LIMIT", default=100)
