@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
+from crmui.htmx import render_page
 from leads import bulk
 from leads.models import BulkJob
 
@@ -58,8 +59,7 @@ def bulk_start(request):
 
 
 def _progress(request, job: BulkJob, status: int = 200):
-    template = "leads/_bulk_job.html#bulk-progress" if request.htmx else "leads/_bulk_job.html"
-    return render(request, template, {"job": job}, status=status)
+    return render_page(request, "leads/_bulk_job.html", {"job": job}, partial="bulk-progress", status=status)
 
 
 @require_GET

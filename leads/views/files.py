@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
 from crmui.errors import retry_hint, user_message
+from crmui.htmx import wants_json
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as api_errors
 from leads import panels
@@ -124,10 +125,6 @@ def files_panel(request, lead_id: int):
                    refresh="refresh" in request.GET)
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "") and not request.htmx
-
-
 class SizeCapUploadHandler(FileUploadHandler):
     """Runs first while a multipart body streams in: a file that grows past the limit is
     skipped on the spot (SkipFile), so at most ``limit`` bytes of it ever reach the temporary
@@ -153,7 +150,7 @@ class SizeCapUploadHandler(FileUploadHandler):
 @csrf_exempt  # only so the size cap can be installed before the body is read; CSRF is checked just below
 def file_upload(request, lead_id: int):
     """One file from files.js (answers JSON, status per outcome), or several from the plain form."""
-    as_json = _wants_json(request)
+    as_json = wants_json(request)
     limit = max_bytes()
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
