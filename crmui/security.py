@@ -167,6 +167,16 @@ def allowed_extensions_label() -> str:
     return ", ".join(sorted(allowed_types()))
 
 
+# Longer names do not fit the 1 KB a multipart part's headers may take in Django's parser (and
+# TaskIP keeps file titles short): refused with a message naming the limit, never a bare 400.
+MAX_FILE_NAME_CHARS = 200
+
+
+def short_file_name(name: str, keep: int = 60) -> str:
+    """A file name short enough to repeat in a message: its start, "…", its last characters."""
+    return name if len(name) <= keep else f"{name[:keep - 12]}…{name[-10:]}"
+
+
 def _human_mb(n_bytes: int) -> str:
     mb = n_bytes / (1024 * 1024)
     return f"{mb:.1f} MB" if mb < 10 else f"{mb:.0f} MB"
@@ -184,6 +194,9 @@ def validate_upload(uploaded_file) -> str | None:
     name = os.path.basename(str(getattr(uploaded_file, "name", "") or "")).strip()
     if not name or name in {".", ".."}:
         return "The file has no name."
+    if len(name) > MAX_FILE_NAME_CHARS:
+        return (f"“{short_file_name(name)}” was not uploaded: its name is longer than {MAX_FILE_NAME_CHARS} "
+                f"characters. Rename it to at most {MAX_FILE_NAME_CHARS} characters and upload it again.")
     size = getattr(uploaded_file, "size", None)
     if size is not None and size <= 0:
         return f"“{name}” is empty."

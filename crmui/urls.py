@@ -15,3 +15,5 @@ urlpatterns = [
     path("settings/audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "crmui.views.bad_request"

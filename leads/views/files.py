@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import require
 from crmui.errors import retry_hint, user_message
 from crmui.htmx import wants_json
-from crmui.security import allowed_extensions_label, allowed_types, validate_upload
+from crmui.security import MAX_FILE_NAME_CHARS, allowed_extensions_label, allowed_types, validate_upload
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as api_errors
 from leads import panels
@@ -101,6 +101,7 @@ def _render(request, lead_id: int, *, search: str = "", page_no: int = 1, flash:
         "uploads_per_hour": UPLOADS_PER_HOUR,
         "accept": ",".join(f".{ext}" for ext in sorted(allowed_types())),
         "allowed_label": allowed_extensions_label(),
+        "max_name": MAX_FILE_NAME_CHARS,
     }
     try:
         result = panels.files_for(lead_id=lead_id, search=search, page=page_no, refresh=refresh)
