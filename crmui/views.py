@@ -58,6 +58,7 @@ def bad_request(request, exception=None):
 # --------------------------------------------------------------------------- CSRF failure
 SESSION_CHANGED = ("Your session changed since this page was opened (you logged in again, perhaps in another "
                    "tab), so this was not sent.")
+TECHNICAL = "(The form's security token, CSRF, no longer matched the session.)"
 _NOT_RESENT = {"csrfmiddlewaretoken"}
 
 
@@ -97,7 +98,7 @@ def csrf_failure(request, reason=""):
             body["csrf"] = token
         return JsonResponse(body, status=403)
     if getattr(request, "htmx", False):
-        response = render(request, "_error_fragment.html", {"message": SESSION_CHANGED}, status=403)
+        response = render(request, "_error_fragment.html", {"message": f"{SESSION_CHANGED} {TECHNICAL}"}, status=403)
         response["X-Problem"] = quote(SESSION_CHANGED + " What you typed is still here." if resend else SESSION_CHANGED)
         if token:
             response["X-CSRF-Fresh"] = token
@@ -111,6 +112,6 @@ def csrf_failure(request, reason=""):
             fields, resend = [], False
     shown = [(k, v if len(v) <= 200 else v[:200] + "…") for k, v in fields if v.strip()][:40]
     return render(request, "csrf_failure.html", {
-        "message": SESSION_CHANGED, "resend": resend, "fields": fields, "shown": shown, "files": files,
+        "message": SESSION_CHANGED, "technical": TECHNICAL, "resend": resend, "fields": fields, "shown": shown, "files": files,
         "action": request.get_full_path(),
     }, status=403)
