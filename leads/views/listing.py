@@ -113,6 +113,9 @@ def lead_list(request):
     context["saved_active"] = any(v.query == context["export_qs"] for v in context["saved_views"])
     if context["page"] is not None:
         context["last_index"] = context["first_index"] + len(context["page"]) - 1
+        context["match_count"] = selectors.match_count_text(context["page"], context["first_index"])
+        # TaskIP's own status sort orders by each lead's LOWEST status; a row shows its furthest.
+        context["api_status_sort"] = query.sort == "status" and context["page"].total is None
     partial = request.htmx and not request.htmx.boosted
     response = render(request, "leads/lead_list.html#lead-table" if partial else "leads/lead_list.html", context)
     if partial:
