@@ -24,6 +24,7 @@ from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page
 from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, ValidationError
 from leads import services
 from leads.forms import LeadForm, custom_pairs, initial_from_lead
+from leads.places import workspace_places
 
 CREATE_SCOPE = "lead-create"
 
@@ -41,11 +42,12 @@ def _references(lead=None) -> tuple[dict, str | None]:
     for key, fetch, what in (("companies", reference.companies, "companies"),
                              ("team_members", reference.team_members, "team members"),
                              ("statuses", reference.statuses, "statuses"),
-                             ("sources", reference.sources, "sources")):
+                             ("sources", reference.sources, "sources"),
+                             ("places", workspace_places, "places (from the workspace's leads)")):
         try:
             refs[key] = fetch()
         except TaskipError:
-            refs[key] = []
+            refs[key] = None if key == "places" else []
             failed.append(what)
     refs["lead"] = lead
     warning = None
