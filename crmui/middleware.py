@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from crmui import api, budget, cache
+from crmui import budget, cache
+from crmui import tally as upstream
 from crmui.errors import page_status, user_message
 from crmui.taskip import errors as taskip_errors
 
@@ -25,7 +26,7 @@ class UpstreamMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tally = api.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
+        tally = upstream.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
         request.upstream = tally
         cache.refresh_requested.set("refresh" in request.GET)
         started = time.perf_counter()
@@ -34,11 +35,11 @@ class UpstreamMiddleware:
         finally:
             # the deadline and the refresh flag belong to this request only, not to what this
             # thread does next (a test's fixture, a thread-pool reuse)
-            api.end_tally()
+            upstream.end_tally()
             cache.refresh_requested.set(False)
         total_ms = (time.perf_counter() - started) * 1000
         if tally.calls:
-            api.remember_rate_limit(tally.rate_limit)
+            upstream.remember_rate_limit(tally.rate_limit)
             log.info(
                 "%s %s upstream_calls=%d upstream_ms=%.0f total_ms=%.0f",
                 request.method, request.path, tally.calls, tally.elapsed_ms, total_ms,

@@ -33,12 +33,18 @@ def _job_for(request, pk: int) -> BulkJob:
 @require("lead.bulk")
 def bulk_start(request):
     back = _back(request)
+    chosen = len({v.strip() for v in request.POST.getlist("ids") if v.strip().isdigit()})
+    if chosen > bulk.MAX_IDS:
+        messages.error(request, f"{chosen:,} leads were selected; one bulk action takes at most {bulk.MAX_IDS:,}, "
+                                "so nothing was changed. Narrow the list with filters and run it in parts.")
+        return redirect(back)
     ids = bulk.parse_ids(request.POST.getlist("ids"))
     do = request.POST.get("do", "")
     try:
         action, value = bulk.parse_action(do)
         if not ids:
             raise bulk.BadAction("Select at least one lead first.")
+        bulk.check_offered(action, value)
     except bulk.BadAction as exc:
         messages.error(request, str(exc))
         return redirect(back)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import require
 from crmui.errors import retry_hint, user_message
 from crmui.htmx import wants_json
+from crmui.security import MAX_FILE_NAME_CHARS, allowed_extensions_label, allowed_types, validate_upload
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as api_errors
 from leads import panels
@@ -98,6 +99,9 @@ def _render(request, lead_id: int, *, search: str = "", page_no: int = 1, flash:
         "max_mb": settings.LEAD_FILE_MAX_MB,
         "max_bytes": max_bytes(),
         "uploads_per_hour": UPLOADS_PER_HOUR,
+        "accept": ",".join(f".{ext}" for ext in sorted(allowed_types())),
+        "allowed_label": allowed_extensions_label(),
+        "max_name": MAX_FILE_NAME_CHARS,
     }
     try:
         result = panels.files_for(lead_id=lead_id, search=search, page=page_no, refresh=refresh)
@@ -186,6 +190,11 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
         if up.size == 0:
             failures.append(f"“{up.name}” is empty. It was not uploaded.")
             status = 400
+            continue
+        refused = validate_upload(up)  # extension and content against the allowed types
+        if refused:
+            failures.append(refused)
+            status = 415
             continue
         try:
             panels.file_upload(actor=request.user, lead_id=lead_id, file=up.file, filename=up.name,
