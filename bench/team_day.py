@@ -253,6 +253,8 @@ def main(argv=None):
     calls = stats["total"]
     person_hours = n * args.hours
     views = day.views
+    if os.environ.get("BENCH_DEBUG"):
+        print("samples:", len(samples), samples[:3], samples[-3:])
     busiest, busiest_at = busiest_hour(samples)
     base_calls = sum(g + p for _, g, p in day.log)
     base_series, running = [], 0

@@ -65,3 +65,43 @@ class BulkJob(models.Model):
             out.append({"id": i, "label": self.labels.get(str(i)) or f"Lead #{i}",
                         "ok": r.get("ok") if r else None, "message": (r or {}).get("message", "")})
         return out
+
+
+class LocalCutShape(models.Model):
+    """Whether the lead list may be cut locally for one query shape (``leads.localcut``):
+    ``enabled`` is False once ``manage.py taskip_check`` found the local cut differing from the
+    workspace's own answer for that shape, until a later check finds them matching again.
+    A shape without a row is on."""
+
+    shape = models.CharField(max_length=64, primary_key=True)  # "search", "sort:name", "filter:status_id"
+    enabled = models.BooleanField(default=True)
+    detail = models.CharField(max_length=500, blank=True)  # what the last check saw
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["shape"]
+
+    def __str__(self):
+        return f"{self.shape}: {'local' if self.enabled else 'ask TaskIP'}"
+
+
+class SelfCheckRun(models.Model):
+    """One run of the self-check against the workspace (``leads.selfcheck``, ``manage.py
+    taskip_check`` or the budget page's button). ``report`` is ``Report.as_dict()``; a run
+    started from the page is QUEUED until the worker runs it."""
+
+    QUEUED, DONE, FAILED = "queued", "done", "failed"
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=8, default=DONE)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    passed = models.BooleanField(default=False)
+    calls = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Self-check #{self.pk} {self.state} {'passed' if self.passed else 'differed'}"

@@ -23,7 +23,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 def _panel_seconds() -> int:
     """``LEAD_PANEL_SECONDS``: how long a panel's copy is shown (every write through the
     dashboard updates it at once; a change made in TaskIP itself shows within it)."""
-    return getattr(settings, "LEAD_PANEL_SECONDS", 3600)
+    return getattr(settings, "LEAD_PANEL_SECONDS", 4 * 3600)
 
 
 def _notes_ns(lead_id: int) -> str:

@@ -35,7 +35,7 @@ def _detail_namespace(lead_id: int) -> str:
 
 def panel_seconds() -> int:
     """Lifetime of a lead page's panels (notes, files, activity), in the product's seconds."""
-    return getattr(settings, "LEAD_PANEL_SECONDS", 3600)
+    return getattr(settings, "LEAD_PANEL_SECONDS", 4 * 3600)
 
 
 def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from crmui import api
+from crmui import tally as tally_mod
 from crmui.cache import direct_reads, invalidate, version_of
 from crmui.taskip import Lead, TaskipError
 from crmui.timescale import scaled, scaled_ttl
@@ -64,7 +65,7 @@ def refresh_interval() -> float:
     (so it is replaced before it expires); four lifetimes while less than
     ``TASKIP_BUDGET_LOW_FRACTION`` of TaskIP's hourly budget is left (the pages then show the last
     copy marked as a saved copy, and say the budget is low)."""
-    if api.budget_low():
+    if tally_mod.budget_low():
         return 4 * lifetime()  # pages show the last copy, marked as saved, meanwhile
     return 0.8 * lifetime()
 
@@ -249,7 +250,7 @@ def current(*, wait: float | None = None) -> Snapshot | None:
     what there is (maybe None: the caller asks TaskIP for just what it shows). Raises the
     fetch's TaskipError when there is no copy to fall back on. Decided once per request: the
     page's later reads (and its parallel ones) get the same copy."""
-    tally = api.current_tally()
+    tally = tally_mod.current_tally()
     if tally is None:
         return _current(wait)
     with _lock:
@@ -287,7 +288,7 @@ def _current(wait: float | None) -> Snapshot | None:
         if is_due(snap):
             _fetch_in_background()
         return snap
-    if snap is not None and not stale and api.budget_low():
+    if snap is not None and not stale and tally_mod.budget_low():
         # past its lifetime, but TaskIP's hourly budget is nearly spent: the last copy, marked
         _served_saved_copy()
         return snap
@@ -297,12 +298,12 @@ def _current(wait: float | None) -> Snapshot | None:
 def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
     if not cache.add(LOCK_KEY, 1, scaled_ttl(120)):
         return _wait_for_other(snap, wait)  # another process is fetching: wait for its copy
-    tally = api.current_tally()
+    tally = tally_mod.current_tally()
     done = threading.Event()
     outcome: dict = {}
 
     def run():
-        own = api.begin_tally()  # no page deadline: a big workspace takes longer than a page
+        own = tally_mod.begin_tally()  # no page deadline: a big workspace takes longer than a page
         try:
             outcome["snap"] = _fetch_locked()
         except Exception as exc:  # handed to the page below
@@ -311,7 +312,7 @@ def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
         finally:
             cache.delete(LOCK_KEY)
             outcome["calls"] = own.calls
-            api.end_tally()
+            tally_mod.end_tally()
             done.set()
 
     thread = threading.Thread(target=run, name="lead-snapshot", daemon=True)
@@ -335,7 +336,7 @@ def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
 
 def _served_saved_copy() -> None:
     """Count a copy past its lifetime served (``X-Served-Stale``; the pages' saved-copy banner)."""
-    tally = api.current_tally()
+    tally = tally_mod.current_tally()
     if tally is not None:
         tally.add_cache(hit=True, stale=True)
 

@@ -26,6 +26,7 @@ from .resources import (
     Page,
     RateLimit,
     TeamMember,
+    _int,
 )
 
 logger = logging.getLogger("crmui.taskip")
@@ -112,6 +113,8 @@ class TaskipClient:
         self.on_call = on_call
         self.rate_limit: RateLimit | None = None
         self._sleep: Callable[[float], None] = time.sleep
+        # Called before every attempt is sent (method, path); may raise to send nothing.
+        self.before_send: Callable[[str, str], None] | None = None
         self._now: Callable[[], float] = time.time
         if session is None:
             session = requests.Session()
@@ -200,6 +203,8 @@ class TaskipClient:
         while True:
             attempt += 1
             can_retry = attempt <= self.max_retries
+            if self.before_send is not None:
+                self.before_send(method, path)
             send_data = body() if callable(body) else (body if body is not None else data)
             started = time.monotonic()
             try:
@@ -264,6 +269,8 @@ class TaskipClient:
     @staticmethod
     def _data_list(body: dict) -> list:
         data = body.get("data")
+        if data is None and "data" in body:  # an empty list sent as null
+            return []
         if not isinstance(data, list):
             raise e.MalformedResponse("TaskIP's response has no 'data' list.")
         return data
@@ -281,10 +288,8 @@ class TaskipClient:
         items = tuple(parse(x) for x in raw if isinstance(x, dict))
         meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
         links = body.get("links")
-        current = meta.get("current_page")
-        current = int(current) if isinstance(current, int) and not isinstance(current, bool) else (page or 1)
-        meta_pp = meta.get("per_page")
-        meta_pp = int(meta_pp) if isinstance(meta_pp, int) and not isinstance(meta_pp, bool) else None
+        current = _int(meta.get("current_page")) or page or 1  # numbers may come as strings
+        meta_pp = _int(meta.get("per_page"))
         if per_page == 0:  # item=0: everything in one answer
             has_next = False
         elif isinstance(links, dict):

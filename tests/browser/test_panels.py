@@ -278,3 +278,18 @@ def test_a_status_dragged_first_is_the_boards_first_column(page, dashboard, admi
     titles = [t.strip() for t in page.locator(".board-col .board-col-head h2").all_inner_texts()]
     stages = [t for t in titles if t != "No status"]  # the board puts lead without a status first
     assert stages and stages[0] == name
+
+
+def test_lead_page_opens_files_and_activity_when_asked_and_each_panel_says_how_old_it_is(
+        page, dashboard, sales_user, log_in, lead):
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#notes-panel").locator("text=No notes yet").wait_for()
+    assert page.locator("#notes-panel .panel-age").inner_text().startswith("From TaskIP")
+    assert page.locator("#files-panel .panel-loading").count() == 1, "files wait until opened"
+    page.locator("#files-fold summary").click()
+    page.locator("#files-panel").locator("text=No files yet").wait_for()
+    page.locator("#activity-fold summary").click()
+    page.locator("#activity-panel .panel-age").wait_for()
+    assert page.locator("#activity-panel").locator("text=Lead created").count() >= 1
+    shoot(page, "lead-page-panels")
