@@ -24,7 +24,8 @@ from audit.trail import audited, record
 from crmui import api, reference
 from crmui.cache import invalidate
 from crmui.errors import retry_hint, user_message
-from crmui.taskip import TaskipError, errors as taskip_errors
+from crmui.taskip import TaskipError
+from crmui.taskip import errors as taskip_errors
 from leads import moves
 from leads.models import BulkJob
 from leads.selectors import status_order
@@ -147,7 +148,7 @@ def _delete(job: BulkJob, actor) -> bool:
     if not ids:
         return False
     try:
-        message = api.client().leads.bulk_delete(ids)
+        api.client().leads.bulk_delete(ids)
     except taskip_errors.RateLimited as exc:
         _pause_for_rate_limit(job, exc)
         return False

@@ -116,28 +116,28 @@ def iso_micro(value):
     """Laravel's default JSON date: 2026-04-01T10:00:00.000000Z"""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def iso_seconds(value):
     """2024-01-25T11:20:00Z (contact endpoints)"""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def ymd_his(value):
     """2026-04-01 10:00:00 (notes)"""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def display_date(value):
     """01, Jan, 2024 (team members)"""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).strftime("%d, %b, %Y")
+    return value.astimezone(dt.UTC).strftime("%d, %b, %Y")
 
 
 def ymd(value):
@@ -145,7 +145,7 @@ def ymd(value):
 
 
 def now():
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 # ------------------------------------------------------------------ validation

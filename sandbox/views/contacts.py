@@ -9,7 +9,16 @@ from django.db.models.functions import Coalesce, Concat
 from .. import collation
 from ..models import Company, Contact, Media, SentEmail
 from .common import (
-    ApiError, Validator, conflict, json_response, not_found, now, parse_body, query_int, sort_direction, timezones,
+    ApiError,
+    Validator,
+    conflict,
+    json_response,
+    not_found,
+    now,
+    parse_body,
+    query_int,
+    sort_direction,
+    timezones,
     to_bool,
 )
 from .serializers import contact_dict

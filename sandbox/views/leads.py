@@ -7,16 +7,36 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from .. import collation, runtime
 from ..models import Company, Contact, Lead, LeadActivity, LeadAttribute, LeadNote, Media, SentEmail, TeamMember
 from .common import (
-    CURRENCY, ApiError, Validator, conflict, json_response, not_found, now, parse_body, query_date, query_int,
-    simple_page, sort_direction, too_many, validation_error,
+    CURRENCY,
+    ApiError,
+    Validator,
+    conflict,
+    json_response,
+    not_found,
+    now,
+    parse_body,
+    query_date,
+    query_int,
+    simple_page,
+    sort_direction,
+    too_many,
+    validation_error,
 )
-from .serializers import LEAD_FIELDS, lead_update_dict, media_dict, note_dict, serialize_lead, serialize_leads, convert_result
+from .serializers import (
+    LEAD_FIELDS,
+    convert_result,
+    lead_update_dict,
+    media_dict,
+    note_dict,
+    serialize_lead,
+    serialize_leads,
+)
 
 API = "/api/public-v1"
 
