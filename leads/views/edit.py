@@ -24,6 +24,7 @@ from crmui.htmx import redirect_after_write, render_page
 from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, ValidationError
 from leads import services
 from leads.forms import LeadForm, custom_pairs, initial_from_lead
+from leads.places import workspace_places
 
 CREATE_SCOPE = "lead-create"
 
@@ -38,16 +39,22 @@ def _references(lead=None) -> tuple[dict, str | None]:
     loaded is left empty (what the lead already has stays selectable) and the page says so."""
     refs: dict = {}
     failed = []
-    for key, fetch, what in (("companies", reference.companies, "companies"),
-                             ("team_members", reference.team_members, "team members"),
-                             ("statuses", reference.statuses, "statuses"),
-                             ("sources", reference.sources, "sources")):
+    unverified = set()
+    for key, fetch, what, field in (("companies", reference.companies, "companies", "company_id"),
+                                    ("team_members", reference.team_members, "team members", "assigned_to"),
+                                    ("statuses", reference.statuses, "statuses", "status_ids"),
+                                    ("sources", reference.sources, "sources", "source_ids"),
+                                    ("places", workspace_places, "places (from the workspace's leads)",
+                                     ("country_id", "state_id", "city_id"))):
         try:
             refs[key] = fetch()
         except TaskipError:
-            refs[key] = []
+            refs[key] = None if key == "places" else []
             failed.append(what)
+            # cannot check a posted choice against a list we do not have
+            unverified.update(field if isinstance(field, tuple) else (field,))
     refs["lead"] = lead
+    refs["unverified"] = frozenset(unverified)
     warning = None
     if failed:
         warning = (f"The lists of {', '.join(failed)} could not be loaded from TaskIP just now, so those choices "

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 
 from .. import runtime
 from . import attributes, contacts, directory, leads
-from .common import ApiError, forbidden, json_response, unauthorized
+from .http import ApiError, forbidden, json_response, unauthorized
 
 log = logging.getLogger("sandbox")
 
