@@ -42,7 +42,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         tier = tier_of(Path(str(item.path)))
         other = {m.name for m in item.iter_markers() if m.name in TIERS} - {tier}
-        fixtures = set(getattr(item, "fixturenames", ()))
+        params = set(getattr(getattr(item, "callspec", None), "params", {}))  # parametrized names are not fixtures
+        fixtures = set(getattr(item, "fixturenames", ())) - params
         if other:
             misplaced.append(f"{item.nodeid}: marked {', '.join(sorted(other))} but lives in a {tier} directory")
         if tier == "unit" and (_needs_a_server(fixtures) or fixtures & BROWSER_FIXTURES):
