@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "contacts",
     "audit",
     "reports",
+    "axes",  # login lock-out (accounts/lockout.py); last, so its signal handlers see ours
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "crmui.middleware.LoginRequiredMiddleware",
     "crmui.security.ContentSecurityPolicyMiddleware",  # security: strict CSP everywhere (see crmui/security.py)
     "crmui.security.SessionIdleMiddleware",  # security: sliding session expiry (idle timeout)
+    "axes.middleware.AxesMiddleware",  # a locked-out login gets the lock-out message (accounts/lockout.py)
 ]
 
 ROOT_URLCONF = "crmui.urls"
@@ -99,17 +101,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "leads:list"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
-# --- security: sessions, login throttling, authentication (accounts/throttle.py) ---
+# --- security: sessions, login lock-out, authentication (accounts/lockout.py, django-axes) ---
 # SESSION_COOKIE_AGE is an idle timeout: crmui.security.SessionIdleMiddleware pushes the expiry
 # forward when a request comes more than SESSION_REFRESH_SECONDS after the last push (not on every
 # request: parallel htmx requests would all write the session); closing the browser ends it too.
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_SAMESITE = "Lax"
-AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
-LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)  # failures per username + IP ...
-LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)  # ... within this many seconds
-LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # lock that long
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)  # failures per username + IP address ...
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # ... lock that long after the last
+# django-axes, in the database (shared by every server), claiming each try before its password is
+# checked so a parallel burst cannot get more guesses than LOGIN_FAILURE_LIMIT (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.AtomicLoginHandler"
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries do not extend the lock
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail already
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token is set as a header from a meta tag
 
