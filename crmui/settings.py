@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from crmui.ops import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "crmui.ops.RequestLogMiddleware",  # one log line per request (LOG_FORMAT=json for JSON lines)
+    "crmui.ops.PrivatePagesMiddleware",  # Cache-Control: private, no-store for signed-in people
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,14 +155,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
-}
+# One line per request on "crmui.request" (crmui/ops.py); LOG_FORMAT=json: one JSON object a line.
+LOGGING = logging_config(env("LOG_LEVEL", default="INFO"), env("LOG_FORMAT", default="plain"))
 
 # --- Resilience: the shared TaskIP budget, stale copies, deadlines (see docs/DEVELOPING.md) ---
 # A page gives up waiting on TaskIP reads after this many seconds in all (retries included).

@@ -1,0 +1,127 @@
+"""Operations: one log line per request, refusals without tracebacks, private pages.
+
+``RequestLogMiddleware`` writes one line per request to the ``crmui.request`` logger: method,
+path (never the query string: searches carry names and emails), status, the TaskIP calls the
+request made and their time, the total time, and the worker's pid; with ``LOG_FORMAT=json``
+each line is a JSON object with those fields (python-json-logger).
+
+Django itself logs every 4xx on ``django.request`` (a refused request, 403, with the whole
+``PermissionDenied`` traceback) and CSRF refusals on ``django.security.csrf``.
+``FoldIntoRequestLine`` drops those records and hands their text to the request's own line as
+its ``reason``: one line per refusal. 5xx records (real errors) keep their tracebacks.
+
+``PrivatePagesMiddleware``: every answer to a signed-in person carries customer data (leads,
+contacts, notes, the audit trail), so none may be kept by a shared cache or the browser's
+disk cache: ``Cache-Control: private, no-store``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+
+log = logging.getLogger("crmui.request")
+
+_FOLDED_LOGGERS = ("django.request", "django.security.csrf")
+
+
+class FoldIntoRequestLine(logging.Filter):
+    """On ``django.request`` / ``django.security.csrf``: a 4xx record is not written; its message
+    becomes the ``reason`` of the request's own line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.name not in _FOLDED_LOGGERS or status is None or status >= 500:
+            return True
+        request = getattr(record, "request", None)
+        if request is not None:
+            try:
+                reason = record.getMessage()
+                if record.exc_info and record.exc_info[1] is not None and str(record.exc_info[1]):
+                    reason = f"{reason} ({record.exc_info[1]})"
+                request.refusal_reason = reason
+            except Exception:  # never lose a request over its log line
+                pass
+        return False
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pid = os.getpid()
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        total_ms = (time.perf_counter() - started) * 1000
+        tally = getattr(request, "upstream", None)
+        calls = getattr(tally, "calls", 0)
+        upstream_ms = getattr(tally, "elapsed_ms", 0.0)
+        user = getattr(request, "user", None)
+        fields = {
+            "method": request.method, "path": request.path, "status": response.status_code,
+            "upstream_calls": calls, "upstream_ms": round(upstream_ms), "total_ms": round(total_ms),
+            "pid": self.pid, "user_id": getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None,
+        }
+        reason = getattr(request, "refusal_reason", "")
+        if reason:
+            fields["reason"] = reason
+        level = logging.WARNING if 400 <= response.status_code < 500 else logging.INFO
+        if response.status_code >= 500:
+            level = logging.ERROR
+        log.log(level, "%s %s %s upstream_calls=%d upstream_ms=%d total_ms=%d pid=%d%s",
+                request.method, request.path, response.status_code, calls, round(upstream_ms), round(total_ms),
+                self.pid, f" reason={reason!r}" if reason else "", extra=fields)
+        return response
+
+
+class PrivatePagesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False):
+            from django.utils.cache import patch_cache_control
+
+            cc = response.get("Cache-Control", "")
+            if "public" in cc:
+                del response["Cache-Control"]
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def logging_config(level: str = "INFO", fmt: str = "plain") -> dict:
+    """LOGGING for settings: plain lines, or one JSON object per line (LOG_FORMAT=json)."""
+    formatters = {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "reserved_attrs": [*_RESERVED, "request"],
+        },
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": formatters,
+        "filters": {"fold_into_request_line": {"()": "crmui.ops.FoldIntoRequestLine"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if fmt == "json" else "plain",
+                                 "filters": ["fold_into_request_line"]}},
+        "root": {"handlers": ["console"], "level": level},
+        # one line per request: each TaskIP call (crmui.taskip) and axes' bookkeeping only at
+        # LOG_LEVEL=DEBUG; their warnings always
+        "loggers": {"django.server": {"level": "WARNING"},
+                    **({} if level.upper() == "DEBUG" else {"crmui.taskip": {"level": "WARNING"}, "axes": {"level": "WARNING"}})},
+    }
+
+
+# LogRecord's own attributes (not fields of a JSON line)
+_RESERVED = [
+    "args", "asctime", "created", "exc_info", "exc_text", "filename", "funcName", "levelname", "levelno", "lineno",
+    "module", "msecs", "message", "msg", "name", "pathname", "process", "processName", "relativeCreated",
+    "stack_info", "thread", "threadName", "taskName", "status_code",
+]
