@@ -125,3 +125,51 @@ _RESERVED = [
     "module", "msecs", "message", "msg", "name", "pathname", "process", "processName", "relativeCreated",
     "stack_info", "thread", "threadName", "taskName", "status_code",
 ]
+
+
+# --- /healthz ---------------------------------------------------------------------------------
+def health() -> tuple[bool, dict]:
+    """What /healthz reports, without calling TaskIP and without any secret: the database, the
+    shared cache, the job queue, and the last TaskIP answer this dashboard heard (from the cache)."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from crmui import api
+
+    report: dict = {}
+    ok = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        report["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - a health check reports, never raises
+        report["database"] = f"unavailable ({type(exc).__name__})"
+        ok = False
+    try:
+        stamp = str(time.time())
+        cache.set("healthz:probe", stamp, 30)
+        report["cache"] = "ok" if cache.get("healthz:probe") == stamp else "not keeping values"
+    except Exception as exc:  # noqa: BLE001
+        report["cache"] = f"unavailable ({type(exc).__name__})"
+    if report["cache"] != "ok":
+        ok = False
+    report["jobs"] = jobs_health()
+    if report["jobs"].get("queue") == "unavailable":
+        ok = False
+    try:
+        status = api.api_status()
+        reading = api.rate_limit()
+    except Exception:  # noqa: BLE001 - the cache is down: said above
+        status, reading = None, None
+    taskip = {"last_answer": status or ("ok" if reading else "none yet")}
+    if reading:
+        taskip.update({"seen_seconds_ago": max(0, int(time.time() - reading.get("seen", time.time()))),
+                       "requests_left": reading.get("remaining"), "limit": reading.get("limit")})
+    report["taskip"] = taskip
+    return ok, report
+
+
+def jobs_health() -> dict:
+    """The job queue: how many jobs wait and when a worker last said it was alive, when the job
+    code can say; otherwise whether the queue answers."""
+    return {"queue": "not configured"}

@@ -1,6 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from crmui import ops
 
 
 def home(request):
@@ -8,8 +11,11 @@ def home(request):
 
 
 @login_not_required
+@never_cache
 def healthz(request):
-    return JsonResponse({"ok": True})
+    """For load balancers and monitoring: no login, no secret, no TaskIP call (crmui/ops.py)."""
+    ok, report = ops.health()
+    return JsonResponse({"ok": ok, **report}, status=200 if ok else 503)
 
 
 def not_built_yet(request, *args, **kwargs):

@@ -94,3 +94,29 @@ def test_an_htmx_partial_is_private_too(admin_client_, use_sandbox):
     response = admin_client_.get("/leads/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+
+
+# --- /healthz -------------------------------------------------------------------------------
+def test_healthz_needs_no_login_calls_no_upstream_and_reports_the_last_taskip_answer(client, sales_client, use_sandbox):
+    from django.test import Client
+
+    anonymous = Client()
+    before = anonymous.get("/healthz")
+    assert before.status_code == 200 and before["X-Upstream-Calls"] == "0"
+    body = before.json()
+    assert body["ok"] is True and body["database"] == "ok" and body["cache"] == "ok"
+    assert body["taskip"] == {"last_answer": "none yet"} and "queue" in body["jobs"]
+    assert sales_client.get("/leads/").status_code == 200  # the dashboard hears from TaskIP
+    after = anonymous.get("/healthz").json()
+    assert after["taskip"]["last_answer"] == "ok" and after["taskip"]["requests_left"] > 0
+    assert use_sandbox.key not in str(after) and "secret" not in str(after).lower()
+
+
+def test_healthz_says_when_taskip_refused_the_key(client, use_sandbox, settings, sales_client):
+    from crmui import api
+
+    settings.TASKIP_SECRET_KEY = "not-the-key"
+    api.reset_client()
+    sales_client.get("/leads/")
+    body = client.get("/healthz").json()
+    assert body["taskip"]["last_answer"] == "unauthorized" and "not-the-key" not in str(body)
