@@ -15,6 +15,7 @@ between two successes, however many servers take the burst.
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import threading
@@ -51,6 +52,23 @@ def failure_limit(request=None, credentials=None) -> int:
 def cool_off(request=None) -> timedelta:
     """AXES_COOLOFF_TIME: read at run time so LOGIN_LOCKOUT_SECONDS can change (tests, settings)."""
     return timedelta(seconds=lockout_seconds())
+
+
+def client_ip_address(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the
+    nearest trusted proxy saw (from the right of X-Forwarded-For: entries further left are the
+    client's own claims)."""
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    remote = request.META.get("REMOTE_ADDR")
+    if proxies <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    candidate = hops[-proxies] if len(hops) >= proxies else (hops[0] if hops else remote)
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return remote
+    return candidate
 
 
 def client_ip(request) -> str:

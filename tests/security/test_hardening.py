@@ -284,3 +284,16 @@ def test_validate_upload_leaves_the_file_readable_from_the_start():
     f = SimpleUploadedFile("offer.pdf", PDF, content_type="application/pdf")
     assert validate_upload(f) is None
     assert f.read() == PDF
+
+
+def test_behind_a_trusted_proxy_the_lockout_follows_the_forwarded_address(client, sales_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "sally", "password": "wrong"}, REMOTE_ADDR="127.0.0.1",
+                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+    locked = client.post(reverse("login"), {"username": "sally", "password": "pw-for-tests-1"}, REMOTE_ADDR="127.0.0.1",
+                         HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")  # a spoofed left entry changes nothing
+    assert "Too many failed login attempts" in locked.content.decode()
+    other = client.post(reverse("login"), {"username": "sally", "password": "pw-for-tests-1"}, REMOTE_ADDR="127.0.0.1",
+                        HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert other.status_code == 302, "another client behind the same proxy is not locked"
