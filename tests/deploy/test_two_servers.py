@@ -120,3 +120,32 @@ def test_each_server_logs_one_json_line_per_request_and_a_refusal_without_traceb
     assert not any("Traceback" in line or "PermissionDenied" in line for line in new), new
     assert all(line.startswith("{") for line in new), "every line is JSON"
     assert PASSWORD not in stack.b.log()
+
+
+def test_a_graceful_reload_of_one_server_drops_no_request(stack):
+    """Upgrades restart servers one at a time: HUP reloads gunicorn's workers while requests go on."""
+    import os
+    import signal
+    import time
+
+    me = Visitor()
+    assert me.log_in(stack.a.url, "sales1").status_code == 302
+    workers_before = _worker_pids(stack.a.popen.pid)
+    os.kill(stack.a.popen.pid, signal.SIGHUP)
+    statuses = []
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline:
+        statuses.append(me.get(f"{stack.a.url}/settings/").status_code)
+    assert statuses and set(statuses) == {200}, statuses
+    workers_after = _worker_pids(stack.a.popen.pid)
+    assert len(workers_after) == 3 and not (workers_before & workers_after), "every worker was replaced"
+    assert me.get(f"{stack.b.url}/settings/").status_code == 200
+
+
+def _worker_pids(master: int) -> set[int]:
+    from pathlib import Path
+
+    try:
+        return {int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
+    except OSError:
+        return set()
