@@ -43,7 +43,8 @@ def pytest_collection_modifyitems(config, items):
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.deploy)
             # one stack for the tier: under xdist (--dist loadgroup) every deploy test runs in one worker
-            item.add_marker(pytest.mark.xdist_group("deploy"))
+            if config.pluginmanager.hasplugin("xdist"):
+                item.add_marker(pytest.mark.xdist_group("deploy"))
 
 
 # --- steps 1-2: PostgreSQL and Redis of our own -------------------------------------------------
@@ -90,6 +91,7 @@ def deploy_env(postgres, redis_server, deploy_sandbox, tmp_path_factory) -> dict
         "TRUSTED_PROXY_COUNT": "1",
         "WEB_CONCURRENCY": "3",
         "GUNICORN_THREADS": "4",
+        "GUNICORN_GRACEFUL_TIMEOUT": "5",
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "INFO",
         "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
@@ -153,7 +155,7 @@ class Process:
     def log_lines(self) -> list[str]:
         return self.log().splitlines()
 
-    def stop(self, sig=signal.SIGTERM) -> None:
+    def stop(self, sig=signal.SIGINT) -> None:  # quick shutdown: the tier is over
         if self.popen.poll() is None:
             self.popen.send_signal(sig)
             try:
