@@ -50,8 +50,11 @@ def failure_limit(request=None, credentials=None) -> int:
 
 
 def cool_off(request=None) -> timedelta:
-    """AXES_COOLOFF_TIME: read at run time so LOGIN_LOCKOUT_SECONDS can change (tests, settings)."""
-    return timedelta(seconds=lockout_seconds())
+    """AXES_COOLOFF_TIME: read at run time so LOGIN_LOCKOUT_SECONDS can change (tests, settings);
+    divided by TIME_SCALE like every other lifetime."""
+    from crmui.timescale import scaled
+
+    return timedelta(seconds=scaled(lockout_seconds()))
 
 
 def client_ip_address(request) -> str | None:
@@ -156,7 +159,9 @@ def locked_until(request, credentials=None):
 
 
 def lockout_message(until) -> str:
-    seconds = (until - timezone.now()).total_seconds() if until else lockout_seconds()
+    from crmui.timescale import product_seconds
+
+    seconds = product_seconds((until - timezone.now()).total_seconds()) if until else lockout_seconds()
     minutes = max(1, math.ceil(seconds / 60))
     return (f"Too many failed login attempts. This login is locked for {minutes} minute{'s' if minutes != 1 else ''}; "
             "try again later or ask an administrator.")

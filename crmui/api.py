@@ -25,6 +25,7 @@ from django.core.cache import cache
 
 from crmui.taskip import CallInfo, TaskipClient
 from crmui.taskip import errors as taskip_errors
+from crmui.timescale import scaled_ttl
 
 log = logging.getLogger("crmui.upstream")
 
@@ -94,9 +95,9 @@ def _on_call(info: CallInfo) -> None:
             tally.rate_limit = _client.rate_limit
     # Remember the last thing TaskIP told us about the key / reachability, for the banner.
     if info.status == 401:
-        cache.set(STATUS_KEY, "unauthorized", 300)
+        cache.set(STATUS_KEY, "unauthorized", scaled_ttl(300))
     elif info.status is None and info.error:
-        cache.set(STATUS_KEY, "unreachable", 60)
+        cache.set(STATUS_KEY, "unreachable", scaled_ttl(60))
     elif info.status and info.status < 400:
         if cache.get(STATUS_KEY):
             cache.delete(STATUS_KEY)
@@ -115,6 +116,16 @@ class DashboardClient(TaskipClient):
         self._local = threading.local()
         super().__init__(*args, **kwargs)
         self._sleep = self._deadline_sleep
+        self.before_send = _govern
+
+    def _report(self, method, path, status, elapsed_ms, attempt, error=None, *args, **kwargs):
+        super()._report(method, path, status, elapsed_ms, attempt, error, *args, **kwargs)
+        if status is not None and _governor_on():
+            from crmui import governor
+
+            rl = self.rate_limit
+            if rl is not None and status != 429:
+                governor.note_reading(rl.limit, rl.remaining, rl.reset)
 
     @property
     def timeout(self) -> tuple[float, float]:  # type: ignore[override]
@@ -166,6 +177,10 @@ class DashboardClient(TaskipClient):
         try:
             result = self._send(method, path, False, kwargs)
         except taskip_errors.TaskipError as exc:
+            if isinstance(exc, taskip_errors.RateLimited) and _governor_on() and type(exc).__name__ != "BudgetWait":
+                from crmui import governor
+
+                governor.note_rate_limited(exc.retry_after)
             # 4xx (422, 409, 429, 404...): TaskIP changed nothing. Anything else (timeout,
             # 5xx, connection lost) may have changed something: forget what it may touch.
             if not (isinstance(exc, taskip_errors.TaskipAPIError) and 400 <= exc.status < 500):
@@ -179,8 +194,28 @@ class DashboardClient(TaskipClient):
         self._local.is_read = is_read
         try:
             return super().request(method, path, **kwargs)
+        except taskip_errors.RateLimited as exc:
+            if is_read and _governor_on() and type(exc).__name__ != "BudgetWait":
+                from crmui import governor
+
+                governor.note_rate_limited(exc.retry_after)
+            raise
         finally:
             self._local.is_read = previous
+
+
+def _governor_on() -> bool:
+    from crmui import governor
+
+    return governor.in_background()
+
+
+def _govern(method: str, path: str) -> None:
+    """Before each attempt: a background call (a job, a periodic task) asks the governor."""
+    if _governor_on():
+        from crmui import governor
+
+        governor.acquire()
 
 
 # --- what a call touches: cache namespaces by API path ---------------------------------------

@@ -21,26 +21,32 @@ from accounts.roles import require
 from crmui import api
 from crmui import cache as cache_mod
 
-BUCKET_SECONDS = 300
+from crmui.timescale import scaled, scaled_ttl
+
+BUCKET_SECONDS = 300  # of the product's clock: divided by TIME_SCALE (crmui/timescale.py)
 HOUR_BUCKETS = 12
 METRICS = ("views", "calls", "hits", "lookups")
 _KEEP = 2 * 3600
 _VIEWS_KEY = "budget:views"
 
 
+def _bucket_seconds() -> float:
+    return scaled(BUCKET_SECONDS)
+
+
 def _bucket(now: float | None = None) -> int:
-    return int((time.time() if now is None else now) // BUCKET_SECONDS)
+    return int((time.time() if now is None else now) // _bucket_seconds())
 
 
 def _incr(key: str, n: int) -> None:
     if n <= 0:
         return
-    if cache.add(key, n, _KEEP):
+    if cache.add(key, n, scaled_ttl(_KEEP)):
         return
     try:
         cache.incr(key, n)
     except ValueError:  # expired between add and incr
-        cache.add(key, n, _KEEP)
+        cache.add(key, n, scaled_ttl(_KEEP))
 
 
 def record(view_name: str, *, calls: int, hits: int, lookups: int, now: float | None = None) -> None:
@@ -115,8 +121,10 @@ def projection(rl: dict | None, *, now: float | None = None) -> Projection:
     hour = sum(r.calls for r in usage(now=now))
     recent = sum(r.calls for r in usage(buckets=3, now=now))
     # The current bucket is partly elapsed: pace = calls / minutes actually covered.
-    covered = 2 * BUCKET_SECONDS + (now % BUCKET_SECONDS)
-    per_minute = recent / (covered / 60) if covered else 0.0
+    bucket = _bucket_seconds()
+    covered = 2 * bucket + (now % bucket)
+    # the pace in the product's clock: calls per (scaled) minute
+    per_minute = recent / (covered / scaled(60)) if covered else 0.0
     per_hour = int(round(per_minute * 60))
     remaining_at_reset = minutes_to_reset = exhausted = None
     if rl and rl.get("remaining") is not None and rl.get("reset") and rl["reset"] > now:

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from crmui.taskip import errors as taskip_errors
+from crmui.timescale import scaled, scaled_ttl
 
 T = TypeVar("T")
 log = logging.getLogger("crmui.cache")
@@ -186,7 +187,7 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
     digest = _digest(parts)
     key = f"c:{namespace}:{version}:{digest}"
     skey = f"s:{namespace}:{digest}"
-    fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
+    fresh_ttl = scaled_ttl(settings.TASKIP_CACHE_SECONDS if ttl is None else ttl)
     if not refresh:
         memo = _memo_get(key)
         if memo is not None:
@@ -204,7 +205,7 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
                 return _from_stale(entry, "TaskIP's hourly budget is nearly spent, so this saved copy is shown instead of a fresh one.")
 
     lock_key = f"lock:{key}"
-    lock_seconds = getattr(settings, "TASKIP_LOCK_SECONDS", 15)
+    lock_seconds = scaled_ttl(getattr(settings, "TASKIP_LOCK_SECONDS", 15))
     have_lock = cache.add(lock_key, 1, lock_seconds)
     if not have_lock and not refresh:
         waited = _wait_for(key, getattr(settings, "TASKIP_LOCK_WAIT", 3.0))
@@ -228,7 +229,7 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
         finally:
             _in_fetch.reset(token)
         now = time.time()
-        stale_ttl = max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))
+        stale_ttl = max(fresh_ttl, scaled_ttl(getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600)))
         cache.set(key, (value, now), fresh_ttl)
         _memo_put(key, value, now, fresh_ttl)
         cache.set(skey, (value, now, version), stale_ttl)
@@ -271,7 +272,7 @@ def put(namespace: str, parts: Any, value: Any, *, ttl: int | None = None, also:
     version = _version(namespace, *also)
     digest = _digest(parts)
     now = time.time()
-    fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
+    fresh_ttl = scaled_ttl(settings.TASKIP_CACHE_SECONDS if ttl is None else ttl)
     cache.set(f"c:{namespace}:{version}:{digest}", (value, now), fresh_ttl)
     _memo_put(f"c:{namespace}:{version}:{digest}", value, now, fresh_ttl)
-    cache.set(f"s:{namespace}:{digest}", (value, now, version), max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600)))
+    cache.set(f"s:{namespace}:{digest}", (value, now, version), max(fresh_ttl, scaled_ttl(getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))))

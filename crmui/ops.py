@@ -115,6 +115,8 @@ def logging_config(level: str = "INFO", fmt: str = "plain") -> dict:
         # one line per request: each TaskIP call (crmui.taskip) and axes' bookkeeping only at
         # LOG_LEVEL=DEBUG; their warnings always
         "loggers": {"django.server": {"level": "WARNING"},
+                    # the job worker's own logger: one line per task (run_huey adds none when it has one)
+                    "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
                     **({} if level.upper() == "DEBUG" else {"crmui.taskip": {"level": "WARNING"}, "axes": {"level": "WARNING"}})},
     }
 
@@ -154,7 +156,7 @@ def health() -> tuple[bool, dict]:
     if report["cache"] != "ok":
         ok = False
     report["jobs"] = jobs_health()
-    if report["jobs"].get("queue") == "unavailable":
+    if report["jobs"]["queue"].startswith("unavailable"):
         ok = False
     try:
         status = api.api_status()
@@ -170,6 +172,29 @@ def health() -> tuple[bool, dict]:
 
 
 def jobs_health() -> dict:
-    """The job queue: how many jobs wait and when a worker last said it was alive, when the job
-    code can say; otherwise whether the queue answers."""
-    return {"queue": "not configured"}
+    """The job queue: whether it answers, how many tasks wait in it, how many jobs run, and when
+    a worker last renewed a running job's lease (its heartbeat)."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db.models import Max
+    from django.utils import timezone
+
+    if not getattr(settings, "HUEY", None):
+        return {"queue": "not configured"}
+    try:
+        from huey.contrib.djhuey import HUEY
+
+        report = {"queue": "ok", "waiting": HUEY.pending_count()}
+    except Exception as exc:  # noqa: BLE001 - a health check reports, never raises
+        return {"queue": f"unavailable ({type(exc).__name__})"}
+    try:
+        Job = apps.get_model("jobs", "Job")  # by name: crmui imports no app
+        running = Job.objects.filter(state="running")
+        report["running"] = running.count()
+        lease_until = running.aggregate(last=Max("lease_until"))["last"]
+        if lease_until is not None:
+            renewed = lease_until - timezone.timedelta(seconds=float(getattr(settings, "JOBS_LEASE_SECONDS", 3.0)))
+            report["last_heartbeat_seconds_ago"] = max(0, int((timezone.now() - renewed).total_seconds()))
+    except LookupError:
+        pass
+    return report

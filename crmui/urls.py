@@ -18,3 +18,5 @@ urlpatterns = [
     path("settings/budget/", budget.budget_view, name="budget"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "crmui.views.bad_request"

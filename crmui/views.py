@@ -21,3 +21,54 @@ def healthz(request):
 def not_built_yet(request, *args, **kwargs):
     """Stands in for a page that another piece of work is building."""
     return render(request, "upstream_error.html", {"message": "This page is not built yet."}, status=501)
+
+
+# --------------------------------------------------------------------------- request errors
+def _limit_sentence(exception) -> str:
+    """What went wrong with the request's body, in the user's words (never "Bad Request")."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.http.multipartparser import MultiPartParserError
+
+    if isinstance(exception, TooManyFieldsSent):
+        return (f"The form sent more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields, more than the dashboard "
+                "takes at once, so nothing was saved. Select fewer leads or remove some rows, then send it again.")
+    if isinstance(exception, TooManyFilesSent):
+        return (f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files were sent at once, so none was uploaded. "
+                f"Send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} at a time.")
+    if isinstance(exception, RequestDataTooBig):
+        mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return (f"The form was larger than {mb:.0f} MB without its files, so nothing was saved. "
+                "Shorten the longest texts and send it again.")
+    if isinstance(exception, MultiPartParserError):
+        from crmui.security import MAX_FILE_NAME_CHARS
+
+        return ("The upload could not be read, usually because a file name is very long, so nothing was uploaded. "
+                f"Rename the file to at most {MAX_FILE_NAME_CHARS} characters and upload it again.")
+    return "The dashboard could not read what was sent, so nothing was saved. Go back and send it again."
+
+
+def bad_request(request, exception=None):
+    """Django's handler400: a form too big for the server's limits (more fields or files than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a file name
+    too long to parse) says so plainly. htmx leaves the page as it is (what was typed stays) and
+    app.js shows the X-Problem header; a plain form gets a page whose Back button returns to the
+    form with its input; a script asking for JSON gets ``{"ok": false, "error": ...}``."""
+    from urllib.parse import quote, unquote
+
+    from crmui.security import short_file_name
+
+    message = _limit_sentence(exception)
+    file_name = unquote(request.headers.get("X-File-Name", ""))
+    if file_name and "file name" in message:
+        message = f"“{short_file_name(file_name)}” was not uploaded: its name is too long. " + message.split(". ", 1)[1]
+    if "application/json" in request.headers.get("Accept", "") and not getattr(request, "htmx", False):
+        return JsonResponse({"ok": False, "error": message}, status=400)
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    response = render(request, "400.html", {"message": message, "back": back}, status=400)
+    response["X-Problem"] = quote(message)
+    return response

@@ -16,6 +16,7 @@ from crmui import api
 from crmui.cache import Cached, cached, invalidate
 from crmui.taskip import Contact, Lead, TaskipError
 from crmui.taskip import errors as taskip_errors
+from crmui.timescale import scaled_ttl
 
 
 # --------------------------------------------------------------------------- reads
@@ -140,7 +141,7 @@ def claim_token(*, scope: str, user_id, token: str, wait: float = 20.0) -> tuple
     key = _token_key(scope, user_id, token)
     deadline = time.monotonic() + wait
     while True:
-        if cache.add(key, PENDING, TOKEN_SECONDS):
+        if cache.add(key, PENDING, scaled_ttl(TOKEN_SECONDS)):
             return True, None
         value = cache.get(key)
         if value is not None and value != PENDING:
@@ -152,7 +153,7 @@ def claim_token(*, scope: str, user_id, token: str, wait: float = 20.0) -> tuple
 
 def finish_token(*, scope: str, user_id, token: str, result) -> None:
     if token:
-        cache.set(_token_key(scope, user_id, token), result, TOKEN_SECONDS)
+        cache.set(_token_key(scope, user_id, token), result, scaled_ttl(TOKEN_SECONDS))
 
 
 def release_token(*, scope: str, user_id, token: str) -> None:

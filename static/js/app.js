@@ -17,13 +17,21 @@
     if (el && !window.confirm(el.getAttribute("data-confirm"))) { ev.preventDefault(); ev.stopPropagation(); }
   }, true);
 
+  // "Back to the form" on the 400 page: history.back() keeps what was typed; the href is the fallback.
+  document.addEventListener("click", function (ev) {
+    var el = ev.target.closest("[data-history-back]");
+    if (el && window.history.length > 1) { ev.preventDefault(); window.history.back(); }
+  });
+
   // Network failures of htmx requests: tell the user in the target instead of doing nothing.
   document.addEventListener("htmx:sendError", function (ev) {
     showToast("The dashboard could not be reached. Check your connection and try again.");
   });
   document.addEventListener("htmx:responseError", function (ev) {
     var xhr = ev.detail.xhr;
-    if (xhr && xhr.status === 403) { showToast("Your role may not do that."); }
+    var problem = xhr && xhr.getResponseHeader("X-Problem");
+    if (problem) { showToast(decodeURIComponent(problem)); }
+    else if (xhr && xhr.status === 403) { showToast("Your role may not do that."); }
     else { showToast("That did not work (" + (xhr ? xhr.status : "?") + "). Try again."); }
   });
 

@@ -84,6 +84,11 @@
         return;
       }
       if (file.size === 0) { finish(row, false, "Empty file: not uploaded."); return; }
+      var maxName = parseInt(p.getAttribute("data-max-name") || "0", 10);
+      if (maxName && file.name.length > maxName) {
+        finish(row, false, "Its name is " + file.name.length + " characters long: rename it to at most " + maxName + " and upload it again.");
+        return;
+      }
       queue.push({ file: file, row: row });
     });
     next();

@@ -83,7 +83,7 @@ def deploy_env(postgres, redis_server, deploy_sandbox, tmp_path_factory) -> dict
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": postgres.url,
         "CACHE_URL": f"{redis_server.url}/0",
-        "JOBS_REDIS_URL": f"{redis_server.url}/1",
+        "JOBS_QUEUE_URL": f"{redis_server.url}/1",
         "TASKIP_BASE_URL": deploy_sandbox.api_url,
         "TASKIP_SECRET_KEY": deploy_sandbox.key,
         "SECURE_PROXY_SSL_HEADER_ENABLED": "1",

@@ -1,0 +1,75 @@
+"""Browser journeys for the outside audit's security and bad-input findings (issue #14 items 1,
+5, 6 and 13), in Chromium."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def shoot(page, name):
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=f"test-artifacts/{name}-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=f"test-artifacts/{name}-phone.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture
+def lead(dashboard):
+    from crmui import api
+
+    created = api.client().leads.create({"first_name": "Dora", "last_name": "Drop",
+                                         "email": f"audit-{uuid.uuid4().hex[:8]}@example.com"})
+    yield created
+    try:
+        api.client().leads.delete(created.id)
+    except Exception:
+        pass
+
+
+DROP_FILES_JS = """
+(files) => {
+  const dt = new DataTransfer();
+  for (const [name, b64, type] of files) {
+    const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    dt.items.add(new File([bytes], name, {type}));
+  }
+  const zone = document.querySelector("#files-panel .dropzone");
+  for (const t of ["dragenter", "dragover", "drop"]) {
+    zone.dispatchEvent(new DragEvent(t, {dataTransfer: dt, bubbles: true, cancelable: true}));
+  }
+}
+"""
+
+
+def test_a_drop_with_a_program_and_a_disguised_page_uploads_only_the_real_file(page, dashboard, sales_user,
+                                                                                 log_in, lead):
+    import base64
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/{lead.id}/")
+    panel = page.locator("#files-panel")
+    panel.locator("text=No files yet").wait_for()
+    page.evaluate(DROP_FILES_JS, [
+        ["minutes.txt", b64(b"Call went well."), "text/plain"],
+        ["setup.exe", b64(b"MZ\x90\x00" + b"\x00" * 60), "application/x-msdownload"],
+        ["invoice.pdf", b64(b"MZ\x90\x00" + b"\x00" * 60), "application/pdf"],
+        ["notes.txt", b64(b"<!doctype html><html><script>alert(1)</script></html>"), "text/plain"],
+    ])
+    panel.locator("td.file-name", has_text="minutes.txt").wait_for()
+    expect(panel.locator(".upload-item.is-failed")).to_have_count(3)
+    failed = panel.locator(".upload-item.is-failed").all_inner_texts()
+    assert any("“setup.exe” was not uploaded: .exe files cannot be uploaded" in t for t in failed)
+    assert any("“invoice.pdf” was not uploaded: its content is a Windows program" in t for t in failed)
+    assert any("“notes.txt” was not uploaded" in t and "web page" in t for t in failed)
+    assert panel.locator("td.file-name").count() == 1
+    shoot(page, "files-refused")
