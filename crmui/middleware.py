@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from crmui import api, budget, cache
+from crmui import budget, cache
+from crmui import tally as upstream
 from crmui.errors import page_status, user_message
 from crmui.taskip import errors as taskip_errors
 
@@ -24,7 +25,7 @@ class UpstreamMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tally = api.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
+        tally = upstream.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
         request.upstream = tally
         cache.refresh_requested.set("refresh" in request.GET)
         try:
@@ -32,10 +33,10 @@ class UpstreamMiddleware:
         finally:
             # the deadline and the refresh flag belong to this request only, not to what this
             # thread does next (a test's fixture, a thread-pool reuse)
-            api.end_tally()
+            upstream.end_tally()
             cache.refresh_requested.set(False)
         if tally.calls:  # (the request's log line is crmui.ops.RequestLogMiddleware's)
-            api.remember_rate_limit(tally.rate_limit)
+            upstream.remember_rate_limit(tally.rate_limit)
         response["X-Upstream-Calls"] = str(tally.calls)
         response["X-Upstream-Ms"] = f"{tally.elapsed_ms:.0f}"
         response["X-Cache-Hits"] = f"{tally.cache_hits}/{tally.cache_hits + tally.cache_misses}"

@@ -136,7 +136,7 @@ def health() -> tuple[bool, dict]:
     from django.core.cache import cache
     from django.db import connection
 
-    from crmui import api
+    from crmui import tally
 
     report: dict = {}
     ok = True
@@ -159,8 +159,8 @@ def health() -> tuple[bool, dict]:
     if report["jobs"]["queue"].startswith("unavailable"):
         ok = False
     try:
-        status = api.api_status()
-        reading = api.rate_limit()
+        status = tally.api_status()
+        reading = tally.rate_limit()
     except Exception:  # noqa: BLE001 - the cache is down: said above
         status, reading = None, None
     taskip = {"last_answer": status or ("ok" if reading else "none yet")}

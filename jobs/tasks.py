@@ -23,6 +23,8 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup, post_execute, pre_execute
 
 from crmui import governor
+from jobs import runner
+from jobs.runner import run_job  # the task that runs a job lives with the runner
 
 log = logging.getLogger("jobs")
 
@@ -44,18 +46,7 @@ def _end_background_calls(task, task_value, exc):
 
 
 @db_task()
-def run_job(job_id: int):
-    from jobs import runner
-
-    outcome = runner.run(job_id)
-    log.info("job %s: %s", job_id, outcome)
-    return outcome
-
-
-@db_task()
 def recover_jobs():
-    from jobs import runner
-
     picked = runner.recover()
     if picked:
         log.info("jobs handed back to the queue: %s", picked)
@@ -71,8 +62,6 @@ def _recover_on_startup():
 @db_periodic_task(crontab(minute="*"))
 def watchdog():
     """Every minute: jobs left by a worker that died on another machine; old budget records."""
-    from jobs import runner
-
     runner.recover()
     governor.forget_old()
 

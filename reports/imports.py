@@ -28,7 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from audit.trail import audited
-from crmui import api, reference
+from crmui import api, reference, tally
 from crmui.cache import invalidate
 from crmui.errors import retry_hint, user_message
 from crmui.taskip import errors as e
@@ -656,7 +656,7 @@ def run_step(job: ImportJob, *, actor) -> ImportJob:
     wrote = False
     try:
         reserve = _setting("REPORTS_IMPORT_RESERVE", 25)
-        rl = api.rate_limit()
+        rl = tally.rate_limit()
         if rl and rl.get("remaining") is not None and rl["remaining"] <= reserve and (rl.get("reset") or 0) > time.time():
             wait = int(rl["reset"] - time.time()) + 1
             _pause(job, ImportJob.RATE_LIMITED,

@@ -44,6 +44,7 @@ def bulk_start(request):
         action, value = bulk.parse_action(do)
         if not ids:
             raise bulk.BadAction("Select at least one lead first.")
+        bulk.check_offered(action, value)
     except bulk.BadAction as exc:
         messages.error(request, str(exc))
         return redirect(back)

@@ -38,16 +38,19 @@ def _references(lead=None) -> tuple[dict, str | None]:
     loaded is left empty (what the lead already has stays selectable) and the page says so."""
     refs: dict = {}
     failed = []
-    for key, fetch, what in (("companies", reference.companies, "companies"),
-                             ("team_members", reference.team_members, "team members"),
-                             ("statuses", reference.statuses, "statuses"),
-                             ("sources", reference.sources, "sources")):
+    unverified = set()
+    for key, fetch, what, field in (("companies", reference.companies, "companies", "company_id"),
+                                    ("team_members", reference.team_members, "team members", "assigned_to"),
+                                    ("statuses", reference.statuses, "statuses", "status_ids"),
+                                    ("sources", reference.sources, "sources", "source_ids")):
         try:
             refs[key] = fetch()
         except TaskipError:
             refs[key] = []
             failed.append(what)
+            unverified.add(field)  # cannot check a posted choice against a list we do not have
     refs["lead"] = lead
+    refs["unverified"] = frozenset(unverified)
     warning = None
     if failed:
         warning = (f"The lists of {', '.join(failed)} could not be loaded from TaskIP just now, so those choices "

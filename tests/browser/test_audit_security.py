@@ -73,3 +73,21 @@ def test_a_drop_with_a_program_and_a_disguised_page_uploads_only_the_real_file(p
     assert any("“notes.txt” was not uploaded" in t and "web page" in t for t in failed)
     assert panel.locator("td.file-name").count() == 1
     shoot(page, "files-refused")
+
+
+def test_a_bare_domain_in_the_website_field_is_accepted_and_saved_with_https(page, dashboard, sales_user, log_in):
+    from crmui import api
+
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/new/")
+    email = f"bare-{uuid.uuid4().hex[:8]}@example.com"
+    page.fill("#id_first_name", "Uxa")
+    page.fill("#id_email", email)
+    page.fill("#id_website", "uxaudit.example.com")
+    assert page.eval_on_selector("#id_website", "el => el.checkValidity()") is True
+    shoot(page, "lead-form-website")
+    page.click("form#lead-form button[type=submit]")
+    page.wait_for_url(lambda url: "/leads/new/" not in url)
+    lead_id = int(page.url.rstrip("/").split("/")[-1].split("#")[0])
+    assert api.client().leads.get(lead_id).website == "https://uxaudit.example.com"
+    expect(page.locator("main")).to_contain_text("https://uxaudit.example.com")
