@@ -143,10 +143,7 @@ class AtomicLoginHandler(AxesDatabaseHandler):
             request.axes_credentials = credentials
             username = get_client_username(request, credentials)
             log.warning("login locked out after %d failures (from %s)", failures, request.axes_ip_address)
-            from accounts.signals import record_auth
-
-            record_auth("login.lockout", username, client_ip(request), outcome="failed",
-                        message="locked out after repeated failed logins")
+            # accounts.signals records it in the audit trail
             user_locked_out.send("axes", request=request, username=username, ip_address=request.axes_ip_address)
 
 

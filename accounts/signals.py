@@ -6,6 +6,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed
+from axes.signals import user_locked_out
 from django.dispatch import receiver
 
 from accounts.lockout import client_ip
@@ -52,6 +53,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         return
     record_auth("login.failed", username, client_ip(request), outcome="failed",
                 message="wrong username or password")
+
+
+@receiver(user_locked_out, dispatch_uid="accounts-audit-lockout")
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    if getattr(request, "axes_refused", False):  # a try while locked: "login.locked" above
+        return
+    record_auth("login.lockout", username or "", client_ip(request), outcome="failed",
+                message="locked out after repeated failed logins")
 
 
 def _sync_staff(user) -> None:
