@@ -194,11 +194,26 @@ def start_web(name: str, env: dict, log_dir: Path) -> Process:
         time.sleep(0.2)
 
 
+def start_worker(name: str, env: dict, log_dir: Path) -> Process:
+    """One job worker: `worker:` of the Procfile."""
+    proc = _spawn(name, [sys.executable, "manage.py", "run_huey"], env, log_dir)
+    deadline = time.monotonic() + 60
+    while "consumer" not in proc.log().lower() and "huey" not in proc.log().lower():
+        if proc.popen.poll() is not None:
+            raise RuntimeError(f"{name} exited:\n{proc.log()}")
+        if time.monotonic() > deadline:
+            proc.stop()
+            raise RuntimeError(f"{name} did not start:\n{proc.log()}")
+        time.sleep(0.2)
+    return proc
+
+
 @dataclass
 class Stack:
     env: dict
     web: list[Process]
     workers: list[Process] = field(default_factory=list)
+    log_dir: Path | None = None
 
     @property
     def a(self) -> Process:
@@ -212,13 +227,16 @@ class Stack:
 @pytest.fixture(scope="session")
 def stack(release, deploy_env, tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("deploy-logs")
-    web = []
+    web, workers = [], []
     try:
         web.append(start_web("web-a", deploy_env, log_dir))
         web.append(start_web("web-b", deploy_env, log_dir))
-        yield Stack(deploy_env, web)
+        workers.append(start_worker("worker-1", deploy_env, log_dir))
+        workers.append(start_worker("worker-2", deploy_env, log_dir))
+        stack = Stack(deploy_env, web, workers, log_dir)
+        yield stack
     finally:
-        for proc in web:
+        for proc in [*web, *workers, *(stack.workers if "stack" in locals() else [])]:
             proc.stop()
 
 

@@ -101,7 +101,8 @@ def test_healthz_on_each_server_reports_the_shared_parts(stack):
     for server in stack.web:
         body = Visitor().get(f"{server.url}/healthz").json()
         assert body["ok"] is True and body["database"] == "ok" and body["cache"] == "ok", body
-        assert "taskip" in body and "jobs" in body
+        assert body["jobs"]["queue"] == "ok" and body["jobs"]["waiting"] >= 0, body
+        assert body["taskip"]["last_answer"] in ("ok", "none yet"), body
 
 
 def test_each_server_logs_one_json_line_per_request_and_a_refusal_without_traceback(stack):
