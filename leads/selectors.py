@@ -151,7 +151,7 @@ def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PA
     if not refresh and localcut.allowed(query):
         everything = peek("leads", ["board", {}])
         if everything is not None:
-            return Cached(page_of(everything.value, query, page, per_page), everything.fetched_at, True)
+            return Cached(local_page(everything.value, query, page, per_page), everything.fetched_at, True)
     return cached(
         "leads",
         ["list", params, page, per_page],
@@ -163,6 +163,53 @@ def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PA
 def page_of(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
     """A page of the list, cut from every lead held locally (semantics: leads/localcut.py)."""
     return localcut.cut(leads, query, page, per_page)
+
+
+def local_page(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
+    """A page of the list cut from every lead held locally, knowing how many match in all
+    (``Page.total``). Sorting by status sorts by the stage each row SHOWS (its furthest stage,
+    the board's placement rule, in the admins' status order) rather than TaskIP's lowest-status
+    order, so Won leads do not sit among New ones; ties by id, leads without a status last."""
+    everything = page_of(leads, query, 1, max(len(leads), 1))  # every match, in TaskIP's order
+    chosen = list(everything.items)
+    if query.sort_by == "status":
+        order_of = _status_order_or_empty()
+        desc = (query.sort_order or "desc") == "desc"
+
+        def stage(lead):
+            s = placing_status(lead, order_of)
+            return None if s is None else (order_of.get(s.id, s.order if s.order is not None else 0), -(s.id or 0))
+
+        staged = [l for l in chosen if stage(l) is not None]
+        staged.sort(key=lambda l: (stage(l), l.id or 0), reverse=desc)
+        chosen = staged + sorted((l for l in chosen if stage(l) is None), key=lambda l: l.id or 0, reverse=desc)
+    start = (page - 1) * per_page
+    return Page(items=tuple(chosen[start:start + per_page]), page=page, per_page=per_page,
+                has_next=len(chosen) > start + per_page, query=query.api_params(), total=len(chosen))
+
+
+def _status_order_or_empty() -> dict[int, int]:
+    """The admins' status order from the cached reference list; the leads' own orders if that
+    cannot be read now."""
+    from crmui import reference
+    from crmui.taskip import TaskipError
+
+    try:
+        return status_order(reference.statuses())
+    except TaskipError:
+        return {}
+
+
+def match_count_text(page: Page | None, first_index: int) -> str:
+    """What the list says about how many leads match: the exact number when it is known (cut
+    locally, or the last page from TaskIP), else "N+" (TaskIP sends no total)."""
+    if page is None:
+        return ""
+    if page.total is not None:
+        return f"{page.total:,}"
+    if not page.has_next:
+        return f"{first_index - 1 + len(page.items):,}"
+    return f"{first_index - 1 + len(page.items):,}+"
 
 
 # ----------------------------------------------------------------------------- the board

@@ -99,6 +99,9 @@ def lead_list(request: HtmxHttpRequest):
     context["saved_active"] = any(v.query == context["export_qs"] for v in context["saved_views"])
     if context["page"] is not None:
         context["last_index"] = context["first_index"] + len(context["page"]) - 1
+        context["match_count"] = selectors.match_count_text(context["page"], context["first_index"])
+        # TaskIP's own status sort orders by each lead's LOWEST status; a row shows its furthest.
+        context["api_status_sort"] = query.sort == "status" and context["page"].total is None
     # after a swap the location bar shows the tidy URL: no empty fields, no refresh=1
     return render_page(request, "leads/lead_list.html", context, partial="lead-table", push_url=context["self_url"])
 
