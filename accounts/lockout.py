@@ -22,6 +22,7 @@ import threading
 import zlib
 from datetime import timedelta
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit, get_query_str
 from axes.models import AccessAttempt
@@ -176,3 +177,14 @@ def lockout_response(request, original_response=None, credentials=None):
         original_response.content = original_response.rendered_content
         return original_response
     return HttpResponse(f"<!doctype html><title>Locked</title><p>{escape(message)}</p>", status=429)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' backend (first in AUTHENTICATION_BACKENDS), which refuses a locked-out try. A login
+    without a request (Django's test client ``login()``, a script) has no address to count by:
+    it is not counted, where axes itself would raise."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
