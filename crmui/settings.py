@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crmui.context_processors.shell",
+                "jobs.context_processors.jobs_badge",
             ],
         },
     },

@@ -23,6 +23,24 @@ def pytest_configure(config):
         pass
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _job_queue_in_memory():
+    """Jobs enqueued by tests go to a queue in memory (never the developer's var/ queue);
+    tests/jobs points it at a file its worker processes share."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    real = HUEY.storage
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield
+    HUEY.storage = real
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
     """A live sandbox (gunicorn subprocess, its own SQLite DB, seeded) for the whole session."""
