@@ -119,10 +119,13 @@ def _lease_seconds() -> float:
     return float(getattr(settings, "JOBS_LEASE_SECONDS", 3.0))
 
 
+REQUEUED = "requeued"  # the lease a job holds between recover() and its run taking it
+
+
 def take_lease(job_id: int, me: str) -> bool:
     now = timezone.now()
     return bool(Job.objects.filter(pk=job_id).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me)
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me) | Q(lease_owner=REQUEUED)
     ).update(lease_owner=me, lease_until=now + timedelta(seconds=_lease_seconds())))
 
 
@@ -259,22 +262,23 @@ def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) ->
 
 
 def recover(*, now=None) -> list[int]:
-    """Hand back to the queue every job a dead worker left behind (on worker start-up and
-    every minute): active jobs whose lease ran out, and waiting jobs past their time."""
+    """Hand back to the queue what nobody works on: a running job whose worker died (its lease
+    ran out), a queued job that never started, a waiting job past its time. Each is marked
+    REQUEUED for a while so that the next check does not queue it again. Every worker process
+    runs this every second (jobs/tasks.py), so a killed worker's job goes on within about
+    ``JOBS_LEASE_SECONDS`` + 1 s wherever a worker is alive."""
     now = now or timezone.now()
+    stale = (
+        Q(state=Job.RUNNING, lease_until__lt=now)
+        | Q(state=Job.QUEUED, lease_until__isnull=True, updated_at__lt=now - timedelta(seconds=10))
+        | Q(state__in=(Job.QUEUED, Job.RUNNING, Job.WAITING), lease_owner=REQUEUED, lease_until__lt=now)
+        | Q(state=Job.WAITING, retry_at__lt=now - timedelta(seconds=2), lease_until__isnull=True)
+    )
     picked = []
-    orphans = Job.objects.filter(state__in=(Job.QUEUED, Job.RUNNING)).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now + timedelta(seconds=_lease_seconds())))
-    for job in orphans:
-        delay = 0.0
-        if job.lease_until and job.lease_until > now:
-            delay = (job.lease_until - now).total_seconds() + 0.2
-        enqueue(job, delay=delay)
-        picked.append(job.pk)
-    late = Job.objects.filter(state=Job.WAITING, retry_at__lt=now - timedelta(seconds=2), lease_until__isnull=True)
-    for job in late:
-        enqueue(job)
-        picked.append(job.pk)
+    for pk in Job.objects.filter(stale).values_list("pk", flat=True)[:50]:
+        if Job.objects.filter(stale, pk=pk).update(lease_owner=REQUEUED, lease_until=now + timedelta(seconds=30)):
+            enqueue(Job(pk=pk))
+            picked.append(pk)
     return picked
 
 
