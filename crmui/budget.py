@@ -2,7 +2,8 @@
 
 Every request adds to five-minute buckets in the shared cache (per view name: page views,
 upstream calls, cache hits, cache lookups). ``usage()`` sums the last hour; the budget page
-shows it with the last rate-limit reading and where this hour is heading.
+(``shell.views.budget_view``) shows it with the last rate-limit reading and where this hour
+is heading.
 """
 from __future__ import annotations
 
@@ -12,14 +13,6 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.shortcuts import render
-from django.contrib import messages
-from django.shortcuts import redirect
-from django.views.decorators.http import require_http_methods
-
-from accounts.roles import require
-from crmui import api
-from crmui import cache as cache_mod
 
 from crmui.timescale import scaled, scaled_ttl
 
@@ -133,54 +126,3 @@ def projection(rl: dict | None, *, now: float | None = None) -> Projection:
         if per_minute > 0 and remaining_at_reset < 0:
             exhausted = int(rl["remaining"] / per_minute)
     return Projection(hour, recent, per_hour, remaining_at_reset, minutes_to_reset, exhausted)
-
-
-@require_http_methods(["GET", "POST"])
-@require("budget.view")
-def budget_view(request):
-    if request.method == "POST" and request.POST.get("action") == "forget-cache":
-        cache_mod.invalidate_all()
-        audited_note(request)
-        messages.success(request, "Saved copies forgotten: the next page views fetch fresh data from TaskIP.")
-        return redirect("budget")
-    rl = api.rate_limit()
-    rows = usage()
-    total_views = sum(r.views for r in rows)
-    total_calls = sum(r.calls for r in rows)
-    total_hits = sum(r.hits for r in rows)
-    total_lookups = sum(r.lookups for r in rows)
-    reset_at = None
-    if rl and rl.get("reset"):
-        from datetime import datetime, timezone
-
-        reset_at = datetime.fromtimestamp(rl["reset"], tz=timezone.utc)
-    seen_at = None
-    if rl and rl.get("seen"):
-        from datetime import datetime, timezone
-
-        seen_at = datetime.fromtimestamp(rl["seen"], tz=timezone.utc)
-    return render(request, "budget.html", {
-        "rl": rl,
-        "reset_at": reset_at,
-        "seen_at": seen_at,
-        "rows": rows,
-        "total_views": total_views,
-        "total_calls": total_calls,
-        "total_hit_ratio": (total_hits / total_lookups) if total_lookups else None,
-        "views_per_call": (total_views / total_calls) if total_calls else None,
-        "proj": projection(rl),
-        "low_fraction_pct": int(round(100 * _low_fraction())),
-    })
-
-
-def _low_fraction() -> float:
-    from django.conf import settings
-
-    return getattr(settings, "TASKIP_BUDGET_LOW_FRACTION", 0.1)
-
-
-def audited_note(request) -> None:
-    """Forgetting the cache changes nothing in TaskIP, but it costs budget: leave a trace."""
-    from audit.trail import record as audit_record
-
-    audit_record(request.user, "cache.forget", "cache", label="All saved copies of TaskIP data")

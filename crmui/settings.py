@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "crmui",
+    "shell",
     "accounts",
     "leads",
     "contacts",
@@ -88,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "crmui.context_processors.shell",
+                "shell.context_processors.shell",
                 "jobs.context_processors.jobs_badge",
             ],
         },
@@ -133,6 +134,8 @@ LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)  # ... w
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # lock that long
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token is set as a header from a meta tag
+# A token mismatch (mostly: logged in again in another tab) gets a page that says so and resends.
+CSRF_FAILURE_VIEW = "crmui.views.csrf_failure"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -157,6 +160,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads are streamed to a temporary file past 2.5 MB, never held whole in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+# Django's 1,000 fields is less than a bulk action on a few thousand leads (an id and a label each)
+# or a long custom-field form; a request over the limit gets crmui.views.bad_request's page.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=20_000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

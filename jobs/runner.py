@@ -27,11 +27,13 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.db.models import Q
 from django.utils import timezone
+from huey.contrib.djhuey import db_task
 
 from crmui import api, governor
 from crmui.errors import user_message
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
+from crmui.tally import begin_tally, end_tally
 from jobs.models import Job
 
 log = logging.getLogger("jobs")
@@ -80,10 +82,17 @@ def create(*, kind: str, owner, title: str, detail_url: str = "", total: int = 0
                               title=title[:300], detail_url=detail_url[:300], total=total)
 
 
+@db_task()
+def run_job(job_id: int):
+    """The worker's task that runs a job (defined here, not in jobs/tasks.py, so that the runner
+    can enqueue it without importing the tasks module that imports the runner)."""
+    outcome = run(job_id)
+    log.info("job %s: %s", job_id, outcome)
+    return outcome
+
+
 def enqueue(job: Job, *, delay: float | None = None) -> None:
     """Hand the job to the worker (now, or in ``delay`` seconds)."""
-    from jobs.tasks import run_job
-
     if delay and delay > 0:
         run_job.schedule(args=(job.pk,), delay=delay)
     else:
@@ -211,7 +220,7 @@ def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) ->
         Job.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
         job.refresh_from_db()
         with governor.background_calls(f"job:{job_id}"):
-            tally = api.begin_tally()
+            tally = begin_tally()
             try:
                 runner.settle(job)
                 while True:
@@ -249,7 +258,7 @@ def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) ->
                 _stop(job, f"Paused: {user_message(exc)} Resume to go on; an item whose answer was lost is read back first.")
                 outcome = "paused"
             finally:
-                api.end_tally()
+                end_tally()
     except Exception as exc:  # noqa: BLE001 - a bug must show on the job, not vanish in a log
         log.exception("job %s failed", job_id)
         _stop(job, f"Paused by an unexpected error ({type(exc).__name__}). Resume to try again.")

@@ -22,9 +22,11 @@ import threading
 import time
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup, post_execute, pre_execute
+from huey.contrib.djhuey import HUEY, db_periodic_task, on_startup, post_execute, pre_execute
 
 from crmui import governor
+from jobs import runner
+from jobs.runner import run_job  # the task that runs a job lives with the runner
 
 log = logging.getLogger("jobs")
 
@@ -45,15 +47,6 @@ def _end_background_calls(task, task_value, exc):
             pass
 
 
-@db_task()
-def run_job(job_id: int):
-    from jobs import runner
-
-    outcome = runner.run(job_id)
-    log.info("job %s: %s", job_id, outcome)
-    return outcome
-
-
 class _Sentinel(threading.Thread):
     """Every second, in every worker process: hand back jobs whose worker died (runner.recover)."""
 
@@ -62,8 +55,6 @@ class _Sentinel(threading.Thread):
 
     def run(self):
         from django.db import close_old_connections
-
-        from jobs import runner
 
         while True:
             try:
@@ -95,8 +86,6 @@ def _start_sentinel():
 @db_periodic_task(crontab(minute="*"))
 def watchdog():
     """Every minute: jobs left by a worker that died on another machine; old budget records."""
-    from jobs import runner
-
     runner.recover()
     governor.forget_old()
 

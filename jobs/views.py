@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import can
+from accounts.roles import can, require
 from jobs import access, runner
 from jobs.models import Job
 
@@ -19,14 +19,9 @@ def _job(request, pk: int) -> Job:
     return job
 
 
-def _may_use_jobs(user) -> bool:
-    return can(user, "lead.bulk") or can(user, "import")
-
-
 @require_GET
+@require("lead.bulk")  # bulk changes and imports: managers and admins
 def jobs_list(request):
-    if not _may_use_jobs(request.user):
-        raise Http404("No jobs")
     jobs = list(access.visible_to(request.user)[:200])
     now = timezone.now()
     rows = [{"job": j, "seconds_left": j.seconds_left(now), "mine": j.owner_id == request.user.pk} for j in jobs]
@@ -36,12 +31,14 @@ def jobs_list(request):
 
 
 @require_GET
+@require("lead.bulk")
 def job_detail(request, pk: int):
     job = _job(request, pk)
     return redirect(job.detail_url or "jobs:list")
 
 
 @require_POST
+@require("lead.bulk")
 def job_control(request, pk: int, op: str):
     job = _job(request, pk)
     if op == "pause":

@@ -11,17 +11,16 @@ from uuid import uuid4
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import profile_for
 from accounts.roles import require
 from crmui import reference
 from crmui.errors import apply_api_errors, page_status, retry_hint, user_message
+from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page
 from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, ValidationError
 from leads import services
 from leads.forms import LeadForm, custom_pairs, initial_from_lead
@@ -30,13 +29,6 @@ CREATE_SCOPE = "lead-create"
 
 
 # --------------------------------------------------------------------------- helpers
-def _go(request, url: str):
-    """Redirect after a successful write: HX-Redirect for htmx, 303 See Other otherwise."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return HttpResponseRedirect(url, status=303)
-
-
 def detail_url(lead_id) -> str:
     return reverse("leads:detail", args=[lead_id])
 
@@ -46,16 +38,19 @@ def _references(lead=None) -> tuple[dict, str | None]:
     loaded is left empty (what the lead already has stays selectable) and the page says so."""
     refs: dict = {}
     failed = []
-    for key, fetch, what in (("companies", reference.companies, "companies"),
-                             ("team_members", reference.team_members, "team members"),
-                             ("statuses", reference.statuses, "statuses"),
-                             ("sources", reference.sources, "sources")):
+    unverified = set()
+    for key, fetch, what, field in (("companies", reference.companies, "companies", "company_id"),
+                                    ("team_members", reference.team_members, "team members", "assigned_to"),
+                                    ("statuses", reference.statuses, "statuses", "status_ids"),
+                                    ("sources", reference.sources, "sources", "source_ids")):
         try:
             refs[key] = fetch()
         except TaskipError:
             refs[key] = []
             failed.append(what)
+            unverified.add(field)  # cannot check a posted choice against a list we do not have
     refs["lead"] = lead
+    refs["unverified"] = frozenset(unverified)
     warning = None
     if failed:
         warning = (f"The lists of {', '.join(failed)} could not be loaded from TaskIP just now, so those choices "
@@ -79,8 +74,7 @@ def _render_form(request, form: LeadForm, *, mode: str, lead=None, title: str, a
     context = {"form": form, "mode": mode, "lead": lead, "title": title, "action": action,
                "ref_warning": warning, "existing_lead": existing,
                "cancel_url": detail_url(lead.id) if (lead is not None and mode == "edit") else reverse("leads:list")}
-    template = "leads/lead_form.html#lead-form" if request.htmx else "leads/lead_form.html"
-    return render(request, template, context)
+    return render_page(request, "leads/lead_form.html", context, partial="lead-form")
 
 
 def _gone(request, lead_id):
@@ -137,7 +131,7 @@ def lead_create(request):
         go, prior = services.claim_token(scope=CREATE_SCOPE, user_id=request.user.pk, token=token)
         if not go and prior != services.PENDING:
             messages.info(request, "This lead was already saved; here it is.")
-            return _go(request, detail_url(prior))
+            return redirect_after_write(request, detail_url(prior))
         if not go:
             form.add_error(None, "This lead is still being saved from your first click. Wait a moment and check "
                                  "the lead list before saving again.")
@@ -173,7 +167,7 @@ def lead_create(request):
             if lead is not None:
                 services.finish_token(scope=CREATE_SCOPE, user_id=request.user.pk, token=token, result=lead.id)
                 messages.success(request, f"Lead “{lead.display_name}” created.")
-                return _go(request, detail_url(lead.id))
+                return redirect_after_write(request, detail_url(lead.id))
     return _render_form(request, form, mode="create", title=title, action=reverse("leads:create"),
                         warning=warning, existing=existing)
 
@@ -226,7 +220,7 @@ def lead_edit(request, lead_id: int):
             payload, changes = form.update_payload(lead)
             if not changes:
                 messages.info(request, "Nothing was changed.")
-                return _go(request, detail_url(lead_id))
+                return redirect_after_write(request, detail_url(lead_id))
             try:
                 updated = services.lead_update(actor=request.user, lead_id=lead_id, payload=payload, changes=changes,
                                                label=lead.display_name)
@@ -241,7 +235,7 @@ def lead_edit(request, lead_id: int):
             else:
                 messages.success(request, f"Saved changes to “{updated.display_name}” "
                                           f"({', '.join(_FIELD_LABELS.get(k, k) for k in changes)}).")
-                return _go(request, detail_url(lead_id))
+                return redirect_after_write(request, detail_url(lead_id))
     return _render_form(request, form, mode="edit", lead=lead, title=title, action=action, warning=warning,
                         existing=existing)
 
@@ -267,12 +261,12 @@ def lead_delete(request, lead_id: int):
         services.lead_delete(actor=request.user, lead_id=lead_id, label=label)
     except NotFound:
         messages.info(request, f"“{label}” was already deleted.")
-        return _go(request, reverse("leads:list"))
+        return redirect_after_write(request, reverse("leads:list"))
     except TaskipError as exc:
         messages.error(request, f"“{label}” was not deleted. {user_message(exc)}")
-        return _go(request, detail_url(lead_id))
+        return redirect_after_write(request, detail_url(lead_id))
     messages.success(request, f"Lead “{label}” deleted.")
-    return _go(request, reverse("leads:list"))
+    return redirect_after_write(request, reverse("leads:list"))
 
 
 @require_POST
@@ -281,24 +275,24 @@ def lead_convert(request, lead_id: int):
     lead, label = _cached_label(lead_id)
     if lead is not None and lead.converted:
         messages.error(request, f"“{label}” was already converted to a contact; a lead can be converted only once.")
-        return _go(request, detail_url(lead_id))
+        return redirect_after_write(request, detail_url(lead_id))
     try:
         contact = services.lead_convert(actor=request.user, lead_id=lead_id, label=label)
     except NotFound:
         messages.error(request, "This lead no longer exists in TaskIP, so it could not be converted.")
-        return _go(request, reverse("leads:list"))
+        return redirect_after_write(request, reverse("leads:list"))
     except ValidationError as exc:
         messages.error(request, f"TaskIP did not convert “{label}”: {_reason(exc)}")
-        return _go(request, detail_url(lead_id))
+        return redirect_after_write(request, detail_url(lead_id))
     except TaskipError as exc:
         messages.error(request, f"“{label}” was not converted. {user_message(exc)}")
-        return _go(request, detail_url(lead_id))
+        return redirect_after_write(request, detail_url(lead_id))
     if contact.id:
         messages.success(request, format_html("“{}” is now a contact. <a href=\"{}\">Open the contact</a>",
                                               label, reverse("contacts:detail", args=[contact.id])))
     else:
         messages.success(request, f"“{label}” is now a contact.")
-    return _go(request, detail_url(lead_id))
+    return redirect_after_write(request, detail_url(lead_id))
 
 
 # --------------------------------------------------------------------------- send email
@@ -351,7 +345,7 @@ def lead_email(request, lead_id: int):
             else:
                 to = lead.email if lead and lead.email else label
                 messages.success(request, f"Email “{form.cleaned_data['subject']}” sent to {to}.")
-                return _go(request, detail_url(lead_id))
+                return redirect_after_write(request, detail_url(lead_id))
     if request.htmx:
         return render(request, "leads/_email_dialog.html#email-form", {"lead": lead, "lead_id": lead_id, "email_form": form})
     # Without JavaScript: the detail page with the email form open.

@@ -130,6 +130,7 @@ def import_job(request, job_id):
         jobs_access.mark_seen(request.user, job.run)
     ctx = _progress_context(job)
     if request.htmx and request.htmx.target == "import-progress":
+        ctx["oob"] = True  # the title and the wizard's steps follow the progress
         return render(request, "reports/import_job.html#import-progress", ctx)
     return render(request, "reports/import_job.html", ctx)
 

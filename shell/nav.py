@@ -1,4 +1,5 @@
-"""Navigation built from URL names, shown only when the URL exists and the role may use it."""
+"""The main navigation, built from URL names, shown only when the URL exists and the role may use it.
+(The Settings page's own list of links is ``accounts.nav``.)"""
 from django.urls import NoReverseMatch, reverse
 
 from accounts.roles import can
@@ -11,15 +12,6 @@ MAIN = (
     ("Contacts", "contacts:list", "contact.view", ("contacts",)),
     ("Jobs", "jobs:list", "lead.bulk", ("jobs",)),
     ("Settings", "accounts:index", None, ("accounts", "pipeline", "audit")),
-)
-
-SETTINGS = (
-    ("Your TaskIP team member", "accounts:profile", None, "Link your login to a TaskIP team member for “My leads”."),
-    ("Statuses and sources", "pipeline:attributes", "attributes.manage", "Create, rename, recolour and reorder lead statuses and sources."),
-    ("Audit trail", "audit:list", "audit.view", "Every change made through the dashboard: who, when, what, and the outcome."),
-    ("API budget", "budget", "budget.view", "TaskIP calls per page and what is left of the hourly budget."),
-    ("Import leads from CSV", "reports:import", "import", "Upload a CSV, map its columns, validate, and import within the rate budget."),
-    ("Users and roles", "admin:index", "users.manage", "Add people and give them the Sales, Manager or Admin role."),
 )
 
 
@@ -40,12 +32,3 @@ def main_nav(request):
             active = current == name or (ns in namespaces and not any(current == n for _, n, _, _ in MAIN if n != name))
             items.append({"label": label, "url": url, "active": active})
     return items
-
-
-def settings_links(user):
-    out = []
-    for label, name, cap, blurb in SETTINGS:
-        url = _url(name)
-        if url and (cap is None or can(user, cap)):
-            out.append({"label": label, "url": url, "blurb": blurb})
-    return out
