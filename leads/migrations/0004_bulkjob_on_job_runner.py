@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("jobs", "0001_initial"),
-        ("leads", "0002_localcutshape"),
+        ("leads", "0003_selfcheckrun"),
     ]
 
     operations = [
