@@ -73,11 +73,41 @@ class UpstreamMiddleware:
         return render(request, "upstream_error.html", {"message": message}, status=status)
 
 
+def _same_site_path(request, url: str) -> str | None:
+    """The path (with query) of ``url`` when it is on this site, else None."""
+    from urllib.parse import urlsplit
+
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return None
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def login_url_for(next_path: str) -> str:
+    """The login page that comes back to ``next_path`` (URL-encoded whole: filters after & stay)."""
+    from urllib.parse import urlencode
+
+    return f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_path or '/'})}"
+
+
 class LoginRequiredMiddleware(_DjangoLoginRequired):
     """Every page needs a login. An htmx request whose session expired is sent to the
-    login page as a whole (HX-Redirect) rather than getting a login form in a panel."""
+    login page as a whole (HX-Redirect) rather than getting a login form in a panel, with the
+    page's whole address as ``next``; a script asking for JSON (board moves, uploads) gets a 401
+    ``{"ok": false, "error", "login"}`` it can show and follow, never a login page to parse."""
 
     def handle_no_permission(self, request, view_func):
+        from django.http import JsonResponse
+
+        from crmui.htmx import wants_json
+
         if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(f"{reverse(settings.LOGIN_URL)}?next={request.htmx.current_url_abs_path or '/'}")
+            return HttpResponseClientRedirect(login_url_for(request.htmx.current_url_abs_path or "/"))
+        if wants_json(request):
+            back = _same_site_path(request, request.headers.get("Referer", "")) or "/"
+            return JsonResponse({"ok": False, "login": login_url_for(back),
+                                 "error": "Your session has ended, so nothing was saved. Log in again to carry on."},
+                                status=401)
         return super().handle_no_permission(request, view_func)

@@ -130,6 +130,8 @@ LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)  # ... w
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # lock that long
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token is set as a header from a meta tag
+# A token mismatch (mostly: logged in again in another tab) gets a page that says so and resends.
+CSRF_FAILURE_VIEW = "crmui.views.csrf_failure"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")

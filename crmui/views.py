@@ -53,3 +53,65 @@ def bad_request(request, exception=None):
     response = render(request, "400.html", {"message": message, "back": back}, status=400)
     response["X-Problem"] = quote(message)
     return response
+
+
+# --------------------------------------------------------------------------- CSRF failure
+SESSION_CHANGED = ("Your session changed since this page was opened (you logged in again, perhaps in another "
+                   "tab), so this was not sent.")
+TECHNICAL = "(The form's security token, CSRF, no longer matched the session.)"
+_NOT_RESENT = {"csrfmiddlewaretoken"}
+
+
+def _same_origin(request) -> bool:
+    """The refused request came from one of our own pages (Origin, else Referer, is this site).
+    Only then is it offered for sending again: a form posted from another site never is."""
+    from urllib.parse import urlsplit
+
+    own = f"{request.scheme}://{request.get_host()}"
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin == own
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return bool(referer.netloc) and f"{referer.scheme}://{referer.netloc}" == own
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW. The usual cause here is not an attack but a person who logged in again
+    in another tab (a login rotates the CSRF token) and then sends a form from an older tab.
+
+    * plain form: a page that says so, shows what was typed and sends it again with one click
+      (a fresh token; only for requests from our own pages);
+    * htmx: 403 with ``X-Problem`` (app.js shows it with a "Send again" button) and
+      ``X-CSRF-Fresh`` (app.js puts the new token in the page); the form keeps its input;
+    * a script asking for JSON (board moves, uploads): ``{"ok": false, "error", "csrf"}``."""
+    from urllib.parse import quote
+
+    from django.middleware.csrf import get_token
+
+    from crmui.htmx import wants_json
+
+    resend = _same_origin(request) and request.method == "POST"
+    token = get_token(request) if resend else None
+    if wants_json(request):
+        body = {"ok": False, "error": SESSION_CHANGED + " Try again."}
+        if token:
+            body["csrf"] = token
+        return JsonResponse(body, status=403)
+    if getattr(request, "htmx", False):
+        response = render(request, "_error_fragment.html", {"message": f"{SESSION_CHANGED} {TECHNICAL}"}, status=403)
+        response["X-Problem"] = quote(SESSION_CHANGED + " What you typed is still here." if resend else SESSION_CHANGED)
+        if token:
+            response["X-CSRF-Fresh"] = token
+        return response
+    fields, files = [], []
+    if resend:
+        try:
+            fields = [(k, v) for k, values in request.POST.lists() for v in values if k not in _NOT_RESENT]
+            files = [f.name for f in request.FILES.values()]
+        except Exception:  # an unreadable body: nothing to offer again
+            fields, resend = [], False
+    shown = [(k, v if len(v) <= 200 else v[:200] + "…") for k, v in fields if v.strip()][:40]
+    return render(request, "csrf_failure.html", {
+        "message": SESSION_CHANGED, "technical": TECHNICAL, "resend": resend, "fields": fields, "shown": shown, "files": files,
+        "action": request.get_full_path(),
+    }, status=403)

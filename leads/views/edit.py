@@ -24,6 +24,7 @@ from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page
 from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, ValidationError
 from leads import services
 from leads.forms import LeadForm, custom_pairs, initial_from_lead
+from leads.places import workspace_places
 
 CREATE_SCOPE = "lead-create"
 
@@ -42,13 +43,16 @@ def _references(lead=None) -> tuple[dict, str | None]:
     for key, fetch, what, field in (("companies", reference.companies, "companies", "company_id"),
                                     ("team_members", reference.team_members, "team members", "assigned_to"),
                                     ("statuses", reference.statuses, "statuses", "status_ids"),
-                                    ("sources", reference.sources, "sources", "source_ids")):
+                                    ("sources", reference.sources, "sources", "source_ids"),
+                                    ("places", workspace_places, "places (from the workspace's leads)",
+                                     ("country_id", "state_id", "city_id"))):
         try:
             refs[key] = fetch()
         except TaskipError:
-            refs[key] = []
+            refs[key] = None if key == "places" else []
             failed.append(what)
-            unverified.add(field)  # cannot check a posted choice against a list we do not have
+            # cannot check a posted choice against a list we do not have
+            unverified.update(field if isinstance(field, tuple) else (field,))
     refs["lead"] = lead
     refs["unverified"] = frozenset(unverified)
     warning = None

@@ -134,6 +134,9 @@
       if (xhr.status >= 200 && xhr.status < 300 && data.ok) {
         batchUploaded += 1;
         finish(row, true, "Uploaded");
+      } else if (xhr.status === 403 && data.csrf && window.crmSetCsrfToken) {
+        window.crmSetCsrfToken(data.csrf);  // session changed in another tab: a new try works
+        finish(row, false, data.error + " Choose the file again.");
       } else if (xhr.status === 403) {
         finish(row, false, "Your role may not upload files.");
       } else {

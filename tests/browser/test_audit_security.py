@@ -91,3 +91,82 @@ def test_a_bare_domain_in_the_website_field_is_accepted_and_saved_with_https(pag
     lead_id = int(page.url.rstrip("/").split("/")[-1].split("#")[0])
     assert api.client().leads.get(lead_id).website == "https://uxaudit.example.com"
     expect(page.locator("main")).to_contain_text("https://uxaudit.example.com")
+
+
+# --------------------------------------------------------------------------- #14.6 sessions
+def test_a_form_in_an_old_tab_after_logging_in_again_elsewhere_resends_with_one_click(page, dashboard, sales_user,
+                                                                                       log_in, use_sandbox):
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/new/")
+    email = f"oldtab-{uuid.uuid4().hex[:8]}@example.com"
+    page.fill("#id_first_name", "Otto")
+    page.fill("#id_email", email)
+    page.fill("#id_description", "Typed in the old tab")
+
+    other = page.context.new_page()  # another tab: log out, log in again (a new CSRF secret)
+    other.goto(f"{dashboard}/leads/")
+    other.click("text=Log out")
+    other.wait_for_url("**/login/**")
+    log_in(other, dashboard, "sally")
+    other.close()
+
+    page.click("form#lead-form button[type=submit]")
+    toast = page.locator("#toast .alert")
+    toast.wait_for()
+    assert "Your session changed since this page was opened" in toast.inner_text()
+    assert "Your role may not do that" not in page.locator("#toast").inner_text()
+    assert page.input_value("#id_description") == "Typed in the old tab"
+    shoot(page, "session-changed-toast")
+    toast.locator("button", has_text="Send again").click()
+    page.wait_for_url(lambda url: "/leads/new/" not in url)
+    leads = [x for x in use_sandbox.api("GET", "/lead", params={"search": email}).json()["data"] if x["email"] == email]
+    assert len(leads) == 1 and leads[0]["description"] == "Typed in the old tab"
+
+
+def test_a_board_move_after_the_session_ended_says_so_and_goes_to_log_in_and_back(page, dashboard, sales_user,
+                                                                                   log_in, use_sandbox):
+    from django.contrib.sessions.models import Session
+
+    tag = f"Exp{uuid.uuid4().hex[:6]}"
+    use_sandbox.api("POST", "/lead", json={"first_name": "Eve", "last_name": tag, "status_ids": [1],
+                                           "email": f"{tag.lower()}@example.com"})
+    log_in(page, dashboard, "sally")
+    board = f"/leads/board/?q={tag}&mine="
+    page.goto(f"{dashboard}{board}")
+    card = page.locator('.col-cards[data-column="s1"] .lead-card', has_text="Eve")
+    card.wait_for()
+    Session.objects.all().delete()  # the session ends (idle timeout)
+    card.locator("summary").click()
+    with page.expect_response(lambda r: "/leads/board/move/" in r.url) as moved:
+        card.locator("button", has_text="Proposal").click()
+    assert moved.value.status == 401
+    message = page.locator("#toast, .toast").first
+    expect(message).to_contain_text("Your session has ended")
+    assert "answered 200" not in page.content()
+    page.wait_for_url("**/login/**")
+    assert page.url.endswith("/login/?next=" + "%2Fleads%2Fboard%2F%3Fq%3D" + tag + "%26mine%3D")
+    page.fill("#id_username", "sally")
+    from tests.conftest import PASSWORD
+
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{board}")
+
+
+def test_an_htmx_request_after_expiry_logs_in_back_to_the_whole_filtered_address(page, dashboard, sales_user,
+                                                                                   log_in):
+    from django.contrib.sessions.models import Session
+
+    from tests.conftest import PASSWORD
+
+    log_in(page, dashboard, "sally")
+    address = "/leads/?q=zz-nothing&sort=-value&status=1"
+    page.goto(f"{dashboard}{address}")
+    Session.objects.all().delete()
+    page.evaluate("() => htmx.ajax('GET', location.href, {target: '#lead-table'})")  # e.g. a filter swap
+    page.wait_for_url("**/login/**")
+    page.fill("#id_username", "sally")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(address)
