@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from django.conf import settings
 
+from crmui import governor, tally
 from crmui.taskip import Lead, TaskipClient, TaskipError
 from leads import localcut
 
@@ -106,7 +107,8 @@ class BudgetSpent(Exception):
 
 class _Probe:
     """A client of its own (no retries, every call counted and capped) that notes whether each
-    answer carried the rate-limit headers."""
+    answer carried the rate-limit headers. Its calls count in the dashboard's tally (the budget
+    page) like any other, and in the worker they ask the budget governor first."""
 
     def __init__(self, budget: int, client_factory: Callable[..., TaskipClient] | None = None):
         self.budget = budget
@@ -114,13 +116,16 @@ class _Probe:
         self.missing_headers: list[str] = []
         factory = client_factory or TaskipClient
         self.client = factory(settings.TASKIP_BASE_URL, settings.TASKIP_SECRET_KEY,
-                              timeout=(settings.TASKIP_CONNECT_TIMEOUT, settings.TASKIP_READ_TIMEOUT), max_retries=0)
+                              timeout=(settings.TASKIP_CONNECT_TIMEOUT, settings.TASKIP_READ_TIMEOUT), max_retries=0,
+                              on_call=lambda info: tally.note_call(info, self.client.rate_limit))
         self.client.before_send = self._count
         self.client._session.hooks["response"].append(self._headers)
 
     def _count(self, method, path):
         if self.calls >= self.budget:
             raise BudgetSpent(f"call budget of {self.budget} spent")
+        if governor.in_background():  # run by the worker: the shared budget decides when
+            governor.acquire()
         self.calls += 1
 
     def _headers(self, resp, *args, **kwargs):
