@@ -20,12 +20,11 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.trail import audited, record
 from crmui import api, reference
 from crmui.cache import invalidate
 from crmui.errors import retry_hint, user_message
 from crmui.taskip import TaskipError, errors as taskip_errors
-from leads import moves
+from leads import moves, services
 from leads.models import BulkJob
 from leads.selectors import status_order
 
@@ -146,21 +145,22 @@ def _delete(job: BulkJob, actor) -> bool:
     ids = job.pending_ids()
     if not ids:
         return False
-    try:
-        message = api.client().leads.bulk_delete(ids)
-    except taskip_errors.RateLimited as exc:
-        _pause_for_rate_limit(job, exc)
+    # Through the one write path (crmui/writes.py): a step run twice deletes once, an unknown
+    # outcome is read back (every lead 404 = deleted).
+    outcome = services.lead_bulk_delete(actor=actor, lead_ids=ids, token=f"job{job.pk}-delete-{len(ids)}",
+                                        label=", ".join(job.labels.get(str(i), "") for i in ids)[:300],
+                                        changes={"bulk_job": job.pk})
+    if isinstance(outcome.error, taskip_errors.RateLimited):
+        _pause_for_rate_limit(job, outcome.error)
         return False
-    except TaskipError as exc:
+    if not outcome.saved:
+        text = (outcome.unconfirmed_message("the delete", "done") if outcome.unconfirmed
+                else user_message(outcome.error))
         for i in ids:
-            record(actor, "lead.delete", "lead", i, changes={"bulk_job": job.pk}, outcome="failed",
-                   api_status=getattr(exc, "status", None), message=type(exc).__name__ + ": " + exc.message,
-                   label=job.labels.get(str(i), ""))
-            job.results[str(i)] = {"ok": False, "message": user_message(exc)}
+            job.results[str(i)] = {"ok": False, "message": text}
         job.save(update_fields=["results", "updated_at"])
         return True  # a failed delete may have deleted some: the lists must be reread
     for i in ids:
-        record(actor, "lead.delete", "lead", i, changes={"bulk_job": job.pk}, label=job.labels.get(str(i), ""))
         job.results[str(i)] = {"ok": True, "message": "Deleted"}
     job.save(update_fields=["results", "updated_at"])
     return True
@@ -168,10 +168,9 @@ def _delete(job: BulkJob, actor) -> bool:
 
 def _update_one(job: BulkJob, actor, lead_id: int) -> str:
     """One lead: 'written', 'unchanged', 'failed' or 'paused' (429: nothing recorded for it)."""
-    client = api.client()
     value = job.params.get("value")
     try:
-        lead = client.leads.get(lead_id)
+        lead = services.lead_get(lead_id=lead_id, refresh=True).value  # what TaskIP holds now
     except taskip_errors.RateLimited as exc:
         _pause_for_rate_limit(job, exc)
         return "paused"
@@ -207,15 +206,19 @@ def _update_one(job: BulkJob, actor, lead_id: int) -> str:
     if not first_name:
         _save_result(job, lead_id, False, moves.MissingFirstName(lead_id).message)
         return "failed"
-    try:
-        with audited(actor, audit_action, "lead", lead_id, changes={field: [old, new], "bulk_job": job.pk},
-                     label=lead.display_name):
-            client.leads.update(lead_id, {"first_name": first_name, field: new})
-    except taskip_errors.RateLimited as exc:
-        _pause_for_rate_limit(job, exc)  # a 429 wrote nothing: the lead stays pending
+    # Through the one write path: the lead was just read, only ``field`` is sent (nobody else's
+    # change is overwritten); a step run twice writes once; an unknown outcome is read back.
+    outcome = services.lead_update(actor=actor, lead_id=lead_id, payload={"first_name": first_name, field: new},
+                                   changes={field: [old, new], "bulk_job": job.pk}, label=lead.display_name,
+                                   kind=audit_action, base=lead, token=f"job{job.pk}-{lead_id}")
+    if isinstance(outcome.error, taskip_errors.RateLimited):
+        _pause_for_rate_limit(job, outcome.error)  # a 429 wrote nothing: the lead stays pending
         return "paused"
-    except TaskipError as exc:
-        _save_result(job, lead_id, False, user_message(exc))
+    if outcome.unconfirmed:
+        _save_result(job, lead_id, False, outcome.unconfirmed_message("this change"))
+        return "failed"
+    if outcome.not_saved:
+        _save_result(job, lead_id, False, user_message(outcome.error))
         return "failed"
     _save_result(job, lead_id, True, "Saved")
     return "written"

@@ -27,7 +27,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from audit.trail import audited
 from crmui import api, reference
 from crmui.cache import invalidate
 from crmui.errors import retry_hint, user_message
@@ -598,17 +597,27 @@ def _process(job: ImportJob, row: ImportRow, actor, recovering: bool) -> str:
     payload = _send_payload(row)
     label = f"{payload.get('first_name', '')} {payload.get('last_name', '')}".strip() or row.email
     changes = {"import": str(job.id), "line": row.line, **row.payload}
+    # Through the one write path (crmui/writes.py): one claim per row, so a row run twice
+    # (a resumed job, a second worker) writes once; an unknown outcome is read back.
+    from leads import services as lead_services
+
+    token = f"import{job.id}-{row.pk}"
     try:
         if update:
-            with audited(actor, "lead.update", "lead", existing[0], changes=changes, label=label):
-                api.client().leads.update(existing[0], payload)
-            _finish_row(row, ImportRow.UPDATED, "", existing[0])
+            outcome = lead_services.lead_update(actor=actor, lead_id=existing[0], payload=payload, changes=changes,
+                                                label=label, token=token)
         else:
-            with audited(actor, "lead.create", "lead", changes=changes, label=label) as res:
-                lead = api.client().leads.create(payload)
-                res.object_id = lead.id
-            _finish_row(row, ImportRow.CREATED, "", lead.id)
-        return "ok"
+            outcome = lead_services.lead_create(actor=actor, payload=payload, token=token, label=label,
+                                                changes=changes)
+        if outcome.saved:
+            confirmed = "Confirmed by reading TaskIP back after a lost answer." if outcome.checked else ""
+            if update:
+                _finish_row(row, ImportRow.UPDATED, confirmed, existing[0])
+            else:
+                lead_id = outcome.value.id if outcome.value is not None else outcome.result
+                _finish_row(row, ImportRow.CREATED, confirmed, lead_id)
+            return "ok"
+        raise outcome.error or e.TaskipConnectionError("TaskIP did not confirm the write.")
     except e.RateLimited as exc:
         # Nothing was written: the row goes back to the queue and the job waits.
         row.state, row.attempted_at = ImportRow.PENDING, None

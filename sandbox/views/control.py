@@ -6,7 +6,7 @@ from ..models import ForcedFault, SentEmail
 from .api import identify_key
 from .common import ApiError, bad_request, iso_micro, json_response, parse_body, unauthorized
 
-FAULT_STATUSES = {"500", "502", "429", "malformed", "hang"}
+FAULT_STATUSES = {"500", "502", "429", "malformed", "hang", "malformed-after", "hang-after"}
 
 
 def _guard(request, methods):
