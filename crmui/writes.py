@@ -41,7 +41,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from crmui import api
@@ -237,6 +237,18 @@ def _claim_key(kind: str, actor, token: str) -> str:
 
 
 def _claim(key: str) -> tuple[str, Any]:
+    """See ``_claim_once``; a database busy with another writer (SQLite) is waited for."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return _claim_once(key)
+        except OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05 + random.random() * 0.1)
+
+
+def _claim_once(key: str) -> tuple[str, Any]:
     """('go', None) when this request may write; ('saved', result) when an earlier request
     with this token saved it; ('unknown', None) when an earlier outcome was not confirmed and
     this request took the claim over to check; ('pending', None) when another request is
@@ -290,6 +302,17 @@ def _wait_for_claim(key: str, seconds: float) -> tuple[str, Any]:
 def _settle_claim(key: str | None, outcome: Outcome) -> None:
     if key is None:
         return
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return _settle_claim_once(key, outcome)
+        except OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05 + random.random() * 0.1)
+
+
+def _settle_claim_once(key: str, outcome: Outcome) -> None:
     from crmui.models import WriteClaim
 
     if outcome.saved:
