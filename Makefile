@@ -1,4 +1,4 @@
-# make run   - set up everything, seed the sandbox, serve the dashboard on http://127.0.0.1:8000
+# make run   - set up everything, seed the sandbox, start the Procfile (web, worker, sandbox) on http://127.0.0.1:8000
 # make test  - set up everything (Chromium included) and run every test
 PYTHON ?= python3.11
 VENV   := .venv

@@ -16,11 +16,15 @@ def _limit() -> int:
 
 
 def _window() -> int:
-    return getattr(settings, "LOGIN_FAILURE_WINDOW", 15 * 60)
+    from crmui.timescale import scaled_ttl
+
+    return scaled_ttl(getattr(settings, "LOGIN_FAILURE_WINDOW", 15 * 60))
 
 
 def _lockout() -> int:
-    return getattr(settings, "LOGIN_LOCKOUT_SECONDS", 15 * 60)
+    from crmui.timescale import scaled_ttl
+
+    return scaled_ttl(getattr(settings, "LOGIN_LOCKOUT_SECONDS", 15 * 60))
 
 
 def client_ip(request) -> str:

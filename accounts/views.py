@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.forms import ProfileForm, SavedViewForm
 from accounts.models import Profile, SavedView, profile_for
+from accounts.nav import settings_links
 from accounts.roles import can, require
 from audit.trail import record
 from crmui import reference
 from crmui.errors import user_message
-from crmui.nav import settings_links
 from crmui.taskip import TaskipError
 
 

@@ -5,12 +5,12 @@ import datetime as dt
 
 from django import forms
 from django.core.paginator import Paginator
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
 from audit.models import AuditEntry
+from crmui.htmx import render_page
 
 PER_PAGE = 50
 
@@ -109,5 +109,4 @@ def audit_list(request):
         "filtered": filtered,
         "invalid": invalid and form.errors,
     }
-    template = "audit/audit_list.html#audit-table" if request.htmx else "audit/audit_list.html"
-    return render(request, template, context)
+    return render_page(request, "audit/audit_list.html", context, partial="audit-table")

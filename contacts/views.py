@@ -4,16 +4,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import replace
-from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.roles import require
 from contacts import services
@@ -21,6 +19,8 @@ from contacts.forms import MERGE_FIELDS, ContactForm, InviteForm, contact_values
 from contacts.services import ContactQuery
 from crmui import reference
 from crmui.errors import apply_api_errors, page_status, user_message
+from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page
+from crmui.sorting import SortHeader, sort_headers
 from crmui.taskip import Conflict, NotFound, TaskipError, ValidationError
 from crmui.writes import canon, conflict_rows, read_snapshot, resolve_edit, seen_of
 
@@ -35,22 +35,10 @@ def _list_url(query: ContactQuery, **overrides) -> str:
     return f"{base}?{urlencode(params)}" if params else base
 
 
-def _sort_headers(query: ContactQuery) -> list[dict]:
-    headers = []
-    for key, label in COLUMNS:
-        active = query.sort == key
-        if active:
-            direction = "desc" if query.direction == "asc" else "asc"
-        else:
-            direction = "desc" if key == "created" else "asc"
-        headers.append({
-            "key": key, "label": label, "active": active,
-            "url": _list_url(query, sort=key, direction=direction, page=1),
-            "aria_sort": ("ascending" if query.direction == "asc" else "descending") if active else None,
-            "arrow": ("↑" if query.direction == "asc" else "↓") if active else "↕",
-            "next_label": f"Sort by {label.lower()}, {'ascending' if direction == 'asc' else 'descending'}",
-        })
-    return headers
+def _sort_headers(query: ContactQuery) -> list[SortHeader]:
+    """Clickable column headers; "Added" sorts newest first on its first click."""
+    return sort_headers(COLUMNS, sort=query.sort, direction=query.direction, descending_first={"created"},
+                        url=lambda key, direction: _list_url(query, sort=key, direction=direction, page=1))
 
 
 def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dict:
@@ -66,7 +54,7 @@ def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dic
         ctx["error"] = user_message(exc)
         return ctx
     page = result.value
-    ctx.update(page=page, loaded_at=_when(result.fetched_at), cache_hit=result.hit)
+    ctx.update(page=page, fetched_at=result.fetched_at, cache_hit=result.hit)
     if not page.items and query.search:
         ctx["create_url"] = reverse("contacts:create") + "?" + urlencode(_prefill(query.search))
     if query.page > 1:
@@ -92,13 +80,8 @@ def _short(name: str, limit: int = 80) -> str:
     return Truncator(name).chars(limit)
 
 
-def _when(timestamp: float) -> datetime:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
-
-
-def _render_list(request, ctx, *, status=200):
-    template = f"{LIST_TEMPLATE}#contact-table" if request.htmx else LIST_TEMPLATE
-    return render(request, template, ctx, status=status)
+def _render_list(request: HtmxHttpRequest, ctx, *, status=200):
+    return render_page(request, LIST_TEMPLATE, ctx, partial="contact-table", status=status)
 
 
 def _gone(request, contact_id: int, *, status: int = 404):
@@ -136,7 +119,7 @@ def _companies():
 # --------------------------------------------------------------------------- list
 @require_http_methods(["GET", "HEAD"])
 @require("contact.view")
-def contact_list(request):
+def contact_list(request: HtmxHttpRequest):
     query = ContactQuery.from_params(request.GET)
     ctx = _list_context(request, query, refresh="refresh" in request.GET)
     return _render_list(request, ctx)
@@ -144,7 +127,7 @@ def contact_list(request):
 
 @require_POST
 @require("contact.bulk")
-def contact_bulk_delete(request):
+def contact_bulk_delete(request: HtmxHttpRequest):
     query = ContactQuery.from_params(request.POST)
     confirmed = request.POST.get("confirm") == "yes"
     # The confirmation carries the ids it listed (confirm_ids), so what is deleted is exactly
@@ -179,7 +162,7 @@ def contact_bulk_delete(request):
     notice = f"Deleted {len(ids)} contact{'s' if len(ids) != 1 else ''}: {', '.join(labels)}."
     if not request.htmx:
         messages.success(request, notice)
-        return redirect(_list_url(query))
+        return redirect_after_write(request, _list_url(query))
     ctx = _list_context(request, query)
     if ctx.get("page") is not None and not ctx["page"].items and query.page > 1:
         query = replace(query, page=query.page - 1)
@@ -202,7 +185,7 @@ def _names_for(query: ContactQuery, ids: list[int]) -> dict[int, str]:
 # --------------------------------------------------------------------------- detail
 @require_http_methods(["GET", "HEAD"])
 @require("contact.view")
-def contact_detail(request, contact_id: int):
+def contact_detail(request: HtmxHttpRequest, contact_id: int):
     if contact_id < 1:
         return _gone(request, contact_id)
     try:
@@ -217,7 +200,7 @@ def contact_detail(request, contact_id: int):
                isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
     ctx = {
         "contact": contact,
-        "loaded_at": _when(result.fetched_at), "cache_hit": result.hit,
+        "fetched_at": result.fetched_at, "cache_hit": result.hit,
         "lead_id": services.lead_id_from_reference(contact),
         "image_url": contact.image.url if contact.image and services.is_web_url(contact.image.url) else None,
         "custom_fields": custom,
@@ -233,7 +216,7 @@ def contact_detail(request, contact_id: int):
 # --------------------------------------------------------------------------- create / edit
 @require_http_methods(["GET", "POST"])
 @require("contact.create")
-def contact_create(request):
+def contact_create(request: HtmxHttpRequest):
     companies, companies_error = _companies()
     if request.method == "GET":
         initial = {"idem": uuid.uuid4().hex}
@@ -257,8 +240,8 @@ def contact_create(request):
         else:
             messages.success(request, f"Contact {_short(outcome.value.display_name)} created.")
         if not contact_id:  # TaskIP said yes but sent no id: show the list rather than guess
-            return redirect("contacts:list")
-        return redirect("contacts:detail", contact_id=contact_id)
+            return redirect_after_write(request, reverse("contacts:list"))
+        return redirect_after_write(request, reverse("contacts:detail", args=[contact_id]))
     if outcome.unconfirmed:
         form.add_error(None, outcome.unconfirmed_message("the contact") + " Search the contact list for "
                              + (form.cleaned_data.get("email") or "its email") + ".")
@@ -269,7 +252,7 @@ def contact_create(request):
 
 @require_http_methods(["GET", "POST"])
 @require("contact.edit")
-def contact_edit(request, contact_id: int):
+def contact_edit(request: HtmxHttpRequest, contact_id: int):
     # The form starts from a copy at most a minute old, so nobody edits what TaskIP no longer has.
     contact, failure = _load_contact(request, contact_id, max_age=60 if request.method == "GET" else None)
     if failure:
@@ -309,7 +292,7 @@ def contact_edit(request, contact_id: int):
     kept_text = f" Someone else's changes meanwhile ({', '.join(kept)}) are kept." if kept else ""
     if not payload:
         messages.info(request, "Nothing changed, so nothing was sent to TaskIP." + kept_text)
-        return redirect("contacts:detail", contact_id=contact_id)
+        return redirect_after_write(request, reverse("contacts:detail", args=[contact_id]))
     outcome = services.contact_update(actor=request.user, contact_id=contact_id, payload=payload,
                                       label=current.display_name)
     if isinstance(outcome.error, NotFound):
@@ -325,7 +308,7 @@ def contact_edit(request, contact_id: int):
     # it fresh from TaskIP (one GET) and shows exactly what TaskIP stored.
     saved_name = f"{form.cleaned_data['first_name']} {form.cleaned_data.get('last_name') or ''}".strip()
     messages.success(request, f"Saved {_short(saved_name)}." + kept_text)
-    return redirect("contacts:detail", contact_id=contact_id)
+    return redirect_after_write(request, reverse("contacts:detail", args=[contact_id]))
 
 
 def _label_of(form: ContactForm, name: str) -> str:
@@ -359,22 +342,22 @@ def _render_form(request, form: ContactForm, conflict: dict | None = None) -> Ht
 # --------------------------------------------------------------------------- delete
 @require_http_methods(["GET", "POST"])
 @require("contact.delete")
-def contact_delete(request, contact_id: int):
+def contact_delete(request: HtmxHttpRequest, contact_id: int):
     contact, failure = _load_contact(request, contact_id)
     if failure:
         if request.method == "POST" and failure.status_code == 404:
             messages.info(request, "That contact had already been deleted.")
-            return _go(request, reverse("contacts:list"))
+            return redirect_after_write(request, reverse("contacts:list"))
         return failure
     ctx = {"contact": contact, "error": None}
     if request.method == "POST":
         outcome = services.contact_delete(actor=request.user, contact_id=contact_id, label=contact.display_name)
         if outcome.saved:
             messages.success(request, f"Deleted {_short(contact.display_name)}.")
-            return _go(request, reverse("contacts:list"))
+            return redirect_after_write(request, reverse("contacts:list"))
         if isinstance(outcome.error, NotFound):
             messages.info(request, f"{_short(contact.display_name)} had already been deleted.")
-            return _go(request, reverse("contacts:list"))
+            return redirect_after_write(request, reverse("contacts:list"))
         if outcome.unconfirmed:
             ctx["error"] = f"{_short(contact.display_name)}: " + outcome.unconfirmed_message("the delete", "done")
         else:
@@ -383,16 +366,10 @@ def contact_delete(request, contact_id: int):
     return render(request, template, ctx)
 
 
-def _go(request, url: str) -> HttpResponse:
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
 # --------------------------------------------------------------------------- invite
 @require_http_methods(["GET", "POST"])
 @require("contact.invite")
-def contact_invite(request, contact_id: int):
+def contact_invite(request: HtmxHttpRequest, contact_id: int):
     contact, failure = _load_contact(request, contact_id)
     if failure:
         return failure

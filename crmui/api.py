@@ -1,9 +1,8 @@
-"""The one TaskIP client of this process, and the per-request upstream call counter.
+"""The one TaskIP client of this process.
 
 Services call ``client()``; nothing else in the dashboard knows URLs, headers or JSON.
-Every HTTP attempt the client makes is counted against the current request (for the
-budget footer and the log line) and its rate-limit headers are shared through the cache so
-every worker knows how much of the hourly budget is left.
+Every HTTP attempt the client makes is counted against the current request and what TaskIP
+says about the budget is remembered for every worker (both in ``crmui.tally``).
 
 ``parallel(*callables)`` runs a page's independent fetches at the same time, counted against
 the same request. Reads made while building a page share one deadline
@@ -17,12 +16,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 
+from crmui import cache as cache_mod
+from crmui import tally
 from crmui.taskip import CallInfo, TaskipClient
 from crmui.taskip import errors as taskip_errors
 
@@ -31,75 +30,10 @@ log = logging.getLogger("crmui.upstream")
 _client: TaskipClient | None = None
 _client_lock = threading.Lock()
 
-RATE_KEY = "taskip:ratelimit"
-STATUS_KEY = "taskip:api-status"
-
-
-@dataclass
-class UpstreamTally:
-    calls: int = 0
-    elapsed_ms: float = 0.0
-    errors: int = 0
-    paths: list[str] = field(default_factory=list)
-    cache_hits: int = 0
-    cache_misses: int = 0
-    stale_served: int = 0
-    rate_limit: Any = None  # the last RateLimit this request saw
-    deadline: float | None = None  # time.monotonic() after which reads are not started
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def add_call(self, info: CallInfo) -> None:
-        with self._lock:
-            self.calls += 1
-            self.elapsed_ms += info.elapsed_ms
-            self.paths.append(f"{info.method} {info.path}")
-            if info.error or (info.status or 0) >= 400:
-                self.errors += 1
-
-    def add_cache(self, *, hit: bool, stale: bool = False) -> None:
-        with self._lock:
-            if hit:
-                self.cache_hits += 1
-            else:
-                self.cache_misses += 1
-            if stale:
-                self.stale_served += 1
-
-
-_tally: contextvars.ContextVar[UpstreamTally | None] = contextvars.ContextVar("upstream_tally", default=None)
-
-
-def begin_tally(*, deadline_seconds: float | None = None) -> UpstreamTally:
-    tally = UpstreamTally()
-    if deadline_seconds:
-        tally.deadline = time.monotonic() + deadline_seconds
-    _tally.set(tally)
-    return tally
-
-
-def end_tally() -> None:
-    """Forget the request's tally (its deadline must not outlive the request in this thread)."""
-    _tally.set(None)
-
-
-def current_tally() -> UpstreamTally | None:
-    return _tally.get()
 
 
 def _on_call(info: CallInfo) -> None:
-    tally = _tally.get()
-    if tally is not None:
-        tally.add_call(info)
-        if _client is not None and _client.rate_limit is not None:
-            tally.rate_limit = _client.rate_limit
-    # Remember the last thing TaskIP told us about the key / reachability, for the banner.
-    if info.status == 401:
-        cache.set(STATUS_KEY, "unauthorized", 300)
-    elif info.status is None and info.error:
-        cache.set(STATUS_KEY, "unreachable", 60)
-    elif info.status and info.status < 400:
-        if cache.get(STATUS_KEY):
-            cache.delete(STATUS_KEY)
+    tally.note_call(info, _client.rate_limit if _client is not None else None)
 
 
 class DashboardClient(TaskipClient):
@@ -115,6 +49,16 @@ class DashboardClient(TaskipClient):
         self._local = threading.local()
         super().__init__(*args, **kwargs)
         self._sleep = self._deadline_sleep
+        self.before_send = _govern
+
+    def _report(self, method, path, status, elapsed_ms, attempt, error=None, *args, **kwargs):
+        super()._report(method, path, status, elapsed_ms, attempt, error, *args, **kwargs)
+        if status is not None and _governor_on():
+            from crmui import governor
+
+            rl = self.rate_limit
+            if rl is not None and status != 429:
+                governor.note_reading(rl.limit, rl.remaining, rl.reset)
 
     @property
     def timeout(self) -> tuple[float, float]:  # type: ignore[override]
@@ -134,10 +78,10 @@ class DashboardClient(TaskipClient):
     def _time_left(self) -> float | None:
         if not getattr(self._local, "is_read", False):
             return None
-        tally = _tally.get()
-        if tally is None or tally.deadline is None:
+        current = tally.current_tally()
+        if current is None or current.deadline is None:
             return None
-        return tally.deadline - time.monotonic()
+        return current.deadline - time.monotonic()
 
     def _deadline_sleep(self, seconds: float) -> None:
         left = self._time_left()
@@ -150,8 +94,6 @@ class DashboardClient(TaskipClient):
         method = method.upper()
         is_read = method in ("GET", "HEAD", "OPTIONS")
         if is_read and getattr(settings, "TASKIP_CLIENT_CACHE", True):
-            from crmui import cache as cache_mod
-
             if not cache_mod.in_fetch():
                 # A read no service cached itself (a stand-in page, a helper): cache it here,
                 # versioned by what the path touches, so every page is cached and the writes'
@@ -163,17 +105,46 @@ class DashboardClient(TaskipClient):
                     lambda: self._send(method, path, True, kwargs),
                     refresh=cache_mod.refresh_requested.get(), also=namespaces[1:],
                 ).value
+        if is_read:
+            return self._send(method, path, True, kwargs)
         # Writes: sent as they are. What a write makes stale is declared per write kind in
         # crmui/writes.py (the one write path), not guessed here from the path.
-        return self._send(method, path, is_read, kwargs)
+        try:
+            return self._send(method, path, False, kwargs)
+        except taskip_errors.RateLimited as exc:
+            if _governor_on() and type(exc).__name__ != "BudgetWait":
+                from crmui import governor
+
+                governor.note_rate_limited(exc.retry_after)
+            raise
 
     def _send(self, method: str, path: str, is_read: bool, kwargs: dict) -> dict:
         previous = getattr(self._local, "is_read", False)
         self._local.is_read = is_read
         try:
             return super().request(method, path, **kwargs)
+        except taskip_errors.RateLimited as exc:
+            if is_read and _governor_on() and type(exc).__name__ != "BudgetWait":
+                from crmui import governor
+
+                governor.note_rate_limited(exc.retry_after)
+            raise
         finally:
             self._local.is_read = previous
+
+
+def _governor_on() -> bool:
+    from crmui import governor
+
+    return governor.in_background()
+
+
+def _govern(method: str, path: str) -> None:
+    """Before each attempt: a background call (a job, a periodic task) asks the governor."""
+    if _governor_on():
+        from crmui import governor
+
+        governor.acquire()
 
 
 # --- what a read depends on: cache namespaces by API path ------------------------------------
@@ -286,55 +257,3 @@ def parallel(*callables: Callable[[], Any], return_exceptions: bool = False) -> 
             if not ok:
                 raise value
     return [value for _, value in futures_results]
-
-
-# --- the shared rate-limit reading --------------------------------------------------------
-def remember_rate_limit(rl=None) -> None:
-    """Share the last rate-limit reading with the other workers."""
-    if rl is None:
-        tally = _tally.get()
-        rl = (tally.rate_limit if tally is not None else None) or (client().rate_limit if _client else None)
-    if rl is not None:
-        cache.set(RATE_KEY, _reading(rl), 3600)
-
-
-def _reading(rl) -> dict:
-    return {"limit": rl.limit, "remaining": rl.remaining, "reset": rl.reset, "seen": time.time()}
-
-
-def rate_limit() -> dict | None:
-    """The last reading: limit, remaining, reset (Unix time), seen, and ``low`` (fewer than
-    ``TASKIP_BUDGET_LOW_FRACTION`` of the limit left, and the window has not reset since)."""
-    tally = _tally.get()
-    if tally is not None and tally.rate_limit is not None:
-        # this request has already heard from TaskIP: that is the freshest reading
-        rl = _reading(tally.rate_limit)
-    else:
-        rl = cache.get(RATE_KEY)
-    if not rl:
-        return None
-    rl = dict(rl)
-    now = time.time()
-    reset = rl.get("reset")
-    rl["expired"] = bool(reset and reset <= now)
-    rl["reset_in"] = max(0, int(reset - now)) if reset else None
-    rl["low"] = budget_low(rl)
-    return rl
-
-
-def budget_low(rl: dict | None = None) -> bool:
-    """True when the team has little of this hour's TaskIP budget left."""
-    if rl is None:
-        rl = cache.get(RATE_KEY)
-    if not rl or rl.get("remaining") is None or not rl.get("limit"):
-        return False
-    reset = rl.get("reset")
-    if reset and reset <= time.time():
-        return False  # the window has reset since the reading
-    threshold = getattr(settings, "TASKIP_BUDGET_LOW_FRACTION", 0.1)
-    return rl["remaining"] < rl["limit"] * threshold
-
-
-def api_status() -> str | None:
-    """'unauthorized', 'unreachable' or None when the last calls went fine."""
-    return cache.get(STATUS_KEY)

@@ -2,7 +2,8 @@
 
 Every request adds to five-minute buckets in the shared cache (per view name: page views,
 upstream calls, cache hits, cache lookups). ``usage()`` sums the last hour; the budget page
-shows it with the last rate-limit reading and where this hour is heading.
+(``shell.views.budget_view``) shows it with the last rate-limit reading and where this hour
+is heading.
 """
 from __future__ import annotations
 
@@ -12,35 +13,33 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.shortcuts import render
-from django.contrib import messages
-from django.shortcuts import redirect
-from django.views.decorators.http import require_http_methods
 
-from accounts.roles import require
-from crmui import api
-from crmui import cache as cache_mod
+from crmui.timescale import scaled, scaled_ttl
 
-BUCKET_SECONDS = 300
+BUCKET_SECONDS = 300  # of the product's clock: divided by TIME_SCALE (crmui/timescale.py)
 HOUR_BUCKETS = 12
 METRICS = ("views", "calls", "hits", "lookups")
 _KEEP = 2 * 3600
 _VIEWS_KEY = "budget:views"
 
 
+def _bucket_seconds() -> float:
+    return scaled(BUCKET_SECONDS)
+
+
 def _bucket(now: float | None = None) -> int:
-    return int((time.time() if now is None else now) // BUCKET_SECONDS)
+    return int((time.time() if now is None else now) // _bucket_seconds())
 
 
 def _incr(key: str, n: int) -> None:
     if n <= 0:
         return
-    if cache.add(key, n, _KEEP):
+    if cache.add(key, n, scaled_ttl(_KEEP)):
         return
     try:
         cache.incr(key, n)
     except ValueError:  # expired between add and incr
-        cache.add(key, n, _KEEP)
+        cache.add(key, n, scaled_ttl(_KEEP))
 
 
 def record(view_name: str, *, calls: int, hits: int, lookups: int, now: float | None = None) -> None:
@@ -115,8 +114,10 @@ def projection(rl: dict | None, *, now: float | None = None) -> Projection:
     hour = sum(r.calls for r in usage(now=now))
     recent = sum(r.calls for r in usage(buckets=3, now=now))
     # The current bucket is partly elapsed: pace = calls / minutes actually covered.
-    covered = 2 * BUCKET_SECONDS + (now % BUCKET_SECONDS)
-    per_minute = recent / (covered / 60) if covered else 0.0
+    bucket = _bucket_seconds()
+    covered = 2 * bucket + (now % bucket)
+    # the pace in the product's clock: calls per (scaled) minute
+    per_minute = recent / (covered / scaled(60)) if covered else 0.0
     per_hour = int(round(per_minute * 60))
     remaining_at_reset = minutes_to_reset = exhausted = None
     if rl and rl.get("remaining") is not None and rl.get("reset") and rl["reset"] > now:
@@ -125,54 +126,3 @@ def projection(rl: dict | None, *, now: float | None = None) -> Projection:
         if per_minute > 0 and remaining_at_reset < 0:
             exhausted = int(rl["remaining"] / per_minute)
     return Projection(hour, recent, per_hour, remaining_at_reset, minutes_to_reset, exhausted)
-
-
-@require_http_methods(["GET", "POST"])
-@require("budget.view")
-def budget_view(request):
-    if request.method == "POST" and request.POST.get("action") == "forget-cache":
-        cache_mod.invalidate_all()
-        audited_note(request)
-        messages.success(request, "Saved copies forgotten: the next page views fetch fresh data from TaskIP.")
-        return redirect("budget")
-    rl = api.rate_limit()
-    rows = usage()
-    total_views = sum(r.views for r in rows)
-    total_calls = sum(r.calls for r in rows)
-    total_hits = sum(r.hits for r in rows)
-    total_lookups = sum(r.lookups for r in rows)
-    reset_at = None
-    if rl and rl.get("reset"):
-        from datetime import datetime, timezone
-
-        reset_at = datetime.fromtimestamp(rl["reset"], tz=timezone.utc)
-    seen_at = None
-    if rl and rl.get("seen"):
-        from datetime import datetime, timezone
-
-        seen_at = datetime.fromtimestamp(rl["seen"], tz=timezone.utc)
-    return render(request, "budget.html", {
-        "rl": rl,
-        "reset_at": reset_at,
-        "seen_at": seen_at,
-        "rows": rows,
-        "total_views": total_views,
-        "total_calls": total_calls,
-        "total_hit_ratio": (total_hits / total_lookups) if total_lookups else None,
-        "views_per_call": (total_views / total_calls) if total_calls else None,
-        "proj": projection(rl),
-        "low_fraction_pct": int(round(100 * _low_fraction())),
-    })
-
-
-def _low_fraction() -> float:
-    from django.conf import settings
-
-    return getattr(settings, "TASKIP_BUDGET_LOW_FRACTION", 0.1)
-
-
-def audited_note(request) -> None:
-    """Forgetting the cache changes nothing in TaskIP, but it costs budget: leave a trace."""
-    from audit.trail import record as audit_record
-
-    audit_record(request.user, "cache.forget", "cache", label="All saved copies of TaskIP data")

@@ -10,7 +10,7 @@ Besides the fresh copy (``TASKIP_CACHE_SECONDS``) every value is kept as a *stal
 served, marked ``stale``, when:
 
 * TaskIP fails (unreachable, timeout, 5xx, malformed answer, 429, key refused);
-* the hourly budget is nearly spent (``crmui.api.budget_low()``) and the stale copy is of
+* the hourly budget is nearly spent (``crmui.tally.budget_low()``) and the stale copy is of
   the current namespace version (nothing was written through the dashboard since): the
   background refresh waits rather than spend the last requests. A user's explicit refresh
   still fetches;
@@ -34,7 +34,10 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 
+from crmui import tally
+from crmui.errors import user_message
 from crmui.taskip import errors as taskip_errors
+from crmui.timescale import scaled, scaled_ttl
 
 T = TypeVar("T")
 log = logging.getLogger("crmui.cache")
@@ -152,16 +155,8 @@ def _serve_stale_on(exc: Exception) -> bool:
     return isinstance(exc, taskip_errors.TaskipAPIError) and exc.status >= 500
 
 
-def _tally():
-    from crmui import api
-
-    return api.current_tally()
-
-
 def _count(*, hit: bool, stale: bool = False) -> None:
-    tally = _tally()
-    if tally is not None:
-        tally.add_cache(hit=hit, stale=stale)
+    tally.note_cache(hit=hit, stale=stale)
 
 
 def _from_stale(entry, reason: str) -> Cached:
@@ -179,14 +174,11 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
     May return a stale copy (``.stale``) instead of raising when TaskIP fails; raises the
     client's ``TaskipError`` when there is no copy to fall back on.
     """
-    from crmui import api
-    from crmui.errors import user_message
-
     version = _version(namespace, *also)
     digest = _digest(parts)
     key = f"c:{namespace}:{version}:{digest}"
     skey = f"s:{namespace}:{digest}"
-    fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
+    fresh_ttl = scaled_ttl(settings.TASKIP_CACHE_SECONDS if ttl is None else ttl)
     if not refresh:
         memo = _memo_get(key)
         if memo is not None:
@@ -198,13 +190,13 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
             _memo_put(key, value, fetched_at, max(0.0, fetched_at + fresh_ttl - time.time()))
             _count(hit=True)
             return Cached(value, fetched_at, True)
-        if api.budget_low():
+        if tally.budget_low():
             entry = cache.get(skey)
             if entry is not None and len(entry) > 2 and entry[2] == version:
                 return _from_stale(entry, "TaskIP's hourly budget is nearly spent, so this saved copy is shown instead of a fresh one.")
 
     lock_key = f"lock:{key}"
-    lock_seconds = getattr(settings, "TASKIP_LOCK_SECONDS", 15)
+    lock_seconds = scaled_ttl(getattr(settings, "TASKIP_LOCK_SECONDS", 15))
     have_lock = cache.add(lock_key, 1, lock_seconds)
     if not have_lock and not refresh:
         waited = _wait_for(key, getattr(settings, "TASKIP_LOCK_WAIT", 3.0))
@@ -228,7 +220,7 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
         finally:
             _in_fetch.reset(token)
         now = time.time()
-        stale_ttl = max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))
+        stale_ttl = max(fresh_ttl, scaled_ttl(getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600)))
         cache.set(key, (value, now), fresh_ttl)
         _memo_put(key, value, now, fresh_ttl)
         cache.set(skey, (value, now, version), stale_ttl)
@@ -271,7 +263,7 @@ def put(namespace: str, parts: Any, value: Any, *, ttl: int | None = None, also:
     version = _version(namespace, *also)
     digest = _digest(parts)
     now = time.time()
-    fresh_ttl = settings.TASKIP_CACHE_SECONDS if ttl is None else ttl
+    fresh_ttl = scaled_ttl(settings.TASKIP_CACHE_SECONDS if ttl is None else ttl)
     cache.set(f"c:{namespace}:{version}:{digest}", (value, now), fresh_ttl)
     _memo_put(f"c:{namespace}:{version}:{digest}", value, now, fresh_ttl)
-    cache.set(f"s:{namespace}:{digest}", (value, now, version), max(fresh_ttl, getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600)))
+    cache.set(f"s:{namespace}:{digest}", (value, now, version), max(fresh_ttl, scaled_ttl(getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))))

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from crmui import api, budget, cache
+from crmui import budget, cache
+from crmui import tally as upstream
 from crmui.errors import page_status, user_message
 from crmui.taskip import errors as taskip_errors
 
@@ -25,7 +26,7 @@ class UpstreamMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tally = api.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
+        tally = upstream.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
         request.upstream = tally
         cache.refresh_requested.set("refresh" in request.GET)
         started = time.perf_counter()
@@ -34,11 +35,11 @@ class UpstreamMiddleware:
         finally:
             # the deadline and the refresh flag belong to this request only, not to what this
             # thread does next (a test's fixture, a thread-pool reuse)
-            api.end_tally()
+            upstream.end_tally()
             cache.refresh_requested.set(False)
         total_ms = (time.perf_counter() - started) * 1000
         if tally.calls:
-            api.remember_rate_limit(tally.rate_limit)
+            upstream.remember_rate_limit(tally.rate_limit)
             log.info(
                 "%s %s upstream_calls=%d upstream_ms=%.0f total_ms=%.0f",
                 request.method, request.path, tally.calls, tally.elapsed_ms, total_ms,
@@ -72,11 +73,41 @@ class UpstreamMiddleware:
         return render(request, "upstream_error.html", {"message": message}, status=status)
 
 
+def _same_site_path(request, url: str) -> str | None:
+    """The path (with query) of ``url`` when it is on this site, else None."""
+    from urllib.parse import urlsplit
+
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return None
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def login_url_for(next_path: str) -> str:
+    """The login page that comes back to ``next_path`` (URL-encoded whole: filters after & stay)."""
+    from urllib.parse import urlencode
+
+    return f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_path or '/'})}"
+
+
 class LoginRequiredMiddleware(_DjangoLoginRequired):
     """Every page needs a login. An htmx request whose session expired is sent to the
-    login page as a whole (HX-Redirect) rather than getting a login form in a panel."""
+    login page as a whole (HX-Redirect) rather than getting a login form in a panel, with the
+    page's whole address as ``next``; a script asking for JSON (board moves, uploads) gets a 401
+    ``{"ok": false, "error", "login"}`` it can show and follow, never a login page to parse."""
 
     def handle_no_permission(self, request, view_func):
+        from django.http import JsonResponse
+
+        from crmui.htmx import wants_json
+
         if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(f"{reverse(settings.LOGIN_URL)}?next={request.htmx.current_url_abs_path or '/'}")
+            return HttpResponseClientRedirect(login_url_for(request.htmx.current_url_abs_path or "/"))
+        if wants_json(request):
+            back = _same_site_path(request, request.headers.get("Referer", "")) or "/"
+            return JsonResponse({"ok": False, "login": login_url_for(back),
+                                 "error": "Your session has ended, so nothing was saved. Log in again to carry on."},
+                                status=401)
         return super().handle_no_permission(request, view_func)

@@ -14,6 +14,7 @@ SOURCE = 2
 
 def _ttl() -> int:
     # Reference data changes rarely, and every change made through the dashboard invalidates it.
+    # (crmui.cache.cached divides every lifetime by TIME_SCALE)
     return getattr(settings, "TASKIP_REFERENCE_SECONDS", 3600)
 
 

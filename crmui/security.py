@@ -2,13 +2,17 @@
 
 * ``ContentSecurityPolicyMiddleware``: a strict CSP on every response (all settings, not only
   production, so tests and browser runs catch any inline script or style attribute).
-* ``validate_upload(uploaded_file) -> str | None``: size and type limits for lead files; returns
-  the message to show the user when the file is refused, None when it is fine.
+* ``validate_upload(uploaded_file) -> str | None``: size, extension and content checks for lead
+  files (every upload path of leads/views/files.py calls it); returns the message to show the
+  user when the file is refused (it names the file and why), None when it is fine.
 """
 from __future__ import annotations
 
 import os
+import re
 import time
+
+import filetype
 
 from django.conf import settings
 
@@ -52,7 +56,9 @@ class SessionIdleMiddleware:
             return response
         now = int(time.time())
         last = session.get(self.KEY, 0)
-        if now - last >= getattr(settings, "SESSION_REFRESH_SECONDS", 300):
+        from crmui.timescale import scaled
+
+        if now - last >= scaled(getattr(settings, "SESSION_REFRESH_SECONDS", 300)):
             session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it, new expiry
         return response
 
@@ -78,21 +84,76 @@ DEFAULT_ALLOWED_TYPES = {
     "ods": {"application/vnd.oasis.opendocument.spreadsheet"},
     "zip": {"application/zip", "application/x-zip-compressed"},
     "eml": {"message/rfc822"},
+    # call recordings
+    "mp3": {"audio/mpeg", "audio/mp3"},
+    "m4a": {"audio/mp4", "audio/x-m4a", "audio/m4a"},
+    "wav": {"audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"},
+    "ogg": {"audio/ogg", "application/ogg"},
 }
 # Browsers send this for anything they do not recognise; the extension then decides.
 _GENERIC_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
-# Magic numbers of a few types a renamed file commonly pretends to be.
-_SIGNATURES = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"),
-    "zip": (b"PK\x03\x04", b"PK\x05\x06"),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "pptx": (b"PK\x03\x04",),
+# What the file's first bytes must be, per extension, as the ``filetype`` library names them
+# (magic numbers). Office files are zip or OLE containers: filetype tells the kinds apart
+# where it can, otherwise reports the container.
+_OOXML = {"zip", "docx", "xlsx", "pptx"}
+_ODF = {"zip", "odt", "ods", "odp"}
+_OLE = {"doc", "xls", "ppt", "msi"}
+_CONTENT_KINDS = {
+    "pdf": {"pdf"}, "png": {"png"}, "jpg": {"jpg"}, "jpeg": {"jpg"}, "gif": {"gif"}, "webp": {"webp"},
+    "zip": {"zip"} | _OOXML | _ODF, "docx": _OOXML, "xlsx": _OOXML, "pptx": _OOXML,
+    "odt": _ODF, "ods": _ODF, "doc": _OLE, "xls": _OLE, "ppt": _OLE,
+    "mp3": {"mp3"}, "m4a": {"m4a", "mp4"}, "wav": {"wav"}, "ogg": {"ogg", "opus", "oga"},
 }
+# Extensions whose content is text: no magic number, but no markup or binary either.
+_TEXT_EXTENSIONS = {"txt", "csv", "eml", "md", "tsv", "json", "ics", "vcf"}
+# Content never accepted whatever the name says (programs; web pages run in the browser that opens them).
+_KIND_WORDS = {
+    "exe": "a Windows program", "elf": "a Linux program", "swf": "a Flash file", "wasm": "a WebAssembly program",
+    "dex": "an Android program", "crx": "a browser extension",
+}
+_MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed)\b|<\?xml", re.IGNORECASE)
+_HEAD_BYTES = 8192
+
+
+def _read_head(uploaded_file) -> bytes | None:
+    """The first bytes of the file, leaving it where it was (readable from the start)."""
+    if not (hasattr(uploaded_file, "read") and hasattr(uploaded_file, "seek")):
+        return None
+    try:
+        pos = uploaded_file.tell()
+        uploaded_file.seek(0)
+        head = uploaded_file.read(_HEAD_BYTES)
+        uploaded_file.seek(pos)
+    except (OSError, ValueError):
+        return None
+    return head if isinstance(head, bytes) else None
+
+
+def content_problem(name: str, ext: str, head: bytes) -> str | None:
+    """Why the file's content does not match its extension (one sentence naming the file), or None.
+
+    Magic numbers come from ``filetype`` (a maintained library): a program or a file of another
+    kind renamed to an allowed extension is refused; text extensions must hold text that is not
+    a web page or SVG (those run scripts in the browser of whoever opens them)."""
+    kind = filetype.guess(head) if head else None
+    detected = kind.extension if kind else None
+    if detected in _KIND_WORDS:
+        what = _KIND_WORDS[detected]
+        return f"“{name}” was not uploaded: its content is {what}, not a .{ext} file."
+    expected = _CONTENT_KINDS.get(ext)
+    if expected is not None:
+        if detected not in expected:
+            found = f"a {detected.upper()} file" if detected else "not recognisable as one"
+            return f"“{name}” was not uploaded: it is named .{ext} but its content is {found}."
+        return None
+    if ext in _TEXT_EXTENSIONS:
+        if detected is not None:
+            return f"“{name}” was not uploaded: it is named .{ext} but its content is a {detected.upper()} file."
+        if b"\x00" in head:
+            return f"“{name}” was not uploaded: it is named .{ext} but its content is not text."
+        if _MARKUP.search(head):
+            return f"“{name}” was not uploaded: it is named .{ext} but its content is a web page (HTML, SVG or XML)."
+    return None
 
 
 def allowed_types() -> dict[str, set[str]]:
@@ -106,6 +167,16 @@ def allowed_extensions_label() -> str:
     return ", ".join(sorted(allowed_types()))
 
 
+# Longer names do not fit the 1 KB a multipart part's headers may take in Django's parser (and
+# TaskIP keeps file titles short): refused with a message naming the limit, never a bare 400.
+MAX_FILE_NAME_CHARS = 200
+
+
+def short_file_name(name: str, keep: int = 60) -> str:
+    """A file name short enough to repeat in a message: its start, "…", its last characters."""
+    return name if len(name) <= keep else f"{name[:keep - 12]}…{name[-10:]}"
+
+
 def _human_mb(n_bytes: int) -> str:
     mb = n_bytes / (1024 * 1024)
     return f"{mb:.1f} MB" if mb < 10 else f"{mb:.0f} MB"
@@ -116,12 +187,16 @@ def validate_upload(uploaded_file) -> str | None:
 
     Returns None when the file may be sent to TaskIP, else one sentence for the user.
     Checks: a name, not empty, size, extension, the browser's MIME type for that extension,
-    and for a few binary types the file's first bytes (a renamed .exe is not a PDF)."""
+    and the file's content against its extension (``content_problem``: magic numbers through
+    ``filetype``; a renamed .exe is not a PDF, a web page is not a .txt). Every refusal names the file."""
     if uploaded_file is None:
         return "Choose a file to upload."
     name = os.path.basename(str(getattr(uploaded_file, "name", "") or "")).strip()
     if not name or name in {".", ".."}:
         return "The file has no name."
+    if len(name) > MAX_FILE_NAME_CHARS:
+        return (f"“{short_file_name(name)}” was not uploaded: its name is longer than {MAX_FILE_NAME_CHARS} "
+                f"characters. Rename it to at most {MAX_FILE_NAME_CHARS} characters and upload it again.")
     size = getattr(uploaded_file, "size", None)
     if size is not None and size <= 0:
         return f"“{name}” is empty."
@@ -132,18 +207,11 @@ def validate_upload(uploaded_file) -> str | None:
     types = allowed_types()
     if ext not in types:
         what = f".{ext} files" if ext else "Files without an extension"
-        return f"{what} cannot be uploaded. Allowed: {allowed_extensions_label()}."
+        return f"“{name}” was not uploaded: {what} cannot be uploaded. Allowed: {allowed_extensions_label()}."
     content_type = (getattr(uploaded_file, "content_type", "") or "").split(";")[0].strip().lower()
     if content_type not in _GENERIC_TYPES and content_type not in types[ext]:
-        return f"“{name}” does not look like a .{ext} file (it was sent as {content_type})."
-    signatures = _SIGNATURES.get(ext)
-    if signatures and hasattr(uploaded_file, "read") and hasattr(uploaded_file, "seek"):
-        try:
-            pos = uploaded_file.tell()
-            head = uploaded_file.read(16)
-            uploaded_file.seek(pos)
-        except (OSError, ValueError):
-            head = None
-        if head is not None and not any(head.startswith(sig) for sig in signatures):
-            return f"“{name}” is not a real .{ext} file."
+        return f"“{name}” was not uploaded: it does not look like a .{ext} file (it was sent as {content_type})."
+    head = _read_head(uploaded_file)
+    if head is not None:
+        return content_problem(name, ext, head)
     return None

@@ -3,6 +3,7 @@ django-environ; with no .env at all the defaults run locally against the embedde
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -13,6 +14,12 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-insecure-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Every lifetime, interval, pacing period and expiry is divided by TIME_SCALE (crmui/timescale.py):
+# TIME_SCALE=100 runs a working day in under 5 minutes with everything expiring as it would.
+TIME_SCALE = env.float("TIME_SCALE", default=1.0)
+if TIME_SCALE <= 0:
+    raise ImproperlyConfigured("TIME_SCALE must be a positive number (1 = real time).")
 
 # --- TaskIP -----------------------------------------------------------------
 # The full base URL, path included. The real service: https://public-api.taskip.net/api/public-v1
@@ -43,11 +50,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "crmui",
+    "shell",
     "accounts",
     "leads",
     "contacts",
     "audit",
     "reports",
+    "huey.contrib.djhuey",  # the job queue: `python manage.py run_huey` is the worker
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -81,13 +91,20 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "crmui.context_processors.shell",
+                "shell.context_processors.shell",
             ],
         },
     },
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'dashboard.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web process and the job worker share this file: WAL lets pages read while the worker
+    # writes, and a writer waits for the lock instead of failing. Tests use a file too (not
+    # memory) so the worker processes they start see the same database.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "var" / "test-dashboard.sqlite3"))
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://crmui")}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -100,7 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "leads:list"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
+# Django reads SESSION_COOKIE_AGE itself, so TIME_SCALE is applied here (at least a minute).
+SESSION_COOKIE_AGE = max(60, int(env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10) / TIME_SCALE))
 # --- security: sessions, login throttling, authentication (accounts/throttle.py) ---
 # SESSION_COOKIE_AGE is an idle timeout: crmui.security.SessionIdleMiddleware pushes the expiry
 # forward when a request comes more than SESSION_REFRESH_SECONDS after the last push (not on every
@@ -114,6 +132,8 @@ LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)  # ... w
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # lock that long
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token is set as a header from a meta tag
+# A token mismatch (mostly: logged in again in another tab) gets a page that says so and resends.
+CSRF_FAILURE_VIEW = "crmui.views.csrf_failure"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -138,6 +158,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads are streamed to a temporary file past 2.5 MB, never held whole in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+# Django's 1,000 fields is less than a bulk action on a few thousand leads (an id and a label each)
+# or a long custom-field form; a request over the limit gets crmui.views.bad_request's page.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=20_000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,7 +170,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"},
+                # the worker's own logger: one line per task (run_huey adds none when it has one)
+                "huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # --- Resilience: the shared TaskIP budget, stale copies, deadlines (see docs/DEVELOPING.md) ---
@@ -170,3 +195,33 @@ TASKIP_REFERENCE_SECONDS = env.int("TASKIP_REFERENCE_SECONDS", default=3600)
 # too few for cached reads + saved copies + namespace versions + the budget record.
 if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "FileBasedCache")):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=20000))
+
+# --- Jobs: the queue, the worker and the background budget (see docs/DEVELOPING.md, "Jobs") ---
+# Huey. Embedded default: a SQLite file under var/ (one machine). With a Redis URL, workers on
+# several machines share one queue: JOBS_QUEUE_URL, or CACHE_URL when that is redis://.
+JOBS_QUEUE_URL = env("JOBS_QUEUE_URL", default="")
+if not JOBS_QUEUE_URL and env("CACHE_URL", default="").startswith(("redis://", "rediss://")):
+    JOBS_QUEUE_URL = env("CACHE_URL")
+JOBS_QUEUE_PATH = env("JOBS_QUEUE_PATH", default=str(BASE_DIR / "var" / "jobs-queue.sqlite3"))
+_HUEY_CONSUMER = {
+    "workers": env.int("JOBS_WORKER_THREADS", default=4),
+    "worker_type": "thread",
+    "periodic": True,  # periodic tasks (@db_periodic_task) run in the worker too
+    "scheduler_interval": 1,  # seconds: a task scheduled for later starts within a second of its time
+    "check_worker_health": True,
+}
+if JOBS_QUEUE_URL:
+    HUEY = {"huey_class": "huey.PriorityRedisHuey", "name": env("JOBS_QUEUE_NAME", default="crmui-jobs"),
+            "url": JOBS_QUEUE_URL, "immediate": False, "results": False, "consumer": _HUEY_CONSUMER}
+else:
+    Path(JOBS_QUEUE_PATH).parent.mkdir(parents=True, exist_ok=True)
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "crmui-jobs", "filename": JOBS_QUEUE_PATH,
+            "immediate": False, "results": False, "consumer": _HUEY_CONSUMER}
+# Seconds a worker holds a job between heartbeats: a worker killed mid-job is replaced within
+# about this long (the heartbeat renews it every third of it).
+JOBS_LEASE_SECONDS = env.float("JOBS_LEASE_SECONDS", default=3.0)
+# Jobs never take the last JOBS_HOURLY_RESERVE of the hour's TaskIP calls, nor more than
+# JOBS_BURST_SHARE of the per-minute burst (TASKIP_BURST_LIMIT): the rest is for people.
+JOBS_HOURLY_RESERVE = env.float("JOBS_HOURLY_RESERVE", default=0.30)
+JOBS_BURST_SHARE = env.float("JOBS_BURST_SHARE", default=0.5)
+TASKIP_BURST_LIMIT = env.int("TASKIP_BURST_LIMIT", default=100)

@@ -2,11 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from crmui import budget, views
-
+# The root URLconf includes each app's URLs by name: the shared library imports no app.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", include("shell.urls")),  # home, /healthz, settings/budget/
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("leads/", include("leads.urls")),
@@ -15,6 +13,7 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("settings/pipeline/", include("leads.urls_admin")),
     path("settings/audit/", include("audit.urls")),
-    path("settings/budget/", budget.budget_view, name="budget"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "crmui.views.bad_request"

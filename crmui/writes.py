@@ -44,7 +44,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from crmui import api
+from crmui import api, tally
 from crmui import cache as cache_mod
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
@@ -354,16 +354,16 @@ def reading_back():
     """Reads made to settle a write go straight to TaskIP (no cached copy) and get their own
     short deadline (the page's may be spent by the write that timed out)."""
     token = cache_mod._in_fetch.set(True)
-    tally = api.current_tally()
-    old = tally.deadline if tally is not None else None
-    if tally is not None:
-        tally.deadline = time.monotonic() + getattr(settings, "TASKIP_SETTLE_SECONDS", 10.0)
+    current = tally.current_tally()
+    old = current.deadline if current is not None else None
+    if current is not None:
+        current.deadline = time.monotonic() + getattr(settings, "TASKIP_SETTLE_SECONDS", 10.0)
     try:
         yield
     finally:
         cache_mod._in_fetch.reset(token)
-        if tally is not None:
-            tally.deadline = old
+        if current is not None:
+            current.deadline = old
 
 
 def _settle(check: Callable[[], Found] | None) -> Found | None:

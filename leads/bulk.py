@@ -52,6 +52,25 @@ def parse_action(do: str) -> tuple[str, int | None]:
     return action, int(value)
 
 
+def check_offered(action: str, value: int | None) -> None:
+    """A status, source or team member id must be one the list page offers (TaskIP's lists); a
+    hand-posted id that is not raises BadAction, so no job starts."""
+    if value is None or action not in (BulkJob.STATUS, BulkJob.SOURCE, BulkJob.ASSIGN):
+        return
+    what = {BulkJob.STATUS: "status", BulkJob.SOURCE: "source", BulkJob.ASSIGN: "team member"}[action]
+    try:
+        if action == BulkJob.ASSIGN:
+            offered = set(reference.team_member_names())
+        else:
+            offered = {a.id for a in (reference.statuses() if action == BulkJob.STATUS else reference.sources())}
+    except TaskipError:
+        raise BadAction(f"The list of {what}s could not be loaded from TaskIP to check the choice, so nothing "
+                        "was changed. Try again in a moment.") from None
+    if value not in offered:
+        raise BadAction(f"That {what} is not one of those offered (it may have been deleted), so nothing was "
+                        "changed. Reload the list and choose again.")
+
+
 def value_label(action: str, value: int | None) -> str:
     if action == BulkJob.DELETE:
         return ""
@@ -67,12 +86,12 @@ def value_label(action: str, value: int | None) -> str:
 
 
 def parse_ids(values) -> list[int]:
-    out: list[int] = []
+    out: dict[int, None] = {}  # ordered and O(1) per id: thousands of ids may be posted
     for v in values:
         s = str(v).strip()
-        if s.isdigit() and int(s) > 0 and int(s) not in out:
-            out.append(int(s))
-    return out[:MAX_IDS]
+        if s.isdigit() and int(s) > 0:
+            out[int(s)] = None
+    return list(out)[:MAX_IDS]
 
 
 def start_job(*, actor, ids: list[int], do: str, labels: dict | None = None, back: str = "") -> BulkJob:

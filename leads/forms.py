@@ -74,7 +74,10 @@ class LeadForm(forms.Form):
     last_name = forms.CharField(max_length=100, required=False, label="Last name")
     email = forms.EmailField(max_length=191, label="Email", help_text="Must be unique among your leads.")
     phone_number = forms.CharField(max_length=50, required=False, label="Phone")
-    website = forms.URLField(max_length=255, required=False, label="Website", assume_scheme="https")
+    # A text box, not type="url": the browser would refuse a bare "example.com"; the field adds https://.
+    website = forms.URLField(max_length=255, required=False, label="Website", assume_scheme="https",
+                             widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url",
+                                                           "placeholder": "example.com", "spellcheck": "false"}))
     company_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Company")
     value = forms.DecimalField(required=False, min_value=0, max_digits=15, decimal_places=2, label="Deal value")
     currency = forms.ChoiceField(required=False, label="Currency")
@@ -102,14 +105,21 @@ class LeadForm(forms.Form):
     loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, companies=(), team_members=(), statuses=(), sources=(), lead=None,
-                 custom_rows=None, **kwargs):
+                 custom_rows=None, unverified=(), **kwargs):
         super().__init__(*args, **kwargs)
         f = self.fields
 
+        # Choices are what the lists offer, plus what the lead already has (or the form started
+        # with), so nothing it has is silently dropped. A value only *posted* is not added: a
+        # hand-made country_id or status id that was never offered is a field error. Fields named
+        # in ``unverified`` (their list could not be loaded) keep posted values: TaskIP checks them.
+        had = lead_payload(lead) if lead is not None else {}
+
         def current(name):
-            if self.is_bound:
-                return self.data.getlist(name) if hasattr(self.data, "getlist") else _as_list(self.data.get(name))
-            return _as_list(self.initial.get(name))
+            values = _as_list(self.initial.get(name)) + _as_list(had.get(name))
+            if self.is_bound and name in unverified:
+                values += self.data.getlist(name) if hasattr(self.data, "getlist") else _as_list(self.data.get(name))
+            return values
 
         company_label = {lead.company_id: lead.company.name} if lead and lead.company and lead.company.name else {}
         f["company_id"].choices = [("", "— No company —")] + _with_missing(
@@ -136,6 +146,11 @@ class LeadForm(forms.Form):
                                  ("city", "city_id", geo.city_choices())):
             f[name].choices = [("", "—")] + _with_missing(
                 base, current(name), lambda v, kind=kind: geo_names.get((kind, _int_or_none(v))) or f"{kind.title()} #{v}")
+
+        for name in ("company_id", "currency", "assigned_to", "status_ids", "source_ids", "country_id", "state_id",
+                     "city_id"):
+            f[name].error_messages["invalid_choice"] = (
+                f"Choose from the list: “%(value)s” is not one of the {str(f[name].label).lower()} offered.")
 
         # Custom fields: rows of key/value, posted as repeated cf_key / cf_value.
         if self.is_bound and hasattr(self.data, "getlist"):

@@ -65,3 +65,21 @@ class BulkJob(models.Model):
             out.append({"id": i, "label": self.labels.get(str(i)) or f"Lead #{i}",
                         "ok": r.get("ok") if r else None, "message": (r or {}).get("message", "")})
         return out
+
+
+class LocalCutShape(models.Model):
+    """Whether the lead list may be cut locally for one query shape (``leads.localcut``):
+    ``enabled`` is False once ``manage.py taskip_check`` found the local cut differing from the
+    workspace's own answer for that shape, until a later check finds them matching again.
+    A shape without a row is on."""
+
+    shape = models.CharField(max_length=64, primary_key=True)  # "search", "sort:name", "filter:status_id"
+    enabled = models.BooleanField(default=True)
+    detail = models.CharField(max_length=500, blank=True)  # what the last check saw
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["shape"]
+
+    def __str__(self):
+        return f"{self.shape}: {'local' if self.enabled else 'ask TaskIP'}"

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from crmui import api
 from crmui.cache import Cached, cached, peek
 from crmui.taskip import Attribute, Lead, Page
+from leads import localcut
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
@@ -143,13 +144,14 @@ def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PA
               refresh: bool = False) -> Cached[Page[Lead]]:
     """One page of leads. When the dashboard already holds every lead (the board's or the
     overview's unfiltered item=0 read, still fresh: no write since), the page is cut from it
-    locally with the documented filter and sort semantics and costs no call; otherwise TaskIP
-    is asked, and the answer cached. Refresh always asks TaskIP."""
+    locally with TaskIP's filter and sort semantics (leads/localcut.py) and costs no call, unless
+    a self-check switched local cutting off for one of the query's shapes; otherwise TaskIP is
+    asked, and the answer cached. Refresh always asks TaskIP."""
     params = query.api_params()
-    if not refresh:
+    if not refresh and localcut.allowed(query):
         everything = peek("leads", ["board", {}])
         if everything is not None:
-            return Cached(page_of(everything.value, query, page, per_page), everything.fetched_at, True)
+            return Cached(local_page(everything.value, query, page, per_page), everything.fetched_at, True)
     return cached(
         "leads",
         ["list", params, page, per_page],
@@ -158,58 +160,56 @@ def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PA
     )
 
 
-def _matches(lead: Lead, q: LeadQuery) -> bool:
-    if q.search:
-        needle = q.search.lower()
-        company = lead.company.name if lead.company else None
-        if not any(needle in (h or "").lower() for h in (lead.first_name, lead.last_name, lead.full_name, lead.email, company)):
-            return False
-    if q.is_converted is not None and bool(lead.converted) != bool(q.is_converted):
-        return False
-    if q.status_id and not any(s.id == q.status_id for s in lead.statuses):
-        return False
-    if q.source_id and not any(s.id == q.source_id for s in lead.sources):
-        return False
-    if q.assigned_to and q.assigned_to not in lead.assigned_to:
-        return False
-    day = lead.lead_interaction_date.isoformat() if lead.lead_interaction_date else None
-    if q.from_date and (day is None or day < q.from_date):
-        return False
-    if q.to_date and (day is None or day > q.to_date):
-        return False
-    return True
-
-
-def _sorted(leads: list[Lead], q: LeadQuery) -> list[Lead]:
-    """The documented sorts, nulls last in either direction, ties by id; default newest first."""
-    desc = (q.sort_order or "desc") == "desc"
-    if q.sort_by == "name":
-        def key(l):
-            return ((l.first_name or "").lower(), (l.last_name or "").lower())
-    elif q.sort_by == "lead_interaction_date":
-        def key(l):
-            return l.lead_interaction_date
-    elif q.sort_by == "status":
-        def key(l):
-            orders = [s.order for s in l.statuses if s.order is not None]
-            return min(orders) if orders else None
-    else:
-        def key(l):
-            return l.created_at
-    present = [l for l in leads if key(l) is not None]
-    missing = [l for l in leads if key(l) is None]
-    present.sort(key=lambda l: (key(l), l.id or 0), reverse=desc)
-    missing.sort(key=lambda l: l.id or 0, reverse=desc)
-    return present + missing
-
-
 def page_of(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
-    """A page of the list, cut from every lead held locally."""
-    chosen = _sorted([l for l in leads if _matches(l, query)], query)
+    """A page of the list, cut from every lead held locally (semantics: leads/localcut.py)."""
+    return localcut.cut(leads, query, page, per_page)
+
+
+def local_page(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
+    """A page of the list cut from every lead held locally, knowing how many match in all
+    (``Page.total``). Sorting by status sorts by the stage each row SHOWS (its furthest stage,
+    the board's placement rule, in the admins' status order) rather than TaskIP's lowest-status
+    order, so Won leads do not sit among New ones; ties by id, leads without a status last."""
+    everything = page_of(leads, query, 1, max(len(leads), 1))  # every match, in TaskIP's order
+    chosen = list(everything.items)
+    if query.sort_by == "status":
+        order_of = _status_order_or_empty()
+        desc = (query.sort_order or "desc") == "desc"
+
+        def stage(lead):
+            s = placing_status(lead, order_of)
+            return None if s is None else (order_of.get(s.id, s.order if s.order is not None else 0), -(s.id or 0))
+
+        staged = [l for l in chosen if stage(l) is not None]
+        staged.sort(key=lambda l: (stage(l), l.id or 0), reverse=desc)
+        chosen = staged + sorted((l for l in chosen if stage(l) is None), key=lambda l: l.id or 0, reverse=desc)
     start = (page - 1) * per_page
-    items = tuple(chosen[start:start + per_page])
-    return Page(items=items, page=page, per_page=per_page, has_next=len(chosen) > start + per_page,
-                query=query.api_params())
+    return Page(items=tuple(chosen[start:start + per_page]), page=page, per_page=per_page,
+                has_next=len(chosen) > start + per_page, query=query.api_params(), total=len(chosen))
+
+
+def _status_order_or_empty() -> dict[int, int]:
+    """The admins' status order from the cached reference list; the leads' own orders if that
+    cannot be read now."""
+    from crmui import reference
+    from crmui.taskip import TaskipError
+
+    try:
+        return status_order(reference.statuses())
+    except TaskipError:
+        return {}
+
+
+def match_count_text(page: Page | None, first_index: int) -> str:
+    """What the list says about how many leads match: the exact number when it is known (cut
+    locally, or the last page from TaskIP), else "N+" (TaskIP sends no total)."""
+    if page is None:
+        return ""
+    if page.total is not None:
+        return f"{page.total:,}"
+    if not page.has_next:
+        return f"{first_index - 1 + len(page.items):,}"
+    return f"{first_index - 1 + len(page.items):,}+"
 
 
 # ----------------------------------------------------------------------------- the board

@@ -1,6 +1,7 @@
 """Statuses and sources (admins), mounted under /settings/pipeline/."""
 from django.urls import path
 
+import crmui.converters  # noqa: F401  (registers <id:...>: positive ids only)
 from leads.views import attributes
 
 app_name = "pipeline"
@@ -9,6 +10,6 @@ urlpatterns = [
     path("<slug:kind>/", attributes.attribute_list, name="attribute_list"),
     path("<slug:kind>/add/", attributes.attribute_add, name="attribute_add"),
     path("<slug:kind>/order/", attributes.attribute_reorder, name="attribute_reorder"),
-    path("<slug:kind>/<int:attribute_id>/edit/", attributes.attribute_edit, name="attribute_edit"),
-    path("<slug:kind>/<int:attribute_id>/delete/", attributes.attribute_delete, name="attribute_delete"),
+    path("<slug:kind>/<id:attribute_id>/edit/", attributes.attribute_edit, name="attribute_edit"),
+    path("<slug:kind>/<id:attribute_id>/delete/", attributes.attribute_delete, name="attribute_delete"),
 ]

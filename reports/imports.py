@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from crmui import api, reference
+from crmui import api, reference, tally
 from crmui.cache import invalidate
 from crmui.errors import retry_hint, user_message
 from crmui.taskip import errors as e
@@ -665,7 +665,7 @@ def run_step(job: ImportJob, *, actor) -> ImportJob:
     wrote = False
     try:
         reserve = _setting("REPORTS_IMPORT_RESERVE", 25)
-        rl = api.rate_limit()
+        rl = tally.rate_limit()
         if rl and rl.get("remaining") is not None and rl["remaining"] <= reserve and (rl.get("reset") or 0) > time.time():
             wait = int(rl["reset"] - time.time()) + 1
             _pause(job, ImportJob.RATE_LIMITED,

@@ -123,7 +123,7 @@ def list_query_string(query: LeadQuery) -> str:
 class Bar:
     label: str
     count: int
-    value: Decimal = Decimal(0)
+    values: list[tuple[str, Decimal]] = field(default_factory=list)  # per currency, biggest first; never summed across
     color: str | None = None
     pct: float = 0.0  # of the chart's largest count, 0..100
     share: float = 0.0  # of all leads, 0..100
@@ -169,6 +169,17 @@ class Overview:
         return (self.total_value / self.total) if self.total else Decimal(0)
 
 
+def by_currency(leads) -> list[tuple[str, Decimal]]:
+    """The leads' values added up per currency (never across currencies: TaskIP stores each
+    lead's value in its own currency and gives no rates), biggest first; a value without a
+    currency counts under ""."""
+    per_cur: dict[str, Decimal] = defaultdict(Decimal)
+    for lead in leads:
+        if lead.value:
+            per_cur[(lead.currency or "").strip().upper()] += lead.value
+    return sorted(per_cur.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def _scale(bars: list[Bar], total: int) -> list[Bar]:
     top = max((b.count for b in bars), default=0)
     for b in bars:
@@ -205,16 +216,16 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
     funnel = []
     for s in ordered:
         group = by_status.get(s.id, [])
-        funnel.append(Bar(s.name or f"Status #{s.id}", len(group), sum((l.value or 0 for l in group), Decimal(0)),
-                          _color(s.color), link=f"status={s.id}"))
+        funnel.append(Bar(s.name or f"Status #{s.id}", len(group), by_currency(group), _color(s.color),
+                          link=f"status={s.id}"))
     none = by_status.get(None, [])
     if none:
-        funnel.append(Bar("No status", len(none), sum((l.value or 0 for l in none), Decimal(0)), muted=True))
+        funnel.append(Bar("No status", len(none), by_currency(none), muted=True))
     _scale(funnel, total)
 
     # Sources: a lead counts under each of its sources.
     src_count: Counter = Counter()
-    src_value: dict = defaultdict(Decimal)
+    src_leads: dict = defaultdict(list)
     known_src = {s.id: s for s in sources}
     no_source = 0
     for lead in leads:
@@ -222,9 +233,9 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
             no_source += 1
         for s in {x.id: x for x in lead.sources}.values():
             src_count[s.id] += 1
-            src_value[s.id] += lead.value or 0
+            src_leads[s.id].append(lead)
             known_src.setdefault(s.id, s)
-    src_bars = [Bar(known_src[i].name or f"Source #{i}", n, src_value[i], _color(known_src[i].color), link=f"source={i}")
+    src_bars = [Bar(known_src[i].name or f"Source #{i}", n, by_currency(src_leads[i]), _color(known_src[i].color), link=f"source={i}")
                 for i, n in src_count.most_common()]
     if no_source:
         src_bars.append(Bar("No source", no_source, muted=True))
@@ -232,15 +243,15 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
 
     # Assignees, by team member name.
     who: Counter = Counter()
-    who_value: dict = defaultdict(Decimal)
+    who_leads: dict = defaultdict(list)
     unassigned = 0
     for lead in leads:
         if not lead.assigned_to:
             unassigned += 1
         for m in set(lead.assigned_to):
             who[m] += 1
-            who_value[m] += lead.value or 0
-    as_bars = [Bar(member_names.get(m) or f"Team member #{m}", n, who_value[m], link=f"assigned={m}")
+            who_leads[m].append(lead)
+    as_bars = [Bar(member_names.get(m) or f"Team member #{m}", n, by_currency(who_leads[m]), link=f"assigned={m}")
                for m, n in sorted(who.items(), key=lambda kv: (-kv[1], member_names.get(kv[0], "")))]
     if unassigned:
         as_bars.append(Bar("Unassigned", unassigned, muted=True))
@@ -260,16 +271,11 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
     for w in weeks:
         w.pct = round(100 * w.count / week_max, 1) if week_max else 0.0
 
-    per_cur: dict = defaultdict(Decimal)
-    for l in leads:
-        if l.value:
-            per_cur[(l.currency or "").upper() or "no currency"] += l.value
-    by_currency = sorted(per_cur.items(), key=lambda kv: -kv[1])
     return Overview(
         total=total,
         converted=sum(1 for l in leads if l.converted),
         total_value=sum((l.value or 0 for l in leads), Decimal(0)),
-        by_currency=by_currency,
+        by_currency=[(cur or "no currency", amount) for cur, amount in by_currency(leads)],
         funnel=funnel,
         sources=src_bars,
         assignees=as_bars,

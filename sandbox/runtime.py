@@ -44,12 +44,25 @@ def parse_kinds(value):
     return kinds
 
 
+def _collation(value):
+    from .collation import COLLATIONS
+
+    value = str(value).strip().lower()
+    if value not in COLLATIONS:
+        raise ValueError(f"collation must be one of: {', '.join(COLLATIONS)}")
+    return value
+
+
 def env_defaults():
     """Configuration as given by the environment at process start."""
     try:
         kinds = parse_kinds(os.environ.get("SANDBOX_FAULT_KINDS") or None)
     except ValueError:
         kinds = list(ALL_FAULT_KINDS)
+    try:
+        collation = _collation(os.environ.get("SANDBOX_COLLATION") or "unicode_ci")
+    except ValueError:
+        collation = "unicode_ci"
     return {
         "latency_ms": _env_int("SANDBOX_LATENCY_MS", 0),
         "fault_rate": _env_float("SANDBOX_FAULT_RATE", 0.0),
@@ -60,6 +73,7 @@ def env_defaults():
         "burst_limit": _env_int("SANDBOX_BURST_LIMIT", 100),
         "max_upload_mb": _env_float("SANDBOX_MAX_UPLOAD_MB", 20.0),
         "upload_limit": _env_int("SANDBOX_UPLOAD_LIMIT", 50),
+        "collation": collation,
     }
 
 
@@ -75,6 +89,7 @@ _VALIDATORS = {
     "burst_limit": lambda v: max(0, int(v)),
     "max_upload_mb": lambda v: max(0.0, float(v)),
     "upload_limit": lambda v: max(0, int(v)),
+    "collation": _collation,
 }
 CONFIG_KEYS = list(_VALIDATORS)
 

@@ -1,40 +1,58 @@
 #!/usr/bin/env bash
-# Serve the dashboard on the embedded sandbox with demo data. Ctrl-C stops both servers.
+# `make run`: every process of the Procfile (web, worker, sandbox) on the embedded defaults
+# (SQLite and the SQLite job queue under var/), with demo data and demo logins. Ctrl-C stops all.
+# `make sandbox` (--sandbox-only) serves just the sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
-PORT=${PORT:-8000}
-SANDBOX_PORT=${SANDBOX_PORT:-8001}
+export PATH="$PWD/.venv/bin:$PATH"
+export PORT=${PORT:-8000}
+export SANDBOX_PORT=${SANDBOX_PORT:-8001}
+export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
 mkdir -p var
 export TASKIP_BASE_URL=${TASKIP_BASE_URL:-http://127.0.0.1:${SANDBOX_PORT}/api/public-v1}
 
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { trap - EXIT INT TERM; for p in "${pids[@]:-}"; do [ -n "$p" ] && { kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; }; done; exit 0; }
 trap cleanup EXIT INT TERM
 
-start_sandbox() {
-  echo "Preparing the sandbox (TaskIP-compatible API with demo data)..."
-  DJANGO_SETTINGS_MODULE=sandbox.settings $PY manage.py migrate -v0
-  DJANGO_SETTINGS_MODULE=sandbox.settings $PY manage.py sandbox_seed
-  DJANGO_SETTINGS_MODULE=sandbox.settings .venv/bin/gunicorn sandbox.wsgi -b 127.0.0.1:${SANDBOX_PORT} \
-    --threads 8 --workers 1 --timeout 120 --log-level warning &
+# Start one Procfile line ("name: command") in its own process group, its output prefixed.
+start() {
+  local name=$1 cmd
+  cmd=$(sed -n "s/^${name}:[[:space:]]*//p" Procfile)
+  [ -n "$cmd" ] || { echo "Procfile has no '${name}:' line"; exit 1; }
+  setsid bash -c "set -o pipefail; { $cmd; } 2>&1 | sed -u 's/^/${name} | /'" &
   pids+=($!)
-  for _ in $(seq 50); do $PY -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:${SANDBOX_PORT}/__sandbox__/health" 2>/dev/null && return 0; sleep 0.2; done
-  echo "The sandbox did not start on port ${SANDBOX_PORT}"; exit 1
 }
 
+wait_for() {
+  for _ in $(seq 100); do python -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$1" 2>/dev/null && return 0; sleep 0.2; done
+  echo "Nothing answered at $1"; exit 1
+}
+
+uses_sandbox=0
+case "$TASKIP_BASE_URL" in
+  http://127.0.0.1:${SANDBOX_PORT}/*|http://localhost:${SANDBOX_PORT}/*) uses_sandbox=1 ;;
+esac
+
+if [ "$uses_sandbox" = 1 ] || [ "${1:-}" = "--sandbox-only" ]; then
+  echo "Preparing the sandbox (TaskIP-compatible API with demo data)..."
+  DJANGO_SETTINGS_MODULE=sandbox.settings python manage.py migrate -v0
+  DJANGO_SETTINGS_MODULE=sandbox.settings python manage.py sandbox_seed
+  start sandbox
+  wait_for "http://127.0.0.1:${SANDBOX_PORT}/__sandbox__/health"
+else
+  echo "Using TaskIP at $TASKIP_BASE_URL"
+fi
 if [ "${1:-}" = "--sandbox-only" ]; then
-  start_sandbox; echo "Sandbox API on http://127.0.0.1:${SANDBOX_PORT}/api/public-v1 (key: sandbox-demo-key)"; wait; exit 0
+  echo "Sandbox API on http://127.0.0.1:${SANDBOX_PORT}/api/public-v1 (key: sandbox-demo-key)"; wait; exit 0
 fi
 
-case "$TASKIP_BASE_URL" in
-  http://127.0.0.1:${SANDBOX_PORT}/*|http://localhost:${SANDBOX_PORT}/*) start_sandbox ;;
-  *) echo "Using TaskIP at $TASKIP_BASE_URL" ;;
-esac
-$PY manage.py migrate -v0
-$PY manage.py demo_users
-echo "  Dashboard: http://127.0.0.1:${PORT}/"
+python manage.py migrate -v0
+python manage.py demo_users
+start worker
+start web
+wait_for "http://127.0.0.1:${PORT}/login/"
 echo
-$PY manage.py runserver 127.0.0.1:${PORT} &
-pids+=($!)
+echo "  Dashboard: http://127.0.0.1:${PORT}/   (web, worker and sandbox from the Procfile; Ctrl-C stops all)"
+echo
 wait

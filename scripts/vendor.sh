@@ -10,4 +10,5 @@ fetch() { # package@version path-in-package dest
 }
 fetch htmx.org@2.0.9 dist/htmx.min.js htmx-2.0.9.min.js
 fetch sortablejs@1.15.7 Sortable.min.js sortable-1.15.7.min.js
+fetch axe-core@4.14.1 axe.min.js axe-core-4.14.1.min.js  # tests only (tests/browser/test_accessibility.py); no page loads it
 (cd static/vendor && sha256sum -c SHA256SUMS)

@@ -112,6 +112,8 @@ class TaskipClient:
         self.on_call = on_call
         self.rate_limit: RateLimit | None = None
         self._sleep: Callable[[float], None] = time.sleep
+        # Called before every attempt is sent (method, path); may raise to send nothing.
+        self.before_send: Callable[[str, str], None] | None = None
         self._now: Callable[[], float] = time.time
         if session is None:
             session = requests.Session()
@@ -200,6 +202,8 @@ class TaskipClient:
         while True:
             attempt += 1
             can_retry = attempt <= self.max_retries
+            if self.before_send is not None:
+                self.before_send(method, path)
             send_data = body() if callable(body) else (body if body is not None else data)
             started = time.monotonic()
             try:

@@ -138,6 +138,7 @@ class Page(Generic[T]):
     per_page: int | None
     has_next: bool
     query: dict = field(default_factory=dict)  # the query that produced it, without "page"
+    total: int | None = None  # how many match in all, when known (TaskIP sends no total: only a page cut locally knows)
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items)

@@ -6,16 +6,17 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
 from crmui import reference
 from crmui.errors import page_status, user_message
+from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page, wants_json
 from crmui.taskip import TaskipError, errors as taskip_errors
 from leads import moves, selectors
-from leads.views.listing import _age, filter_context, reference_context
+from leads.views.listing import filter_context, reference_context
 
 
 def _initials(name: str) -> str:
@@ -31,7 +32,7 @@ def _columns(query: selectors.LeadQuery, *, refresh: bool = False):
 
 @require_GET
 @require("lead.view")
-def board(request):
+def board(request: HtmxHttpRequest):
     query = selectors.LeadQuery.from_params(request.GET).for_board()
     qs = query.querystring()
     base = reverse("leads:board")
@@ -40,17 +41,13 @@ def board(request):
                "refresh_url": f"{base}?{query.querystring(refresh=1)}"}
     try:
         snapshot, columns = _columns(query, refresh="refresh" in request.GET)
-        context.update(columns=list(columns.values()), age=_age(snapshot.fetched_at),
+        context.update(columns=list(columns.values()), fetched_at=snapshot.fetched_at,
                        total=len(snapshot.value))
     except TaskipError as exc:
         context["error"] = user_message(exc)
     context.update(reference_context())
     context.update(filter_context(request, query, board=True))
-    partial = request.htmx and not request.htmx.boosted
-    response = render(request, "leads/board.html#board" if partial else "leads/board.html", context)
-    if partial:
-        response["HX-Push-Url"] = self_url
-    return response
+    return render_page(request, "leads/board.html", context, partial="board", push_url=self_url)
 
 
 @require_GET
@@ -96,9 +93,10 @@ def _card(lead, names: dict) -> dict:
 
 @require_POST
 @require("lead.edit")
-def move(request):
+def move(request: HtmxHttpRequest):
     """Move a lead to a column. JSON for board.js: {ok, message, columns} or {ok: false, error}
-    with an error status, so the script puts the card back and shows why."""
+    with an error status, so the script puts the card back and shows why. A plain form post
+    (no JavaScript) gets the board back with a message."""
     try:
         lead_id = int(request.POST.get("lead_id", ""))
         if lead_id <= 0:
@@ -113,7 +111,7 @@ def move(request):
     else:
         return _refused(request, "That column does not exist.", 400)
     query = selectors.LeadQuery.from_params(_filters_from(request)).for_board()
-    board_leads = _board_leads(query) if _wants_json(request) else None  # before the move's effects
+    board_leads = _board_leads(query) if wants_json(request) else None  # before the move's effects
     try:
         result = moves.move_lead(actor=request.user, lead_id=lead_id, target_status_id=target,
                                  expected_from=(request.POST.get("from") or "").strip() or None)
@@ -130,27 +128,22 @@ def move(request):
     target_name = "No status" if target is None else next(
         (s.name for s in reference.statuses() if s.id == target), "the new stage")
     message = f"{name} moved to {target_name}." if result.changed else f"{name} is already in {target_name}."
-    if not _wants_json(request):
+    if not wants_json(request):
         messages.success(request, message)
-        return _back_to_board(query)
+        return _back_to_board(request, query)
     return JsonResponse({"ok": True, "changed": result.changed, "message": message, "columns": columns})
 
 
-def _wants_json(request) -> bool:
-    """board.js asks for JSON; a plain form post (no JavaScript) gets the board back."""
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _back_to_board(query):
+def _back_to_board(request: HtmxHttpRequest, query):
     qs = query.querystring()
-    return redirect(f"{reverse('leads:board')}?{qs}" if qs else reverse("leads:board"))
+    return redirect_after_write(request, f"{reverse('leads:board')}?{qs}" if qs else reverse("leads:board"))
 
 
 def _refused(request, message: str, status: int):
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"ok": False, "error": message}, status=status)
     messages.error(request, f"Not moved: {message}")
-    return _back_to_board(selectors.LeadQuery.from_params(_filters_from(request)).for_board())
+    return _back_to_board(request, selectors.LeadQuery.from_params(_filters_from(request)).for_board())
 
 
 def _status_for(exc: TaskipError) -> int:

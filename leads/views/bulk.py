@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
+from crmui.htmx import render_page
 from leads import bulk
 from leads.models import BulkJob
 
@@ -32,12 +33,18 @@ def _job_for(request, pk: int) -> BulkJob:
 @require("lead.bulk")
 def bulk_start(request):
     back = _back(request)
+    chosen = len({v.strip() for v in request.POST.getlist("ids") if v.strip().isdigit()})
+    if chosen > bulk.MAX_IDS:
+        messages.error(request, f"{chosen:,} leads were selected; one bulk action takes at most {bulk.MAX_IDS:,}, "
+                                "so nothing was changed. Narrow the list with filters and run it in parts.")
+        return redirect(back)
     ids = bulk.parse_ids(request.POST.getlist("ids"))
     do = request.POST.get("do", "")
     try:
         action, value = bulk.parse_action(do)
         if not ids:
             raise bulk.BadAction("Select at least one lead first.")
+        bulk.check_offered(action, value)
     except bulk.BadAction as exc:
         messages.error(request, str(exc))
         return redirect(back)
@@ -58,8 +65,7 @@ def bulk_start(request):
 
 
 def _progress(request, job: BulkJob, status: int = 200):
-    template = "leads/_bulk_job.html#bulk-progress" if request.htmx else "leads/_bulk_job.html"
-    return render(request, template, {"job": job}, status=status)
+    return render_page(request, "leads/_bulk_job.html", {"job": job}, partial="bulk-progress", status=status)
 
 
 @require_GET

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
 from crmui import reference
 from crmui.errors import page_status, user_message
+from crmui.htmx import HtmxHttpRequest, is_partial, render_page
 from crmui.taskip import NotFound, TaskipError
 from leads import services
 from leads.forms import custom_pairs
@@ -83,19 +83,19 @@ def detail_context(lead_id: int, lead, *, fetched_at=None, cache_hit=None) -> di
 
 @require_GET
 @require("lead.view")
-def lead_detail(request, lead_id: int):
+def lead_detail(request: HtmxHttpRequest, lead_id: int):
     try:
         result = services.lead_get(lead_id=lead_id, refresh="refresh" in request.GET)
     except NotFound:
-        if request.htmx:  # a panel refresh: say so in place (htmx swaps only 2xx answers)
-            return render(request, "leads/lead_detail.html#lead-detail", {"gone": True, "lead_id": lead_id})
-        return render(request, "leads/lead_detail.html", {"gone": True, "lead_id": lead_id}, status=404)
+        return _detail_page(request, {"gone": True, "lead_id": lead_id}, status=404)
     except TaskipError as exc:
-        context = {"error": user_message(exc), "lead_id": lead_id}
-        if request.htmx:
-            return render(request, "leads/lead_detail.html#lead-detail", context)
-        status = page_status(exc)
-        return render(request, "leads/lead_detail.html", context, status=status)
+        return _detail_page(request, {"error": user_message(exc), "lead_id": lead_id}, status=page_status(exc))
     context = detail_context(lead_id, result.value, fetched_at=result.fetched_at, cache_hit=result.hit)
-    template = "leads/lead_detail.html#lead-detail" if request.htmx else "leads/lead_detail.html"
-    return render(request, template, context)
+    return _detail_page(request, context)
+
+
+def _detail_page(request: HtmxHttpRequest, context: dict, *, status: int = 200):
+    """The page, or its #lead-detail block for a panel refresh. A failed refresh says so in
+    place with 200: htmx swaps only 2xx answers."""
+    return render_page(request, "leads/lead_detail.html", context, partial="lead-detail",
+                       status=200 if is_partial(request) else status)

@@ -10,30 +10,22 @@ from uuid import uuid4
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import profile_for
 from accounts.roles import require
 from crmui import reference
 from crmui.errors import apply_api_errors, page_status, retry_hint, user_message
+from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page
 from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, ValidationError
-from leads import services
 from crmui.writes import canon, conflict_rows, read_snapshot, resolve_edit, seen_of, snapshot
+from leads import services
 from leads.forms import API_FIELDS, LeadForm, custom_pairs, initial_from_lead, lead_payload
 
 # --------------------------------------------------------------------------- helpers
-def _go(request, url: str):
-    """Redirect after a successful write: HX-Redirect for htmx, 303 See Other otherwise."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return HttpResponseRedirect(url, status=303)
-
-
 def detail_url(lead_id) -> str:
     return reverse("leads:detail", args=[lead_id])
 
@@ -43,16 +35,19 @@ def _references(lead=None) -> tuple[dict, str | None]:
     loaded is left empty (what the lead already has stays selectable) and the page says so."""
     refs: dict = {}
     failed = []
-    for key, fetch, what in (("companies", reference.companies, "companies"),
-                             ("team_members", reference.team_members, "team members"),
-                             ("statuses", reference.statuses, "statuses"),
-                             ("sources", reference.sources, "sources")):
+    unverified = set()
+    for key, fetch, what, field in (("companies", reference.companies, "companies", "company_id"),
+                                    ("team_members", reference.team_members, "team members", "assigned_to"),
+                                    ("statuses", reference.statuses, "statuses", "status_ids"),
+                                    ("sources", reference.sources, "sources", "source_ids")):
         try:
             refs[key] = fetch()
         except TaskipError:
             refs[key] = []
             failed.append(what)
+            unverified.add(field)  # cannot check a posted choice against a list we do not have
     refs["lead"] = lead
+    refs["unverified"] = frozenset(unverified)
     warning = None
     if failed:
         warning = (f"The lists of {', '.join(failed)} could not be loaded from TaskIP just now, so those choices "
@@ -79,8 +74,7 @@ def _render_form(request, form: LeadForm, *, mode: str, lead=None, title: str, a
     context = {"form": form, "mode": mode, "lead": lead, "title": title, "action": action,
                "ref_warning": warning, "existing_lead": existing, **(conflict or {}),
                "cancel_url": detail_url(lead.id) if (lead is not None and mode == "edit") else reverse("leads:list")}
-    template = "leads/lead_form.html#lead-form" if request.htmx else "leads/lead_form.html"
-    return render(request, template, context)
+    return render_page(request, "leads/lead_form.html", context, partial="lead-form")
 
 
 def _gone(request, lead_id):
@@ -142,7 +136,7 @@ def lead_create(request):
                 messages.info(request, "This lead was already saved; here it is.")
             else:
                 messages.success(request, f"Lead “{outcome.value.display_name}” created.")
-            return _go(request, detail_url(lead_id) if lead_id else reverse("leads:list"))
+            return redirect_after_write(request, detail_url(lead_id) if lead_id else reverse("leads:list"))
         if outcome.unconfirmed:
             form.add_error(None, outcome.unconfirmed_message("the lead") + f" Search the lead list for {email}.")
         else:
@@ -212,7 +206,7 @@ def lead_edit(request, lead_id: int):
         else:
             conflict, existing = _save_edit(request, form, lead_id, lead)
             if conflict is None and not form.errors:
-                return _go(request, detail_url(lead_id))
+                return redirect_after_write(request, detail_url(lead_id))
     return _render_form(request, form, mode="edit", lead=lead, title=title, action=action, warning=warning,
                         existing=existing, conflict=conflict)
 
@@ -287,16 +281,16 @@ def lead_delete(request, lead_id: int):
     outcome = services.lead_delete(actor=request.user, lead_id=lead_id, label=label)
     if outcome.saved:
         messages.success(request, f"Lead “{label}” deleted.")
-        return _go(request, reverse("leads:list"))
+        return redirect_after_write(request, reverse("leads:list"))
     if isinstance(outcome.error, NotFound):
         messages.info(request, f"“{label}” was already deleted.")
-        return _go(request, reverse("leads:list"))
+        return redirect_after_write(request, reverse("leads:list"))
     if outcome.unconfirmed:
         messages.error(request, f"“{label}”: " + outcome.unconfirmed_message("the delete", "done"))
     else:
         messages.error(request, f"“{label}” was not deleted. {user_message(outcome.error)}"
                        + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""))
-    return _go(request, detail_url(lead_id))
+    return redirect_after_write(request, detail_url(lead_id))
 
 
 @require_POST
@@ -305,28 +299,28 @@ def lead_convert(request, lead_id: int):
     lead, label = _cached_label(lead_id)
     if lead is not None and lead.converted:
         messages.error(request, f"“{label}” was already converted to a contact; a lead can be converted only once.")
-        return _go(request, detail_url(lead_id))
+        return redirect_after_write(request, detail_url(lead_id))
     outcome = services.lead_convert(actor=request.user, lead_id=lead_id, label=label)
     exc = outcome.error
     if outcome.unconfirmed:
         messages.error(request, f"“{label}”: " + outcome.unconfirmed_message("the conversion", "done"))
-        return _go(request, detail_url(lead_id))
+        return redirect_after_write(request, detail_url(lead_id))
     if isinstance(exc, NotFound):
         messages.error(request, "This lead no longer exists in TaskIP, so it could not be converted.")
-        return _go(request, reverse("leads:list"))
+        return redirect_after_write(request, reverse("leads:list"))
     if isinstance(exc, ValidationError):
         messages.error(request, f"TaskIP did not convert “{label}”: {_reason(exc)}")
-        return _go(request, detail_url(lead_id))
+        return redirect_after_write(request, detail_url(lead_id))
     if outcome.not_saved:
         messages.error(request, f"“{label}” was not converted. {user_message(exc)}")
-        return _go(request, detail_url(lead_id))
+        return redirect_after_write(request, detail_url(lead_id))
     contact = outcome.value
     if contact is not None and contact.id:
         messages.success(request, format_html("“{}” is now a contact. <a href=\"{}\">Open the contact</a>",
                                               label, reverse("contacts:detail", args=[contact.id])))
     else:
         messages.success(request, f"“{label}” is now a contact.")
-    return _go(request, detail_url(lead_id))
+    return redirect_after_write(request, detail_url(lead_id))
 
 
 # --------------------------------------------------------------------------- send email
@@ -384,7 +378,7 @@ def lead_email(request, lead_id: int):
                                            "it was not sent twice.")
                 else:
                     messages.success(request, f"Email “{form.cleaned_data['subject']}” sent to {to}.")
-                return _go(request, detail_url(lead_id))
+                return redirect_after_write(request, detail_url(lead_id))
             if outcome.unconfirmed:
                 form.add_error(None, outcome.unconfirmed_message("the email", "sent")
                                + " Look at the lead's activity; your text is kept.")

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
 from crmui.errors import retry_hint, user_message
+from crmui.htmx import wants_json
+from crmui.security import MAX_FILE_NAME_CHARS, allowed_extensions_label, allowed_types, validate_upload
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as api_errors
 from leads import panels
@@ -97,6 +99,9 @@ def _render(request, lead_id: int, *, search: str = "", page_no: int = 1, flash:
         "max_mb": settings.LEAD_FILE_MAX_MB,
         "max_bytes": max_bytes(),
         "uploads_per_hour": UPLOADS_PER_HOUR,
+        "accept": ",".join(f".{ext}" for ext in sorted(allowed_types())),
+        "allowed_label": allowed_extensions_label(),
+        "max_name": MAX_FILE_NAME_CHARS,
     }
     try:
         result = panels.files_for(lead_id=lead_id, search=search, page=page_no, refresh=refresh)
@@ -124,10 +129,6 @@ def files_panel(request, lead_id: int):
                    refresh="refresh" in request.GET)
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "") and not request.htmx
-
-
 class SizeCapUploadHandler(FileUploadHandler):
     """Runs first while a multipart body streams in: a file that grows past the limit is
     skipped on the spot (SkipFile), so at most ``limit`` bytes of it ever reach the temporary
@@ -153,7 +154,7 @@ class SizeCapUploadHandler(FileUploadHandler):
 @csrf_exempt  # only so the size cap can be installed before the body is read; CSRF is checked just below
 def file_upload(request, lead_id: int):
     """One file from files.js (answers JSON, status per outcome), or several from the plain form."""
-    as_json = _wants_json(request)
+    as_json = wants_json(request)
     limit = max_bytes()
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -189,6 +190,11 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
         if up.size == 0:
             failures.append(f"“{up.name}” is empty. It was not uploaded.")
             status = 400
+            continue
+        refused = validate_upload(up)  # extension and content against the allowed types
+        if refused:
+            failures.append(refused)
+            status = 415
             continue
         try:
             outcome = panels.file_upload(actor=request.user, lead_id=lead_id, file=up.file, filename=up.name,

@@ -1,10 +1,8 @@
 """The lead list: search, filters, sorting, paging, all in the URL; only #lead-table swaps."""
 from __future__ import annotations
 
-import time
 import uuid
 
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -12,6 +10,8 @@ from accounts.models import SavedView, profile_for
 from accounts.roles import require
 from crmui import reference
 from crmui.errors import user_message
+from crmui.htmx import HtmxHttpRequest, render_page
+from crmui.sorting import SortHeader, sort_headers
 from crmui.taskip import TaskipError
 from leads import selectors
 
@@ -56,22 +56,9 @@ def filter_context(request, query: selectors.LeadQuery, *, board: bool) -> dict:
     }
 
 
-def _age(fetched_at: float | None) -> str:
-    if not fetched_at:
-        return ""
-    secs = max(0, int(time.time() - fetched_at))
-    if secs < 45:
-        return "just now"
-    if secs < 90:
-        return "1 min ago"
-    if secs < 3600:
-        return f"{round(secs / 60)} min ago"
-    return f"{round(secs / 3600)} h ago"
-
-
 @require_GET
 @require("lead.view")
-def lead_list(request):
+def lead_list(request: HtmxHttpRequest):
     query = selectors.LeadQuery.from_params(request.GET)
     page_no = selectors.parse_page(request.GET.get("page"))
     per_page = selectors.parse_per_page(request.GET.get("per"))
@@ -89,8 +76,7 @@ def lead_list(request):
     # The list first: when TaskIP fails, the failure belongs to the table area.
     try:
         result = selectors.lead_list(query=query, page=page_no, per_page=per_page, refresh="refresh" in request.GET)
-        context.update(page=result.value, fetched_at=result.fetched_at, age=_age(result.fetched_at),
-                       cache_hit=result.hit)
+        context.update(page=result.value, fetched_at=result.fetched_at, cache_hit=result.hit)
     except TaskipError as exc:
         context["error"] = user_message(exc)
     context.update(reference_context())
@@ -103,7 +89,7 @@ def lead_list(request):
         prev_url=url(page=page_no - 1 if page_no > 2 else None) if page_no > 1 else None,
         next_url=url(page=page_no + 1) if context["page"] is not None and context["page"].has_next else None,
         export_qs=query.querystring(),
-        sort={s["key"]: s for s in _sort_links(query, url)},
+        sort={s.key: s for s in _sort_links(query, url)},
         first_url=url(),
         rows=_rows(context["page"], context["team_names"], selectors.status_order(context["statuses"])),
         first_index=(page_no - 1) * per_page + 1,
@@ -113,11 +99,11 @@ def lead_list(request):
     context["saved_active"] = any(v.query == context["export_qs"] for v in context["saved_views"])
     if context["page"] is not None:
         context["last_index"] = context["first_index"] + len(context["page"]) - 1
-    partial = request.htmx and not request.htmx.boosted
-    response = render(request, "leads/lead_list.html#lead-table" if partial else "leads/lead_list.html", context)
-    if partial:
-        response["HX-Push-Url"] = context["self_url"]  # the tidy URL: no empty fields, no refresh=1
-    return response
+        context["match_count"] = selectors.match_count_text(context["page"], context["first_index"])
+        # TaskIP's own status sort orders by each lead's LOWEST status; a row shows its furthest.
+        context["api_status_sort"] = query.sort == "status" and context["page"].total is None
+    # after a swap the location bar shows the tidy URL: no empty fields, no refresh=1
+    return render_page(request, "leads/lead_list.html", context, partial="lead-table", push_url=context["self_url"])
 
 
 def _rows(page, names: dict, order_of: dict) -> list[dict]:
@@ -139,20 +125,7 @@ def _rows(page, names: dict, order_of: dict) -> list[dict]:
     return rows
 
 
-def _sort_links(query: selectors.LeadQuery, url) -> list[dict]:
-    """Clickable column headers: first click sorts ascending (name, status) or newest first
-    (interaction date); clicking the sorted column flips the direction."""
-    links = []
-    for key, label in SORT_COLUMNS:
-        active = query.sort == key
-        if active:
-            direction = "asc" if query.direction == "desc" else "desc"
-        else:
-            direction = "desc" if key == "date" else "asc"
-        links.append({
-            "key": key, "label": label, "active": active,
-            "direction": query.direction if active else "",
-            "url": url(sort=key, dir=direction),
-            "aria": ("ascending" if query.direction == "asc" else "descending") if active else "none",
-        })
-    return links
+def _sort_links(query: selectors.LeadQuery, url) -> list[SortHeader]:
+    """Clickable column headers; the interaction date sorts newest first on its first click."""
+    return sort_headers(SORT_COLUMNS, sort=query.sort, direction=query.direction,
+                        url=lambda key, direction: url(sort=key, dir=direction), descending_first={"date"})

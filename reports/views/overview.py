@@ -1,12 +1,11 @@
 """The overview: the pipeline in numbers and bars, for the lead list's filters."""
-import time
-
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
 from crmui import reference
 from crmui.errors import user_message
+from crmui.htmx import HtmxHttpRequest
 from crmui.taskip import TaskipError
 from reports import selectors
 
@@ -21,7 +20,7 @@ def _choices():
 
 @require_GET
 @require("lead.view")
-def overview(request):
+def overview(request: HtmxHttpRequest):
     query = selectors.lead_query_from(request.GET)
     context = {
         "query": query,
@@ -33,9 +32,8 @@ def overview(request):
     }
     try:
         result = selectors.overview(query=query, refresh="refresh" in request.GET)
-        age = int(time.time() - result.fetched_at)
-        context.update(ov=result.overview, cache_hit=result.cache_hit,
-                       age_text="just now" if age < 5 else f"{age} seconds ago" if age < 90 else f"{age // 60} minutes ago")
+        context.update(ov=result.overview, cache_hit=result.cache_hit, fetched_at=result.fetched_at,
+                       refresh_url=f"?{context['qs']}&refresh=1" if context["qs"] else "?refresh=1")
     except TaskipError as exc:
         context["error"] = user_message(exc)
     if request.htmx and request.htmx.target == "overview-charts":

@@ -3,9 +3,10 @@ import hashlib
 import secrets
 
 from django.db import transaction
-from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 
+from .. import collation
 from ..models import Company, Contact, Media, SentEmail
 from .common import (
     ApiError, Validator, conflict, json_response, not_found, now, parse_body, query_int, sort_direction, timezones,
@@ -100,19 +101,21 @@ def contact_list(request, ctx):
     page = query_int(request, "page", 1, min_value=1)
     search = (request.GET.get("search") or "").strip()
     qs = Contact.objects.select_related("company", "image")
+    cfg = ctx.cfg
     if search:
-        qs = qs.annotate(_full=Concat("first_name", Value(" ", output_field=TextField()), Coalesce("last_name", Value("", output_field=TextField())), output_field=TextField()))
-        qs = qs.filter(Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(_full__icontains=search) | Q(email__icontains=search))
+        full = Concat("first_name", Value(" ", output_field=TextField()),
+                      Coalesce("last_name", Value("", output_field=TextField())), output_field=TextField())
+        qs = collation.search(qs, search, ["first_name", "last_name", full, "email"], cfg)
     sort = (request.GET.get("sort") or "created_at").strip()
     desc = sort_direction(request, "order", "desc" if sort == "created_at" else "asc") == "desc"
 
     def o(expr):
-        return expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True)
+        return collation.ordered(expr, desc)
 
     if sort == "name":
-        order = [o(Lower("first_name")), o(Lower(Coalesce("last_name", Value("", output_field=TextField()), output_field=TextField()))), o(F("id"))]
+        order = [o(collation.text("first_name", cfg)), o(collation.text("last_name", cfg, nullable_as_empty=True)), o(F("id"))]
     elif sort == "email":
-        order = [o(Lower("email")), o(F("id"))]
+        order = [o(collation.text("email", cfg)), o(F("id"))]
     else:
         order = [o(F("created_at")), o(F("id"))]
     offset = (page - 1) * limit

@@ -1,7 +1,8 @@
 """Team members and companies (FACTS.md)."""
-from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Concat
 
+from .. import collation
 from ..models import Company, TeamMember
 from .common import json_response, length_aware_page, not_found, sort_direction
 from .serializers import company_dict, member_dict
@@ -14,7 +15,7 @@ def _order(request, sort, allowed, default="created_at"):
     desc = sort_direction(request, "order", "desc" if sort == "created_at" else "asc") == "desc"
 
     def o(expr):
-        return expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True)
+        return collation.ordered(expr, desc)
 
     return sort, o
 
@@ -24,16 +25,16 @@ def member_list(request, ctx):
     qs = TeamMember.objects.all()
     search = (g.get("search") or "").strip()
     if search:
-        qs = qs.annotate(_full=Concat("first_name", Value(" ", output_field=TextField()), "last_name", output_field=TextField()))
-        qs = qs.filter(Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(_full__icontains=search) | Q(email__icontains=search))
+        full = Concat("first_name", Value(" ", output_field=TextField()), "last_name", output_field=TextField())
+        qs = collation.search(qs, search, ["first_name", "last_name", full, "email"], ctx.cfg)
     for f in ("role", "status", "department"):
         if (g.get(f) or "").strip():
             qs = qs.filter(**{f"{f}__iexact": g[f].strip()})
     sort, o = _order(request, (g.get("sort") or "").strip(), ("name", "email", "role", "created_at"))
     if sort == "name":
-        order = [o(Lower("first_name")), o(Lower("last_name"))]
+        order = [o(collation.text("first_name", ctx.cfg)), o(collation.text("last_name", ctx.cfg))]
     elif sort in ("email", "role"):
-        order = [o(Lower(sort))]
+        order = [o(collation.text(sort, ctx.cfg))]
     else:
         order = [o(F("created_at"))]
     rows, links, meta = length_aware_page(request, qs.order_by(*order, o(F("id"))), f"{API}/team-member")
@@ -53,12 +54,12 @@ def company_list(request, ctx):
     qs = Company.objects.all()
     search = (g.get("search") or "").strip()
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(domain__icontains=search))
+        qs = collation.search(qs, search, ["name", "domain"], ctx.cfg)
     for f in ("industry", "status"):
         if (g.get(f) or "").strip():
             qs = qs.filter(**{f"{f}__iexact": g[f].strip()})
     sort, o = _order(request, (g.get("sort") or "").strip(), ("name", "domain", "created_at"))
-    order = [o(Lower(sort))] if sort in ("name", "domain") else [o(F("created_at"))]
+    order = [o(collation.text(sort, ctx.cfg))] if sort in ("name", "domain") else [o(F("created_at"))]
     rows, links, meta = length_aware_page(request, qs.order_by(*order, o(F("id"))), f"{API}/company")
     return json_response({"message": "Company list", "data": [company_dict(c) for c in rows], "links": links, "meta": meta})
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models.functions import Coalesce, Concat
 
-from .. import runtime
+from .. import collation, runtime
 from ..models import Company, Contact, Lead, LeadActivity, LeadAttribute, LeadNote, Media, SentEmail, TeamMember
 from .common import (
     CURRENCY, ApiError, Validator, conflict, json_response, not_found, now, parse_body, query_date, query_int,
@@ -34,25 +34,25 @@ def log(lead_id, text):
 
 # ------------------------------------------------------------------ list
 def lead_list(request, ctx):
+    """Filters and sorts as TaskIP (Laravel on MySQL) reads them: see sandbox/collation.py."""
+    cfg = ctx.cfg
     qs = Lead.objects.all()
     g = request.GET
     search = (g.get("search") or "").strip()
     if search:
-        qs = qs.annotate(_full=Concat("first_name", Value(" ", output_field=TextField()), Coalesce("last_name", Value("", output_field=TextField())), output_field=TextField()))
-        qs = qs.filter(
-            Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(_full__icontains=search)
-            | Q(email__icontains=search) | Q(company__name__icontains=search)
-        )
+        full = Concat("first_name", Value(" ", output_field=TextField()),
+                      Coalesce("last_name", Value("", output_field=TextField())), output_field=TextField())
+        qs = collation.search(qs, search, ["first_name", "last_name", full, "email", "company__name"], cfg)
     is_converted = g.get("is_converted")
     if is_converted not in (None, ""):
         if is_converted not in ("0", "1"):
             raise validation_error({"is_converted": ["The selected is converted is invalid."]})
         qs = qs.filter(converted=is_converted == "1")
     attr_link = Lead.attributes.through.objects
-    for param in ("status_id", "source_id"):
+    for param, kind in (("status_id", LeadAttribute.STATUS), ("source_id", LeadAttribute.SOURCE)):
         value = query_int(request, param)
-        if value is not None:
-            qs = qs.filter(pk__in=attr_link.filter(leadattribute_id=value).values("lead_id"))
+        if value is not None:  # a status id matches status-type attributes only (and a source id sources)
+            qs = qs.filter(pk__in=attr_link.filter(leadattribute_id=value, leadattribute__type=kind).values("lead_id"))
     assigned = query_int(request, "assigned_to")
     if assigned is not None:
         qs = qs.filter(pk__in=Lead.assignees.through.objects.filter(teammember_id=assigned).values("lead_id"))
@@ -66,10 +66,10 @@ def lead_list(request, ctx):
     desc = sort_direction(request, "sort_order", "desc") == "desc"
 
     def o(expr):
-        return expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True)
+        return collation.ordered(expr, desc)
 
     if sort_by == "name":
-        order = [o(Lower("first_name")), o(Lower(Coalesce("last_name", Value("", output_field=TextField()), output_field=TextField()))), o(F("id"))]
+        order = [o(collation.text("first_name", cfg)), o(collation.text("last_name", cfg, nullable_as_empty=True)), o(F("id"))]
     elif sort_by == "lead_interaction_date":
         order = [o(F("lead_interaction_date")), o(F("id"))]
     elif sort_by == "status":

@@ -123,9 +123,16 @@
       } else {
         putBack(evt);
         var msg = (r.data && r.data.error) || "The move was not saved.";
-        if (r.status === 403) { msg = "Your role may not change a lead's stage."; }
+        if (r.status === 403 && r.data && r.data.csrf && window.crmSetCsrfToken) {
+          window.crmSetCsrfToken(r.data.csrf);  // session changed in another tab: the next drag works
+          msg = msg + " Drag the card again.";
+        } else if (r.status === 403) { msg = "Your role may not change a lead's stage."; }
         showColumnMessage(evt.to, "Not moved: " + msg);
         toast("Not moved: " + msg, false);
+        if (r.status === 401 && r.data && r.data.login) {
+          // The session ended: say so, then go to the login page, which comes back to this board.
+          setTimeout(function () { window.location.assign(r.data.login); }, 2500);
+        }
       }
     }).catch(function () {
       card.classList.remove("card-saving");

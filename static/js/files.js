@@ -84,6 +84,11 @@
         return;
       }
       if (file.size === 0) { finish(row, false, "Empty file: not uploaded."); return; }
+      var maxName = parseInt(p.getAttribute("data-max-name") || "0", 10);
+      if (maxName && file.name.length > maxName) {
+        finish(row, false, "Its name is " + file.name.length + " characters long: rename it to at most " + maxName + " and upload it again.");
+        return;
+      }
       queue.push({ file: file, row: row });
     });
     next();
@@ -129,6 +134,9 @@
       if (xhr.status >= 200 && xhr.status < 300 && data.ok) {
         batchUploaded += 1;
         finish(row, true, "Uploaded");
+      } else if (xhr.status === 403 && data.csrf && window.crmSetCsrfToken) {
+        window.crmSetCsrfToken(data.csrf);  // session changed in another tab: a new try works
+        finish(row, false, data.error + " Choose the file again.");
       } else if (xhr.status === 403) {
         finish(row, false, "Your role may not upload files.");
       } else {

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from crmui import api, budget
+from crmui import api, budget, tally
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_budget_page_shows_last_reading_and_calls_by_page(admin_client_, use_san
     assert page.status_code == 200
     html = page.content.decode()
     assert "Requests left" in html
-    rl = api.rate_limit()
+    rl = tally.rate_limit()
     assert rl and rl["remaining"] is not None
     assert f"{rl['remaining']:,}" in html or str(rl["remaining"]) in html
     assert "leads:list" in html

@@ -24,10 +24,10 @@ def test_admin_reads_the_budget_page(page, dashboard, admin_user, log_in):
 def test_everyone_sees_when_the_budget_runs_low(page, dashboard, sales_user, log_in):
     from django.core.cache import cache
 
-    from crmui import api
+    from crmui import tally
 
     log_in(page, dashboard, "sally")
-    cache.set(api.RATE_KEY, {"limit": 1000, "remaining": 42, "reset": time.time() + 900, "seen": time.time()}, 600)
+    cache.set(tally.RATE_KEY, {"limit": 1000, "remaining": 42, "reset": time.time() + 900, "seen": time.time()}, 600)
     page.goto(dashboard + "/settings/")
     banner = page.locator(".banner-warn")
     assert "42 of 1000" in banner.inner_text()

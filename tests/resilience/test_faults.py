@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from crmui import api
+from crmui import api, tally
 from crmui.taskip import errors as taskip_errors
 
 pytestmark = pytest.mark.django_db
@@ -148,4 +148,4 @@ def test_a_pages_deadline_ends_with_the_page(sales_client, use_sandbox, settings
     time.sleep(0.4)
     # work this thread does after the request (a job, a test fixture) is not cut short
     assert api.client().attributes.all()
-    assert api.current_tally() is None
+    assert tally.current_tally() is None

@@ -8,7 +8,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from crmui import api
+from crmui import api, tally
 from crmui.errors import apply_api_errors, retry_hint, user_message
 from crmui.taskip import errors as taskip_errors
 
@@ -33,7 +33,7 @@ def test_low_budget_shows_the_banner_and_serves_saved_copies_instead_of_refetchi
     assert int(low["X-Upstream-Calls"]) == 1
     html = low.content.decode()
     assert "TaskIP requests left this hour" in html, "the banner tells the team"
-    assert api.rate_limit()["low"]
+    assert tally.rate_limit()["low"]
 
     # the fresh copy of the first list expires: the saved copy is served, nothing is fetched
     from django.core.cache import cache
@@ -57,7 +57,7 @@ def test_a_users_explicit_refresh_still_fetches_when_the_budget_is_low(sales_cli
     use_sandbox.reset_limits()
     _burn(use_sandbox, 37)
     sales_client.get(reverse("leads:list"))
-    assert api.rate_limit()["low"]
+    assert tally.rate_limit()["low"]
     resp = sales_client.get(reverse("leads:list"), {"refresh": "1"})
     assert int(resp["X-Upstream-Calls"]) == 1
 

@@ -1,6 +1,9 @@
 import datetime as dt
+import uuid
 
 import pytest
+
+from sandbox.collation import fold
 
 LIST_ITEM_KEYS = [
     "id", "first_name", "last_name", "full_name", "email", "phone_number", "website", "company_id", "company",
@@ -134,25 +137,50 @@ def test_default_sort_is_newest_first(api, new_lead):
 @pytest.mark.parametrize("order", ["asc", "desc"])
 def test_sort_by_name(api, order):
     data = all_leads(api, sort_by="name", sort_order=order)
-    keys = [(d["first_name"].lower(), (d["last_name"] or "").lower()) for d in data]
+    keys = [(fold(d["first_name"]), fold(d["last_name"] or "")) for d in data]
     assert keys == sorted(keys, reverse=order == "desc")
 
 
-def test_sort_by_interaction_date_puts_nulls_last(api):
-    data = all_leads(api, sort_by="lead_interaction_date", sort_order="asc")
-    dates = [d["lead_interaction_date"] for d in data]
-    present = [x for x in dates if x]
-    assert present == sorted(present)
-    assert dates == present + [None] * (len(dates) - len(present))
+def test_sort_by_name_is_case_and_accent_insensitive(api, new_lead):
+    """MySQL's utf8mb4_unicode_ci: "Émile" sorts among the Es, before "zoë" (byte order would
+    put both after every ASCII capital)."""
+    tag = uuid.uuid4().hex[:6]
+    for first in ("zoë", "Émile", "Adam"):
+        new_lead(first_name=first, last_name=tag)
+    data = [d for d in all_leads(api, sort_by="name", sort_order="asc", search=tag)]
+    assert [d["first_name"] for d in data] == ["Adam", "Émile", "zoë"]
+    assert [d["first_name"] for d in all_leads(api, search="EMILE " + tag)] == ["Émile"]
 
 
 @pytest.mark.parametrize("order", ["asc", "desc"])
-def test_sort_by_status_order_and_no_status_last(api, order):
+def test_sort_by_interaction_date_null_is_smallest(api, order):
+    """NULL first on ascending sorts, last on descending ones (MySQL)."""
+    data = all_leads(api, sort_by="lead_interaction_date", sort_order=order)
+    dates = [d["lead_interaction_date"] for d in data]
+    present = [x for x in dates if x]
+    nulls = [None] * (len(dates) - len(present))
+    assert nulls
+    assert present == sorted(present, reverse=order == "desc")
+    assert dates == (nulls + present if order == "asc" else present + nulls)
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_sort_by_status_order_null_is_smallest(api, order):
     data = all_leads(api, sort_by="status", sort_order=order)
     orders = [min(s["order"] for s in d["statuses"]) if d["statuses"] else None for d in data]
     present = [o for o in orders if o is not None]
+    nulls = [None] * (len(orders) - len(present))
     assert present == sorted(present, reverse=order == "desc")
-    assert orders[len(present):] == [None] * (len(orders) - len(present))
+    assert orders == (nulls + present if order == "asc" else present + nulls)
+
+
+def test_status_id_matches_only_status_type_attributes(api, new_lead):
+    source = api("GET", "/lead-attribute", params={"type": 2}).json()["data"][0]
+    lead = new_lead(source_ids=[source["id"]])
+    by_status = [d["id"] for d in all_leads(api, status_id=source["id"])]
+    by_source = [d["id"] for d in all_leads(api, source_id=source["id"])]
+    assert lead["id"] not in by_status
+    assert lead["id"] in by_source
 
 
 # ------------------------------------------------------------------ create / get / update / delete

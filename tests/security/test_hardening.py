@@ -203,7 +203,7 @@ PDF = b"%PDF-1.4\n%fake but well-formed enough\n"
     ("page.html", b"<script>", "text/html", "cannot be uploaded"),
     ("image.svg", b"<svg onload=alert(1)>", "image/svg+xml", "cannot be uploaded"),
     ("README", b"text", "text/plain", "without an extension"),
-    ("invoice.pdf", b"MZ\x90\x00 an exe renamed", "application/pdf", "is not a real .pdf"),
+    ("invoice.pdf", b"MZ\x90\x00 an exe renamed", "application/pdf", "its content is a Windows program"),
     ("invoice.pdf", PDF, "text/html", "does not look like a .pdf"),
     ("empty.txt", b"", "text/plain", "is empty"),
 ])

@@ -42,7 +42,7 @@ class Endpoint:
     @property
     def is_stand_in(self) -> bool:
         """The foundation's ``not_built_yet`` placeholder (renders "not built yet", nothing else)."""
-        from crmui.views import not_built_yet
+        from shell.views import not_built_yet
 
         return self.callback is not_built_yet
 

@@ -69,7 +69,7 @@ def test_create_saves_the_contact_and_shows_it(sales_client, use_sandbox):
                      zip_code="10117", timezone="Europe/Berlin", company_id=str(company["id"]), country_id="1",
                      cf_key=["department", "", "tier"], cf_value=["R&D", "", "gold"], details="Likes tea")
     response = sales_client.post(CREATE, data)
-    assert response.status_code == 302
+    assert response.status_code == 303
     contact_id = int(response["Location"].rstrip("/").split("/")[-1])
     saved = fetch(use_sandbox, contact_id)
     assert saved["email"] == data["email"] and saved["phone_code"] == "+49" and saved["timezone"] == "Europe/Berlin"
@@ -128,7 +128,7 @@ def test_portal_access_needs_a_password_and_it_is_never_echoed(sales_client, use
 
 def test_portal_access_with_password_creates_a_portal_contact(sales_client, use_sandbox):
     response = sales_client.post(CREATE, form_data(access_portal="on", password="secret-123", invite_client="on"))
-    assert response.status_code == 302
+    assert response.status_code == 303
     contact_id = int(response["Location"].rstrip("/").split("/")[-1])
     assert fetch(use_sandbox, contact_id)["access_portal"] == 1
     entry = AuditEntry.objects.get(action="contact.create", object_id=str(contact_id))
@@ -145,7 +145,7 @@ def test_double_submit_creates_one_contact(sales_client, use_sandbox):
     data = form_data(first_name="Twice")
     first = sales_client.post(CREATE, data)
     second = sales_client.post(CREATE, data)
-    assert first.status_code == second.status_code == 302
+    assert first.status_code == second.status_code == 303
     assert first["Location"] == second["Location"]
     found = use_sandbox.api("GET", "/contact", params={"search": data["email"]}).json()["data"]
     assert len(found) == 1
@@ -161,7 +161,7 @@ def test_failed_create_can_be_sent_again_with_the_same_token(sales_client, use_s
     assert failed.status_code == 200 and "Nothing was saved (the dashboard checked with TaskIP)" in html and "internal problem" in html
     assert f'value="{data["idem"]}"' in html and 'value="Retry"' in html
     again = sales_client.post(CREATE, data)
-    assert again.status_code == 302
+    assert again.status_code == 303
 
 
 @pytest.mark.parametrize("fault,expected", [(429, "request limit"), ("malformed", "could not read")])
@@ -197,7 +197,7 @@ def test_edit_form_is_prefilled_and_saves_only_changes(sales_client, use_sandbox
     data = {"first_name": c["first_name"], "last_name": c["last_name"], "email": c["email"], "position": "Manager",
             "timezone": "Asia/Dhaka", "cf_key": ["tier", "region"], "cf_value": ["gold", "EMEA"]}
     response = sales_client.post(url, data)
-    assert response.status_code == 302 and response["Location"] == reverse("contacts:detail", args=[c["id"]])
+    assert response.status_code == 303 and response["Location"] == reverse("contacts:detail", args=[c["id"]])
     saved = fetch(use_sandbox, c["id"])
     assert saved["position"] == "Manager" and saved["custom_fields"] == {"tier": "gold", "region": "EMEA"}
     entry = AuditEntry.objects.get(action="contact.update", object_id=str(c["id"]))
@@ -211,7 +211,7 @@ def test_edit_form_is_prefilled_and_saves_only_changes(sales_client, use_sandbox
 def test_edit_clearing_a_field_clears_it_upstream(sales_client, use_sandbox):
     c = make_contact(use_sandbox, position="Temp")
     data = {"first_name": c["first_name"], "last_name": c["last_name"], "email": c["email"], "position": ""}
-    assert sales_client.post(reverse("contacts:edit", args=[c["id"]]), data).status_code == 302
+    assert sales_client.post(reverse("contacts:edit", args=[c["id"]]), data).status_code == 303
     assert fetch(use_sandbox, c["id"])["position"] in (None, "")
 
 
@@ -240,7 +240,7 @@ def test_edit_portal_contact_keeps_password_when_left_empty(sales_client, use_sa
     data = {"first_name": c["first_name"], "last_name": c["last_name"], "email": c["email"], "access_portal": "on",
             "position": "Lead"}
     response = sales_client.post(reverse("contacts:edit", args=[c["id"]]), data)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert fetch(use_sandbox, c["id"])["position"] == "Lead"
 
 

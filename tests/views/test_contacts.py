@@ -146,7 +146,7 @@ def test_a_contact_write_invalidates_the_cached_list(sales_client, use_sandbox):
     tag = uuid4().hex[:8]
     response = sales_client.post(reverse("contacts:create"), {"first_name": f"Fresh{tag}", "email": email(),
                                                                "idem": uuid4().hex})
-    assert response.status_code == 302
+    assert response.status_code == 303
     html = html_of(sales_client.get(LIST + "?sort=created&dir=desc"))
     assert f"Fresh{tag}" in html
 

@@ -118,7 +118,8 @@ def test_upload_from_the_script_answers_json_and_the_list_shows_it(sales_client,
 
 
 def test_a_large_upload_streams_through_a_temporary_file(sales_client, lead):
-    big = SimpleUploadedFile("recording.bin", b"\0" * (3 * 1024 * 1024), content_type="application/octet-stream")
+    big = SimpleUploadedFile("recording.pdf", b"%PDF-1.4\n" + b"\0" * (3 * 1024 * 1024 - 9),
+                             content_type="application/octet-stream")
     response = sales_client.post(upload_url(lead), {"file": big}, **JS)
     assert response.status_code == 200, response.content
     assert "3.0\xa0MB" in html_of(sales_client.get(files_url(lead), **HX))

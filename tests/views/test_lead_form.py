@@ -152,8 +152,19 @@ def test_duplicate_email_shows_on_the_email_field_and_keeps_everything_typed(sal
     assert len(leads_with_email(use_sandbox, existing["email"])) == 1
 
 
-def test_api_validation_error_lands_on_its_field(sales_client, use_sandbox):
-    data = form_data(company_id="987654")  # not a company TaskIP knows: its 422 names company_id
+@pytest.fixture
+def offered_ghost_company(monkeypatch):
+    """The company list offers a company TaskIP does not know (deleted after the list was cached),
+    so the form accepts it and TaskIP's 422 names company_id."""
+    from crmui import reference
+    from crmui.taskip.resources import Company
+
+    real = reference.companies
+    monkeypatch.setattr(reference, "companies", lambda **kw: [*real(**kw), Company(id=987654, name="Ghost Ltd")])
+
+
+def test_api_validation_error_lands_on_its_field(sales_client, use_sandbox, offered_ghost_company):
+    data = form_data(company_id="987654")  # offered, but not a company TaskIP knows: its 422 names company_id
     html = sales_client.post(reverse("leads:create"), data).content.decode()
     block = field_block(html, "company_id")
     assert "field-error" in block and "The selected company id is invalid." in block
@@ -351,7 +362,7 @@ def test_update_to_a_taken_email_shows_409_on_the_email_field(sales_client, use_
     assert sandbox_get(use_sandbox, lead["id"])["email"] == lead["email"]
 
 
-def test_update_422_lands_on_the_field(sales_client, use_sandbox):
+def test_update_422_lands_on_the_field(sales_client, use_sandbox, offered_ghost_company):
     lead = sandbox_lead(use_sandbox)
     data = _edit_data(sales_client, lead["id"], company_id="987654", zip_code="Z-1")
     html = sales_client.post(reverse("leads:edit", args=[lead["id"]]), data).content.decode()

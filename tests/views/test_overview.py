@@ -29,8 +29,13 @@ def _lead(sandbox, marker, n, **fields):
 
 def _rows(html, chart_id):
     section = re.search(rf'<section[^>]*id="{chart_id}".*?</section>', html, re.S).group(0)
-    return {m.group(1): (int(m.group(2)), Decimal(m.group(3))) for m in re.finditer(
-        r'data-label="([^"]*)" data-count="(\d+)" data-value="([^"]*)"', section)}
+    return {m.group(1): (int(m.group(2)), _values(m.group(3))) for m in re.finditer(
+        r'data-label="([^"]*)" data-count="(\d+)" data-values="([^"]*)"', section)}
+
+
+def _values(text):
+    """data-values="USD=300;EUR=50" -> {"USD": Decimal(300), "EUR": Decimal(50)}."""
+    return {cur: Decimal(amount) for cur, amount in (part.split("=") for part in text.split(";") if part)}
 
 
 @pytest.fixture
@@ -66,9 +71,9 @@ def test_overview_numbers_for_a_known_set_of_leads(manager_client, known_leads):
     assert "1 of 7 converted" in html
 
     funnel = _rows(html, "chart-funnel")
-    assert funnel[k["low"]["name"]] == (3, Decimal(300))
-    assert funnel[k["high"]["name"]] == (3, Decimal(300))  # leads 4, 5 and 7
-    assert funnel["No status"] == (1, Decimal(0))
+    assert funnel[k["low"]["name"]] == (3, {"USD": Decimal(300)})
+    assert funnel[k["high"]["name"]] == (3, {"USD": Decimal(300)})  # leads 4, 5 and 7
+    assert funnel["No status"] == (1, {})
     labels = list(funnel)
     assert labels.index(k["low"]["name"]) < labels.index(k["high"]["name"]) < labels.index("No status")
 
@@ -184,3 +189,25 @@ def test_the_board_and_the_overview_share_one_snapshot(manager_client, known_lea
     assert re.search(r'id="kpi-total">7<', response.content.decode())
     by = use_sandbox.stats()["by_endpoint"]
     assert not any(k.startswith("GET") and k.rstrip("/").endswith("/lead") for k in by), by
+
+
+def test_overview_shows_each_currency_apart_and_never_adds_them(manager_client, use_sandbox):
+    sandbox = use_sandbox
+    marker = "Cur" + uuid4().hex[:8]
+    statuses, sources = _attrs(sandbox)
+    members = _members(sandbox)
+    st, src, m = statuses[0], sources[0], members[0]
+    for n, (value, cur) in enumerate([(1000, "USD"), (500, "EUR"), (200, "GBP"), (300, "USD")]):
+        _lead(sandbox, marker, n, status_ids=[st["id"]], source_ids=[src["id"]], assigned_to=[m["id"]],
+              value=value, currency=cur)
+    html = manager_client.get(reverse("reports:overview"), {"q": marker}).content.decode()
+    expected = {"USD": Decimal(1300), "EUR": Decimal(500), "GBP": Decimal(200)}
+    assert _rows(html, "chart-funnel")[st["name"]] == (4, expected)
+    assert _rows(html, "chart-sources")[src["name"]] == (4, expected)
+    member_row = next(v for label, v in _rows(html, "chart-assignees").items() if label != "Unassigned")
+    assert member_row == (4, expected)
+    funnel = re.search(r'<section[^>]*id="chart-funnel".*?</section>', html, re.S).group(0)
+    cells = re.findall(r'<td class="num bar-value muted">(.*?)</td>', funnel, re.S)
+    shown = " ".join(re.sub(r"<[^>]+>", " ", c) for c in cells)
+    assert "2,000" not in shown and "2000" not in shown  # the silent sum of three currencies
+    assert re.search(r"1,300\s+USD", shown) and re.search(r"500\s+EUR", shown) and re.search(r"200\s+GBP", shown)

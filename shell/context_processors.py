@@ -1,8 +1,8 @@
 from django.conf import settings
 
 from accounts.roles import Caps, role_name
-from crmui import api
-from crmui.nav import main_nav
+from crmui import tally
+from shell.nav import main_nav
 
 
 def shell(request):
@@ -13,8 +13,8 @@ def shell(request):
         "caps": Caps(user),
         "main_nav": main_nav(request),
         "role_name": role_name(user),
-        "api_status": api.api_status(),
-        "rate_limit": api.rate_limit(),
+        "api_status": tally.api_status(),
+        "rate_limit": tally.rate_limit(),
         "upstream": getattr(request, "upstream", None),
         "taskip_is_sandbox": "127.0.0.1" in settings.TASKIP_BASE_URL or "localhost" in settings.TASKIP_BASE_URL,
     }

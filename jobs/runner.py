@@ -1,0 +1,289 @@
+"""The one job runner: bulk changes and imports (and any future kind) run here, in the worker.
+
+A kind registers a ``Runner`` (``register("bulk", BulkRunner())``) that knows its work:
+* ``step(job)`` does ONE item (a lead, a row) and returns False when none is left. Before its
+  write it marks the item *in flight*; after the answer it records the result.
+* ``settle(job)`` is called before the first step of every run: an item left in flight (the
+  worker died, or an answer was lost) is settled by reading TaskIP back, never written blindly
+  again. So nothing is written twice and nothing is skipped.
+* ``counts(job)`` -> (total, processed, succeeded, failed).
+
+``run(job_id)`` takes the job's lease (``JOBS_LEASE_SECONDS``, renewed by a heartbeat thread),
+then steps until done, paused, cancelled, or told to wait. Every TaskIP call inside goes
+through the budget governor (crmui/governor.py): a "not now" or a 429 puts the job in WAITING
+with the time it goes on and schedules it for then (no spinning). A problem only a person can
+fix (``Stop``) pauses it with the message.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.db.models import Q
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+from crmui import api, governor
+from crmui.errors import user_message
+from crmui.taskip import TaskipError
+from crmui.taskip import errors as taskip_errors
+from crmui.tally import begin_tally, end_tally
+from jobs.models import Job
+
+log = logging.getLogger("jobs")
+
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Stop(Exception):
+    """Pause the job: only a person can fix what happened (the message says what)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Runner:
+    """What a kind of job implements (see the module docstring)."""
+
+    def settle(self, job: Job) -> None:  # pragma: no cover - interface
+        pass
+
+    def step(self, job: Job) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def counts(self, job: Job) -> tuple[int, int, int, int]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def on_finish(self, job: Job) -> None:
+        pass
+
+
+_RUNNERS: dict[str, Runner] = {}
+
+
+def register(kind: str, runner: Runner) -> None:
+    _RUNNERS[kind] = runner
+
+
+def runner_for(kind: str) -> Runner:
+    return _RUNNERS[kind]
+
+
+# --------------------------------------------------------------------------- starting and controls
+def create(*, kind: str, owner, title: str, detail_url: str = "", total: int = 0) -> Job:
+    return Job.objects.create(kind=kind, owner=owner if getattr(owner, "is_authenticated", False) else None,
+                              title=title[:300], detail_url=detail_url[:300], total=total)
+
+
+@db_task()
+def run_job(job_id: int):
+    """The worker's task that runs a job (defined here, not in jobs/tasks.py, so that the runner
+    can enqueue it without importing the tasks module that imports the runner)."""
+    outcome = run(job_id)
+    log.info("job %s: %s", job_id, outcome)
+    return outcome
+
+
+def enqueue(job: Job, *, delay: float | None = None) -> None:
+    """Hand the job to the worker (now, or in ``delay`` seconds)."""
+    if delay and delay > 0:
+        run_job.schedule(args=(job.pk,), delay=delay)
+    else:
+        run_job(job.pk)
+
+
+def pause(job: Job) -> Job:
+    Job.objects.filter(pk=job.pk, state__in=Job.ACTIVE).update(
+        state=Job.PAUSED, message="Paused. Nothing more is sent until you resume.", retry_at=None, updated_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def resume(job: Job) -> Job:
+    if Job.objects.filter(pk=job.pk, state__in=(Job.PAUSED, Job.WAITING)).update(
+            state=Job.QUEUED, message="", retry_at=None, updated_at=timezone.now()):
+        enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+def cancel(job: Job) -> Job:
+    if Job.objects.filter(pk=job.pk, state__in=(*Job.ACTIVE, Job.PAUSED)).update(
+            state=Job.CANCELLED, message="Cancelled: what was done stays done; nothing more is sent.",
+            retry_at=None, finished_at=timezone.now(), updated_at=timezone.now()):
+        pass
+    job.refresh_from_db()
+    return job
+
+
+# --------------------------------------------------------------------------- the lease
+def _lease_seconds() -> float:
+    return float(getattr(settings, "JOBS_LEASE_SECONDS", 3.0))
+
+
+def take_lease(job_id: int, me: str) -> bool:
+    now = timezone.now()
+    return bool(Job.objects.filter(pk=job_id).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me)
+    ).update(lease_owner=me, lease_until=now + timedelta(seconds=_lease_seconds())))
+
+
+def release_lease(job_id: int, me: str) -> None:
+    Job.objects.filter(pk=job_id, lease_owner=me).update(lease_owner="", lease_until=None)
+
+
+class Heartbeat(threading.Thread):
+    """Renews the lease every third of its length while the job runs; notes a lost lease."""
+
+    def __init__(self, job_id: int, me: str):
+        super().__init__(daemon=True, name=f"job-{job_id}-heartbeat")
+        self.job_id, self.me = job_id, me
+        self.stopped = threading.Event()
+        self.lost = False
+
+    def run(self):
+        try:
+            while not self.stopped.wait(_lease_seconds() / 3):
+                until = timezone.now() + timedelta(seconds=_lease_seconds())
+                if not Job.objects.filter(pk=self.job_id, lease_owner=self.me).update(lease_until=until):
+                    self.lost = True
+                    return
+        except Exception:  # noqa: BLE001 - the runner notices the lost lease
+            log.exception("job %s heartbeat failed", self.job_id)
+            self.lost = True
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+# --------------------------------------------------------------------------- running
+def _save_counts(job: Job, runner: Runner, calls: int = 0) -> None:
+    total, processed, ok, failed = runner.counts(job)
+    job.total, job.processed, job.succeeded, job.failed = total, processed, ok, failed
+    job.calls += calls
+    Job.objects.filter(pk=job.pk).update(total=total, processed=processed, succeeded=ok, failed=failed,
+                                         calls=job.calls, updated_at=timezone.now())
+
+
+def _wait(job: Job, exc: taskip_errors.RateLimited) -> None:
+    seconds = max(1.0, float(exc.retry_after or 60))
+    retry_at = timezone.now() + timedelta(seconds=seconds)
+    if isinstance(exc, governor.BudgetWait):
+        message = f"Waiting for TaskIP's budget: {exc.reason} It goes on by itself."
+    else:
+        message = "TaskIP's request limit was reached: the job waits for the time TaskIP gave, then goes on by itself."
+    if Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
+            state=Job.WAITING, retry_at=retry_at, message=message[:500], updated_at=timezone.now()):
+        enqueue(job, delay=seconds)
+
+
+def _stop(job: Job, message: str) -> None:
+    Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(state=Job.PAUSED, message=message[:500],
+                                                            retry_at=None, updated_at=timezone.now())
+
+
+def run(job_id: int, *, max_steps: int | None = None) -> str:
+    """Work on a job until it is done or must stop. Returns what happened (for logs and tests)."""
+    me = f"{WORKER_ID}:{uuid.uuid4().hex[:8]}"
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    if job.state not in (Job.QUEUED, Job.RUNNING, Job.WAITING):
+        return job.state
+    if job.state == Job.WAITING and job.retry_at and job.retry_at > timezone.now() + timedelta(seconds=0.5):
+        return "not yet"  # an early copy of the task; the one scheduled for retry_at runs it
+    if not take_lease(job_id, me):
+        return "held"  # another worker has it
+    heartbeat = Heartbeat(job_id, me)
+    heartbeat.start()
+    runner = runner_for(job.kind)
+    steps = 0
+    outcome = "stopped"
+    try:
+        now = timezone.now()
+        Job.objects.filter(pk=job_id, state__in=(Job.QUEUED, Job.WAITING, Job.RUNNING)).update(
+            state=Job.RUNNING, message="", retry_at=None, updated_at=now)
+        Job.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
+        job.refresh_from_db()
+        with governor.background_calls(f"job:{job_id}"):
+            tally = begin_tally()
+            try:
+                runner.settle(job)
+                while True:
+                    job.refresh_from_db(fields=["state"])
+                    if job.state != Job.RUNNING:
+                        outcome = job.state
+                        break
+                    if heartbeat.lost:
+                        outcome = "lease lost"
+                        break
+                    before = tally.calls
+                    more = runner.step(job)
+                    _save_counts(job, runner, tally.calls - before)
+                    steps += 1
+                    if not more:
+                        if Job.objects.filter(pk=job_id, state=Job.RUNNING).update(
+                                state=Job.DONE, message="", finished_at=timezone.now(), updated_at=timezone.now()):
+                            job.state = Job.DONE
+                            runner.on_finish(job)
+                        outcome = "done"
+                        break
+                    if max_steps is not None and steps >= max_steps:
+                        outcome = "step limit"
+                        break
+            except taskip_errors.RateLimited as exc:
+                _save_counts(job, runner)
+                _wait(job, exc)
+                outcome = "waiting"
+            except Stop as exc:
+                _save_counts(job, runner)
+                _stop(job, exc.message)
+                outcome = "paused"
+            except TaskipError as exc:
+                _save_counts(job, runner)
+                _stop(job, f"Paused: {user_message(exc)} Resume to go on; an item whose answer was lost is read back first.")
+                outcome = "paused"
+            finally:
+                end_tally()
+    except Exception as exc:  # noqa: BLE001 - a bug must show on the job, not vanish in a log
+        log.exception("job %s failed", job_id)
+        _stop(job, f"Paused by an unexpected error ({type(exc).__name__}). Resume to try again.")
+        outcome = "error"
+    finally:
+        heartbeat.stop()
+        release_lease(job_id, me)
+    return outcome
+
+
+def recover(*, now=None) -> list[int]:
+    """Hand back to the queue every job a dead worker left behind (on worker start-up and
+    every minute): active jobs whose lease ran out, and waiting jobs past their time."""
+    now = now or timezone.now()
+    picked = []
+    orphans = Job.objects.filter(state__in=(Job.QUEUED, Job.RUNNING)).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now + timedelta(seconds=_lease_seconds())))
+    for job in orphans:
+        delay = 0.0
+        if job.lease_until and job.lease_until > now:
+            delay = (job.lease_until - now).total_seconds() + 0.2
+        enqueue(job, delay=delay)
+        picked.append(job.pk)
+    late = Job.objects.filter(state=Job.WAITING, retry_at__lt=now - timedelta(seconds=2), lease_until__isnull=True)
+    for job in late:
+        enqueue(job)
+        picked.append(job.pk)
+    return picked
+
+
+def close_connections() -> None:
+    close_old_connections()
