@@ -5,11 +5,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup browser sandbox bench bench-faults bench-speed clean
+.PHONY: run test setup browser services sandbox bench bench-faults bench-speed clean
 run: setup
 	@bash scripts/run.sh
 
-test: setup browser
+test: setup browser services
 	@bash scripts/test.sh
 
 setup: $(STAMP)
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml
 
 browser:
 	@bash scripts/install-chromium.sh
+
+# PostgreSQL and Redis for the deploy tier (tests/deploy starts and stops its own servers)
+services:
+	@bash scripts/install-services.sh
 
 sandbox: setup
 	@bash scripts/run.sh --sandbox-only

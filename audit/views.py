@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
+from audit import labels
 from audit.models import AuditEntry
 from crmui.htmx import render_page
 
@@ -32,7 +33,7 @@ class AuditFilterForm(forms.Form):
             return list(AuditEntry.objects.order_by(field).values_list(field, flat=True).distinct()[:500])
 
         self.fields["user"].choices = [("", "Anyone")] + [(u, u) for u in distinct("username") if u]
-        self.fields["action"].choices = [("", "Any action")] + [(a, a) for a in distinct("action")]
+        self.fields["action"].choices = [("", "Any action")] + [(a, labels.action_label(a)) for a in distinct("action")]
         self.fields["object_type"].choices = [("", "Any object")] + [(t, t) for t in distinct("object_type") if t]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "filter-input")
@@ -67,26 +68,19 @@ def _filtered(form: AuditFilterForm):
     return qs, False
 
 
-def _text(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_text(v) for v in value) or "—"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items()) or "—"
-    return str(value)
-
-
-def change_rows(changes) -> list[tuple[str, str, str | None]]:
-    """(field, new, old) for display: {field: [old, new]} or {field: new}."""
+def change_rows(changes, object_type: str = "") -> list[tuple[str, str, str | None]]:
+    """(field label, new, old) in words for display: {field: [old, new]} or {field: new}; names
+    instead of ids where the object's app registered how (``audit.labels``)."""
     rows = []
     if not isinstance(changes, dict):
-        return [("", _text(changes), None)] if changes else []
+        return [("", labels.plain(changes), None)] if changes else []
     for field, value in changes.items():
-        if isinstance(value, (list, tuple)) and len(value) == 2:
-            rows.append((str(field), _text(value[1]), _text(value[0])))
+        if isinstance(value, (list, tuple)) and len(value) == 2 and field != "custom_fields":
+            label, new = labels.describe(object_type, str(field), value[1])
+            rows.append((label, new, labels.describe(object_type, str(field), value[0])[1]))
         else:
-            rows.append((str(field), _text(value), None))
+            label, text = labels.describe(object_type, str(field), value)
+            rows.append((label, text, None))
     return rows
 
 
@@ -98,7 +92,8 @@ def audit_list(request):
     paginator = Paginator(qs, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     for entry in page.object_list:
-        entry.change_rows = change_rows(entry.changes)
+        entry.change_rows = change_rows(entry.changes, entry.object_type)
+        entry.action_label = labels.action_label(entry.action)
     params = request.GET.copy()
     params.pop("page", None)
     filtered = any(v for k, v in request.GET.items() if k != "page")

@@ -27,6 +27,9 @@ CUSTOM_ROWS_MAX = 50
 TEXT_FIELDS = ("first_name", "last_name", "email", "phone_code", "phone_number", "position", "address",
                "zip_code", "timezone", "details")
 INT_FIELDS = ("company_id", "country_id", "state_id", "city_id", "image")
+# Fields TaskIP takes but never sends back (not in any documented contact answer): an edit form
+# starts them empty and sends them only when something is typed.
+WRITE_ONLY_FIELDS = ("phone_code",)
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +131,7 @@ class ContactForm(forms.Form):
                 from crmui.writes import snapshot
 
                 self.initial["loaded"] = snapshot(contact_values(contact))
+            self.fields["phone_code"].help_text = "TaskIP does not show the stored code: leave empty to keep it."
             if contact.access_portal:
                 self.fields["password"].help_text = "Leave empty to keep the current password."
         else:
@@ -253,7 +257,7 @@ def form_values(form: "ContactForm") -> dict[str, Any]:
 
 
 def initial_from_contact(c: Contact) -> dict[str, Any]:
-    initial = {name: getattr(c, name) or "" for name in TEXT_FIELDS}
+    initial = {name: "" if name in WRITE_ONLY_FIELDS else (getattr(c, name) or "") for name in TEXT_FIELDS}
     initial["email"] = (c.email or "").strip().lower()
     initial.update(company_id=c.company_id, country_id=c.country_id, state_id=c.state_id, city_id=c.city_id,
                    image=c.image.id if c.image else None, access_portal=c.access_portal)

@@ -383,7 +383,7 @@ def contact_invite(request: HtmxHttpRequest, contact_id: int):
             outcome = services.contact_invite(actor=request.user, contact_id=contact_id, message=d["message"],
                                               send_email=d["send_email"], access_level=d["access_level"],
                                               label=contact.display_name)
-            exc, msg = outcome.error, outcome.value
+            exc = outcome.error
             if isinstance(exc, NotFound):
                 return _gone(request, contact_id)
             if outcome.unconfirmed:
@@ -403,8 +403,9 @@ def contact_invite(request: HtmxHttpRequest, contact_id: int):
                     reason = " ".join(others) or "See the highlighted fields."
                 ctx["error"] = f"{_short(contact.display_name)} was not invited. " + reason
             else:
+                # Our words, not TaskIP's ("Invitation sent success"): what happened, to whom.
                 ctx["result"] = {
-                    "message": msg or "Invitation sent.",
+                    "message": f"{_short(contact.display_name)} is invited to the client portal.",
                     "send_email": d["send_email"],
                     "access_level": dict(form.fields["access_level"].choices).get(d["access_level"]),
                     "email": contact.email,

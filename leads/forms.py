@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django import forms
 
-from leads import geo
+from leads.places import Places
 
 CURRENCIES = (
     ("USD", "USD · US dollar"), ("EUR", "EUR · Euro"), ("GBP", "GBP · Pound sterling"),
@@ -69,6 +69,42 @@ def _clean_str(value) -> str | None:
     return value or None
 
 
+class PlaceSelect(forms.Select):
+    """A select whose options carry ``data-parent`` (the country of a state, the state of a
+    city) so lead_form.js can offer only the states of the chosen country and the cities of the
+    chosen state."""
+
+    def __init__(self, *args, parents: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parents = parents or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        parent = self.parents.get(str(value))
+        if parent:
+            option["attrs"] = {"data-parent": str(parent), **option["attrs"]}
+        return option
+
+
+def place_choices(places: dict, parents: dict, current, lead_names: dict) -> tuple[list, dict[str, int]]:
+    """Choices for one place select: grouped by parent name when the places have parents
+    (an optgroup per country for states, per state for cities), by name within; plus every
+    current value not among them, labelled with the name the lead carries or "#id"."""
+    groups: dict[str, list] = {}
+    loose: list = []
+    data_parent: dict[str, int] = {}
+    for p in sorted(places.values(), key=lambda p: (p.name.lower(), p.id)):
+        parent = parents.get(p.parent_id) if p.parent_id else None
+        if parent is not None:
+            groups.setdefault(parent.name, []).append((p.id, p.name))
+            data_parent[str(p.id)] = parent.id
+        else:
+            loose.append((p.id, p.name))
+    choices = [(name, groups[name]) for name in sorted(groups, key=str.lower)] + loose
+    choices = _with_missing(choices, current, lambda v: lead_names.get(_int_or_none(v)) or f"#{v}")
+    return [("", "—")] + choices, data_parent
+
+
 class LeadForm(forms.Form):
     first_name = forms.CharField(max_length=100, label="First name")
     last_name = forms.CharField(max_length=100, required=False, label="Last name")
@@ -91,9 +127,11 @@ class LeadForm(forms.Form):
                                                 widget=forms.CheckboxSelectMultiple)
     groups = forms.CharField(required=False, max_length=200, label="Group ids",
                              help_text="TaskIP lead group numbers, separated by commas (e.g. 1, 4).")
-    country_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Country")
-    state_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="State / region")
-    city_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="City")
+    country_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Country",
+                                        widget=PlaceSelect)
+    state_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="State / region",
+                                      widget=PlaceSelect)
+    city_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="City", widget=PlaceSelect)
     address = forms.CharField(max_length=255, required=False, label="Address")
     zip_code = forms.CharField(max_length=20, required=False, label="ZIP / postal code")
     description = forms.CharField(required=False, label="Description", widget=forms.Textarea(attrs={"rows": 4}))
@@ -105,8 +143,9 @@ class LeadForm(forms.Form):
     loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, companies=(), team_members=(), statuses=(), sources=(), lead=None,
-                 custom_rows=None, unverified=(), **kwargs):
+                 custom_rows=None, places: Places | None = None, unverified=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.places = places or Places()
         f = self.fields
 
         # Choices are what the lists offer, plus what the lead already has (or the form started
@@ -137,15 +176,14 @@ class LeadForm(forms.Form):
         f["source_ids"].choices = _with_missing([(a.id, a.name) for a in sources], current("source_ids"), attr_label)
         self.colors = {str(a.id): a.color for a in known.values() if a.color}
 
-        geo_names = {}
-        if lead is not None:
-            geo_names = {("country", lead.country_id): lead.country, ("state", lead.state_id): lead.state,
-                         ("city", lead.city_id): lead.city}
-        for kind, name, base in (("country", "country_id", geo.country_choices()),
-                                 ("state", "state_id", geo.state_choices()),
-                                 ("city", "city_id", geo.city_choices())):
-            f[name].choices = [("", "—")] + _with_missing(
-                base, current(name), lambda v, kind=kind: geo_names.get((kind, _int_or_none(v))) or f"{kind.title()} #{v}")
+        # Places: the (id, name) pairs seen in the workspace's leads (leads/places.py).
+        pl = self.places
+        for name, own, parents, lead_pair in (
+                ("country_id", pl.countries, {}, (lead.country_id, lead.country) if lead else None),
+                ("state_id", pl.states, pl.countries, (lead.state_id, lead.state) if lead else None),
+                ("city_id", pl.cities, pl.states, (lead.city_id, lead.city) if lead else None)):
+            lead_names = {lead_pair[0]: lead_pair[1]} if lead_pair and lead_pair[0] and lead_pair[1] else {}
+            f[name].choices, f[name].widget.parents = place_choices(own, parents, current(name), lead_names)
 
         for name in ("company_id", "currency", "assigned_to", "status_ids", "source_ids", "country_id", "state_id",
                      "city_id"):
@@ -224,14 +262,13 @@ class LeadForm(forms.Form):
         return normalise({name: c.get(name) for name in API_FIELDS})
 
     def create_payload(self) -> dict:
-        """What POST /lead gets: the filled-in fields only. A known city fills in its state
-        and country when those were left empty."""
+        """What POST /lead gets: the filled-in fields only. A city fills in the state and country
+        it was seen with in the workspace's leads when those were left empty."""
         payload = {k: v for k, v in self.payload().items() if v not in (None, [], "")}
-        place = geo.place_of_city(payload.get("city_id"))
-        if place:
-            country_id, state_id = place
+        country_id, state_id = self.places.parents_of_city(payload.get("city_id"))
+        if state_id:
             payload.setdefault("state_id", state_id)
-            if payload["state_id"] == state_id:
+            if payload["state_id"] == state_id and country_id:
                 payload.setdefault("country_id", country_id)
         return payload
 

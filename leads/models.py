@@ -83,3 +83,25 @@ class LocalCutShape(models.Model):
 
     def __str__(self):
         return f"{self.shape}: {'local' if self.enabled else 'ask TaskIP'}"
+
+
+class SelfCheckRun(models.Model):
+    """One run of the self-check against the workspace (``leads.selfcheck``, ``manage.py
+    taskip_check`` or the budget page's button). ``report`` is ``Report.as_dict()``; a run
+    started from the page is QUEUED until the worker runs it."""
+
+    QUEUED, DONE, FAILED = "queued", "done", "failed"
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=8, default=DONE)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    passed = models.BooleanField(default=False)
+    calls = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Self-check #{self.pk} {self.state} {'passed' if self.passed else 'differed'}"

@@ -154,16 +154,16 @@ def _stream(first, rest: Iterator, to_row, columns, chunk: int, what: str) -> It
 
 # --------------------------------------------------------------------------- contact export
 CONTACT_COLUMNS = (
-    "ID", "First name", "Last name", "Email", "Company", "Position", "Phone code", "Phone",
-    "Address", "City", "State", "Country", "Zip code", "Timezone", "Portal access", "Created at", "Updated at",
+    "ID", "First name", "Last name", "Email", "Company", "Position", "Phone",
+    "Address", "City", "State", "Country", "Zip code", "Timezone", "Portal access",
 )
 
 
 def contact_row(c: Contact) -> list:
     return [
         c.id, c.first_name, c.last_name, c.email, c.company.name if c.company else "", c.position,
-        c.phone_code, c.phone_number, c.address, c.city, c.state, c.country, c.zip_code, c.timezone,
-        "yes" if c.access_portal else "no", _d(c.created_at), _d(c.updated_at),
+        c.phone_number, c.address, c.city, c.state, c.country, c.zip_code, c.timezone,
+        "yes" if c.access_portal else "no",
     ]
 
 

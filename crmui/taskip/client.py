@@ -26,6 +26,7 @@ from .resources import (
     Page,
     RateLimit,
     TeamMember,
+    _int,
 )
 
 logger = logging.getLogger("crmui.taskip")
@@ -268,6 +269,8 @@ class TaskipClient:
     @staticmethod
     def _data_list(body: dict) -> list:
         data = body.get("data")
+        if data is None and "data" in body:  # an empty list sent as null
+            return []
         if not isinstance(data, list):
             raise e.MalformedResponse("TaskIP's response has no 'data' list.")
         return data
@@ -285,10 +288,8 @@ class TaskipClient:
         items = tuple(parse(x) for x in raw if isinstance(x, dict))
         meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
         links = body.get("links")
-        current = meta.get("current_page")
-        current = int(current) if isinstance(current, int) and not isinstance(current, bool) else (page or 1)
-        meta_pp = meta.get("per_page")
-        meta_pp = int(meta_pp) if isinstance(meta_pp, int) and not isinstance(meta_pp, bool) else None
+        current = _int(meta.get("current_page")) or page or 1  # numbers may come as strings
+        meta_pp = _int(meta.get("per_page"))
         if per_page == 0:  # item=0: everything in one answer
             has_next = False
         elif isinstance(links, dict):

@@ -95,6 +95,15 @@ def _list(v: Any) -> list:
     return v if isinstance(v, list) else []
 
 
+def _custom_items(v: Any) -> tuple:
+    """A lead's ``custom_fields`` as a tuple of objects, whether TaskIP sent a list of field
+    objects or one object of name -> value (``{"department": "Sales"}`` becomes
+    ``({"key": "department", "value": "Sales"},)``)."""
+    if isinstance(v, dict):
+        return tuple({"key": str(k), "value": val} for k, val in v.items())
+    return tuple(_list(v))
+
+
 def _ids(v: Any) -> tuple[int, ...]:
     out = []
     for item in _list(v):
@@ -283,7 +292,7 @@ class Lead:
             sources=tuple(Attribute.from_api(a) for a in _list(d.get("sources")) if isinstance(a, dict)),
             groups=tuple(_list(d.get("groups"))),
             activities=tuple(_list(d.get("activities"))),
-            custom_fields=tuple(_list(d.get("custom_fields"))),
+            custom_fields=_custom_items(d.get("custom_fields")),
             created_at=_datetime(d.get("created_at")),
             updated_at=_datetime(d.get("updated_at")),
             fields_present=frozenset(d.keys()),
@@ -383,15 +392,13 @@ class Image:
     mime_type: str | None = None
     size: int | None = None
     collection_name: str | None = None
-    thumbnail: str | None = None
 
     @classmethod
     def from_api(cls, d: Any) -> Image | None:
         if not isinstance(d, dict) or not d:
             return None
         return cls(_int(d.get("id")), _str(d.get("url")), _str(d.get("name")), _str(d.get("file_name")),
-                   _str(d.get("mime_type")), _int(d.get("size")), _str(d.get("collection_name")),
-                   _str(d.get("thumbnail")))
+                   _str(d.get("mime_type")), _int(d.get("size")), _str(d.get("collection_name")))
 
 
 def _custom_pairs(v: Any) -> tuple[tuple[str, Any], ...]:
@@ -417,7 +424,6 @@ class Contact:
     full_name: str | None = None
     email: str | None = None
     position: str | None = None
-    phone_code: str | None = None
     phone_number: str | None = None
     country_id: int | None = None
     country: str | None = None
@@ -448,7 +454,7 @@ class Contact:
         return cls(
             id=i("id"), user_id=i("user_id"), company=CompanyRef.from_api(d.get("company")),
             company_id=i("company_id"), first_name=s("first_name"), last_name=s("last_name"),
-            full_name=s("full_name"), email=s("email"), position=s("position"), phone_code=s("phone_code"),
+            full_name=s("full_name"), email=s("email"), position=s("position"),
             phone_number=s("phone_number"), country_id=i("country_id"), country=s("country"),
             state_id=i("state_id"), state=s("state"), city_id=i("city_id"), city=s("city"),
             address=s("address"), zip_code=s("zip_code"), timezone=s("timezone"), details=s("details"),
@@ -537,7 +543,6 @@ class Company:
     city: str | None = None
     address: str | None = None
     created_at: str | None = None
-    image_url: str | None = None
     country_id: int | None = None
     state_id: int | None = None
     city_id: int | None = None
@@ -550,6 +555,5 @@ class Company:
             id=_int(d.get("id")), name=s("name"), email=s("email"), phone_number=s("phone_number"),
             website=s("website"), size=s("size"), type=s("type"), country=s("country"), state=s("state"),
             city=s("city"), address=s("address"), created_at=s("created_at"),
-            image_url=_str(_dict(d.get("image")).get("url")),
             country_id=_int(d.get("country_id")), state_id=_int(d.get("state_id")), city_id=_int(d.get("city_id")),
         )

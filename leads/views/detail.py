@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
+from audit import labels as audit_labels
 from crmui import reference
 from crmui.errors import page_status, user_message
 from crmui.htmx import HtmxHttpRequest, is_partial, render_page
@@ -44,7 +45,7 @@ def _activities(lead) -> list[dict]:
             who = item.get("causer") or item.get("user") or item.get("created_by")
             if isinstance(who, dict):
                 who = who.get("name") or who.get("full_name") or who.get("email")
-            out.append({"text": text, "when": when, "who": who if isinstance(who, str) else None,
+            out.append({"text": audit_labels.fields_sentence("lead", text), "when": when, "who": who if isinstance(who, str) else None,
                         "detail": detail if isinstance(detail, str) else None})
         elif item not in (None, ""):
             out.append({"text": str(item), "when": None, "who": None, "detail": None})

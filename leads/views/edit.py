@@ -24,6 +24,8 @@ from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, Validatio
 from crmui.writes import canon, conflict_rows, read_snapshot, resolve_edit, seen_of, snapshot
 from leads import services
 from leads.forms import API_FIELDS, LeadForm, custom_pairs, initial_from_lead, lead_payload
+from leads.places import workspace_places
+
 
 # --------------------------------------------------------------------------- helpers
 def detail_url(lead_id) -> str:
@@ -39,13 +41,16 @@ def _references(lead=None) -> tuple[dict, str | None]:
     for key, fetch, what, field in (("companies", reference.companies, "companies", "company_id"),
                                     ("team_members", reference.team_members, "team members", "assigned_to"),
                                     ("statuses", reference.statuses, "statuses", "status_ids"),
-                                    ("sources", reference.sources, "sources", "source_ids")):
+                                    ("sources", reference.sources, "sources", "source_ids"),
+                                    ("places", workspace_places, "places (from the workspace's leads)",
+                                     ("country_id", "state_id", "city_id"))):
         try:
             refs[key] = fetch()
         except TaskipError:
-            refs[key] = []
+            refs[key] = None if key == "places" else []
             failed.append(what)
-            unverified.add(field)  # cannot check a posted choice against a list we do not have
+            # cannot check a posted choice against a list we do not have
+            unverified.update(field if isinstance(field, tuple) else (field,))
     refs["lead"] = lead
     refs["unverified"] = frozenset(unverified)
     warning = None

@@ -8,7 +8,7 @@ import time
 
 from .. import runtime
 from . import attributes, contacts, directory, leads
-from .common import ApiError, forbidden, json_response, unauthorized
+from .http import ApiError, forbidden, json_response, unauthorized
 from django.http import HttpResponse
 
 log = logging.getLogger("sandbox")

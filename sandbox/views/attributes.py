@@ -2,7 +2,10 @@
 from django.db.models import Max
 
 from ..models import LeadAttribute
-from .common import HEX_COLOR, Validator, json_response, not_found, now, parse_body, query_int, simple_page
+from .dates import now
+from .http import json_response, not_found, parse_body
+from .pagination import simple_page
+from .validation import HEX_COLOR, Validator, query_int
 from .serializers import attribute_dict
 
 API = "/api/public-v1"

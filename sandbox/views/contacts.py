@@ -8,10 +8,10 @@ from django.db.models.functions import Coalesce, Concat
 
 from .. import collation
 from ..models import Company, Contact, Media, SentEmail
-from .common import (
-    ApiError, Validator, conflict, json_response, not_found, now, parse_body, query_int, sort_direction, timezones,
-    to_bool,
-)
+from .dates import now
+from .http import ApiError, conflict, json_response, not_found, parse_body, sort_direction
+from .pagination import current_page
+from .validation import Validator, query_int, timezones, to_bool
 from .serializers import contact_dict
 
 
@@ -98,7 +98,7 @@ def _apply(c, clean):
 
 def contact_list(request, ctx):
     limit = query_int(request, "limit", 50, min_value=1)
-    page = query_int(request, "page", 1, min_value=1)
+    page = current_page(request)
     search = (request.GET.get("search") or "").strip()
     qs = Contact.objects.select_related("company", "image")
     cfg = ctx.cfg

@@ -4,7 +4,8 @@ from django.views.decorators.csrf import csrf_exempt
 from .. import runtime
 from ..models import ForcedFault, SentEmail
 from .api import identify_key
-from .common import ApiError, bad_request, iso_micro, json_response, parse_body, unauthorized
+from .dates import ISO_MICRO, stamp
+from .http import ApiError, bad_request, json_response, parse_body, unauthorized
 
 FAULT_STATUSES = {"500", "502", "429", "malformed", "hang", "malformed-after", "hang-after"}
 
@@ -95,7 +96,7 @@ def emails(request):
     rows = SentEmail.objects.order_by("id")
     return json_response({"data": [
         {"id": e.id, "kind": e.kind, "lead_id": e.lead_id, "contact_id": e.contact_id, "to": e.to,
-         "subject": e.subject, "message": e.message, "created_at": iso_micro(e.created_at)}
+         "subject": e.subject, "message": e.message, "created_at": stamp(e.created_at, ISO_MICRO)}
         for e in rows
     ]})
 

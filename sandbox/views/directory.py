@@ -4,7 +4,8 @@ from django.db.models.functions import Concat
 
 from .. import collation
 from ..models import Company, TeamMember
-from .common import json_response, length_aware_page, not_found, sort_direction
+from .http import json_response, not_found, sort_direction
+from .pagination import length_aware_page
 from .serializers import company_dict, member_dict
 
 API = "/api/public-v1"

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from .. import collation, runtime
 from ..models import Company, Contact, Lead, LeadActivity, LeadAttribute, LeadNote, Media, SentEmail, TeamMember
-from .common import (
-    CURRENCY, ApiError, Validator, conflict, json_response, not_found, now, parse_body, query_date, query_int,
-    simple_page, sort_direction, too_many, validation_error,
-)
+from .dates import now
+from .http import ApiError, conflict, json_response, not_found, parse_body, sort_direction, too_many, validation_error
+from .pagination import simple_page
+from .validation import CURRENCY, Validator, query_date, query_int
 from .serializers import LEAD_FIELDS, lead_update_dict, media_dict, note_dict, serialize_lead, serialize_leads, convert_result
 
 API = "/api/public-v1"
@@ -393,14 +393,16 @@ def files_upload(request, ctx, lead_id):
         if data.get("ids") not in (None, "", []):
             ids_raw = data["ids"] if isinstance(data["ids"], list) else [data["ids"]]
     if not files and not ids_raw:
-        raise validation_error({"file": ["The file field is required when ids is not present."]})
+        raise validation_error({"file": ["The file field is required when ids is not present."],
+                                "ids": ["The ids field is required when file is not present."]})
     v = Validator({"ids": ids_raw} if ids_raw else {})
     if ids_raw:
         v.int_array("ids")
         if "ids" in v.clean:
             existing = set(Media.objects.filter(pk__in=v.clean["ids"]).values_list("id", flat=True))
-            if set(v.clean["ids"]) - existing:
-                v.fail("ids", "The selected ids is invalid.")
+            for i, media_id in enumerate(v.clean["ids"]):
+                if media_id not in existing:
+                    v.fail(f"ids.{i}", f"The selected ids.{i} is invalid.")
     for f in files:
         if max_bytes and f.size > max_bytes:
             v.errors["file"] = too_big["file"]

@@ -4,7 +4,9 @@ from collections import defaultdict
 
 from .. import geo
 from ..models import Company, Lead, LeadAttribute
-from .common import ADMIN_USER, display_date, iso_micro, iso_seconds, ymd, ymd_his
+from .dates import DISPLAY, ISO_MICRO, ISO_SECONDS, YMD, YMD_HIS, stamp
+
+ADMIN_USER = {"id": 1, "name": "Admin User", "email": "admin@example.com"}
 
 LEAD_FIELDS = [
     "id", "first_name", "last_name", "email", "phone_number", "website", "company_id", "value",
@@ -26,7 +28,7 @@ def attribute_brief(a):
 def attribute_dict(a):
     return {
         "id": a.id, "name": a.name, "type": a.type, "color": a.color, "order": a.order,
-        "created_at": iso_micro(a.created_at), "updated_at": iso_micro(a.updated_at),
+        "created_at": stamp(a.created_at, ISO_MICRO), "updated_at": stamp(a.updated_at, ISO_MICRO),
     }
 
 
@@ -78,7 +80,7 @@ def serialize_leads(rows, company_null=False):
             "company": lead_company(company) if company else None,
             "value": r["value"],
             "currency": r["currency"],
-            "lead_interaction_date": ymd(r["lead_interaction_date"]),
+            "lead_interaction_date": stamp(r["lead_interaction_date"], YMD),
             "assigned_to": sorted(assignees.get(lid, [])),
             "country_id": r["country_id"],
             "country": geo.country_name(r["country_id"]),
@@ -92,13 +94,13 @@ def serialize_leads(rows, company_null=False):
             "created_by": r["created_by"],
             "converted": 1 if r["converted"] else 0,
             "converted_contact_id": r["converted_contact_id"],
-            "converted_at": iso_micro(r["converted_at"]),
+            "converted_at": stamp(r["converted_at"], ISO_MICRO),
             "statuses": [attribute_brief(a) for a in sorted(statuses.get(lid, []), key=order_key)],
             "sources": [attribute_brief(a) for a in sorted(sources.get(lid, []), key=order_key)],
             "groups": r["groups"] if r["groups"] is not None else [],
             "custom_fields": r["custom_fields"] if r["custom_fields"] is not None else [],
-            "created_at": iso_micro(r["created_at"]),
-            "updated_at": iso_micro(r["updated_at"]),
+            "created_at": stamp(r["created_at"], ISO_MICRO),
+            "updated_at": stamp(r["updated_at"], ISO_MICRO),
         })
     return out
 
@@ -109,7 +111,7 @@ def serialize_lead(lead_id, company_null=False, with_activities=False):
     if with_activities:
         # activities sit after groups, as in the "Get a Specific Lead" example
         acts = [
-            {"id": a["id"], "description": a["description"], "created_at": iso_micro(a["created_at"])}
+            {"id": a["id"], "description": a["description"], "created_at": stamp(a["created_at"], ISO_MICRO)}
             for a in Lead.objects.get(pk=lead_id).activities.order_by("-created_at", "-id").values("id", "description", "created_at")
         ]
         ordered = {}
@@ -132,8 +134,8 @@ def lead_update_dict(lead):
         "value": lead.value,
         "currency": lead.currency,
         "description": lead.description,
-        "created_at": iso_micro(lead.created_at),
-        "updated_at": iso_micro(lead.updated_at),
+        "created_at": stamp(lead.created_at, ISO_MICRO),
+        "updated_at": stamp(lead.updated_at, ISO_MICRO),
     }
 
 
@@ -145,7 +147,7 @@ def media_dict(m):
         "mime_type": m.mime_type,
         "size": m.size,
         "created_by": dict(ADMIN_USER),
-        "created_at": iso_micro(m.created_at),
+        "created_at": stamp(m.created_at, ISO_MICRO),
     }
 
 
@@ -157,7 +159,7 @@ def note_dict(n):
         "title": n.title,
         "media": media_dict(n.media) if n.media_id and n.media else None,
         "created_by": dict(ADMIN_USER),
-        "created_at": ymd_his(n.created_at),
+        "created_at": stamp(n.created_at, YMD_HIS),
     }
 
 
@@ -189,8 +191,8 @@ def contact_dict(c, request=None, created_shape=False):
         )
         billings = {"id": c.id, "contact_id": c.id}
         billings.update({k: billing_src.get(k) for k in BILLING_KEYS})
-        billings["created_at"] = iso_seconds(c.created_at)
-        billings["updated_at"] = iso_seconds(c.updated_at)
+        billings["created_at"] = stamp(c.created_at, ISO_SECONDS)
+        billings["updated_at"] = stamp(c.updated_at, ISO_SECONDS)
     d = {
         "id": c.id,
         "user_id": c.user_id,
@@ -201,7 +203,6 @@ def contact_dict(c, request=None, created_shape=False):
         "full_name": full_name(c.first_name, c.last_name),
         "email": c.email,
         "position": c.position,
-        "phone_code": c.phone_code,
         "phone_number": c.phone_number,
         "country_id": c.country_id,
         "country": geo.country_name(c.country_id),
@@ -220,11 +221,11 @@ def contact_dict(c, request=None, created_shape=False):
         "languages": c.languages or [],
         "image": contact_image(c.image if c.image_id else None, request),
         "custom_fields": c.custom_fields if c.custom_fields not in (None, []) else {},
-        "created_at": iso_seconds(c.created_at),
-        "updated_at": iso_seconds(c.updated_at),
     }
-    if created_shape:
-        for k in ("details", "reference", "reference_name", "phone_code"):
+    if created_shape:  # only the create example carries the contact's own timestamps
+        d["created_at"] = stamp(c.created_at, ISO_SECONDS)
+        d["updated_at"] = stamp(c.updated_at, ISO_SECONDS)
+        for k in ("details", "reference", "reference_name"):
             d.pop(k)
         # the create example lists company_id before company
         d = {"id": d.pop("id"), "user_id": d.pop("user_id"), "company_id": d.pop("company_id"), **d}
@@ -249,7 +250,7 @@ def member_dict(m):
         "email": m.email,
         "uuid": m.uuid,
         "role": m.role,
-        "created_at": display_date(m.created_at),
+        "created_at": stamp(m.created_at, DISPLAY),
         "teams": m.teams or [],
         "image": m.image,
         "invitation": m.invitation,
@@ -260,7 +261,6 @@ def company_dict(c):
     return {
         "id": c.id,
         "name": c.name,
-        "domain": c.domain,
         "email": c.email,
         "phone_number": c.phone_number,
         "website": c.website,
@@ -273,7 +273,7 @@ def company_dict(c):
         "city_id": c.city_id,
         "city": geo.city_name(c.city_id),
         "address": c.address,
-        "created_at": iso_micro(c.created_at),
+        "created_at": stamp(c.created_at, ISO_MICRO),
         "image": c.image,
     }
 

@@ -203,3 +203,49 @@
     form.insertBefore(bar, form.firstChild);
   });
 })();
+
+/* Places: the state list offers the states of the chosen country, the city list the cities of
+   the chosen state (options carry data-parent, see leads/forms.py PlaceSelect). Options without
+   a known parent, and the selected one, always stay. Without JS every place stays offered. */
+(function () {
+  "use strict";
+  var CHAIN = [["id_country_id", "id_state_id"], ["id_state_id", "id_city_id"]];
+
+  function filter(parentSelect, childSelect) {
+    var parent = parentSelect.value;
+    childSelect.querySelectorAll("option[data-parent]").forEach(function (opt) {
+      var show = !parent || opt.getAttribute("data-parent") === parent || opt.selected;
+      opt.hidden = !show;
+      opt.disabled = !show;
+    });
+    childSelect.querySelectorAll("optgroup").forEach(function (group) {
+      var visible = Array.prototype.some.call(group.querySelectorAll("option"), function (o) { return !o.hidden; });
+      group.hidden = !visible;
+    });
+  }
+
+  function apply() {
+    CHAIN.forEach(function (pair) {
+      var p = document.getElementById(pair[0]);
+      var c = document.getElementById(pair[1]);
+      if (p && c) { filter(p, c); }
+    });
+  }
+
+  document.addEventListener("change", function (ev) {
+    var id = ev.target && ev.target.id;
+    CHAIN.forEach(function (pair) {
+      if (id !== pair[0]) { return; }
+      var child = document.getElementById(pair[1]);
+      var chosen = child && child.options[child.selectedIndex];
+      if (chosen && chosen.getAttribute("data-parent") && ev.target.value &&
+          chosen.getAttribute("data-parent") !== ev.target.value) {
+        child.value = "";  // a state of another country, a city of another state: no longer valid
+        child.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    apply();
+  });
+  document.addEventListener("DOMContentLoaded", apply);
+  document.addEventListener("htmx:afterSwap", apply);
+})();

@@ -170,3 +170,47 @@ def test_an_htmx_request_after_expiry_logs_in_back_to_the_whole_filtered_address
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(address)
+
+
+# --------------------------------------------------------------------------- #14.5 bidi
+RIGHT_OF_NAME_JS = """
+([selector, name, after]) => {
+  // Where the browser draws `after` relative to the name inside one element: with the name
+  // isolated, the text that follows it stays on its right.
+  const el = document.querySelector(selector);
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const rectOf = (needle) => {
+    walker.currentNode = el;
+    let node;
+    while ((node = walker.nextNode())) {
+      const i = node.data.indexOf(needle);
+      if (i >= 0) { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + needle.length); return r.getBoundingClientRect(); }
+    }
+    return null;
+  };
+  const n = rectOf(name), a = rectOf(after);
+  return n && a ? a.left >= n.right - 1 : null;
+}
+"""
+
+
+def test_a_right_to_left_override_in_a_name_stays_inside_the_name(page, dashboard, manager_user, log_in, use_sandbox):
+    rlo = "\u202e"
+    lead = use_sandbox.create_lead(first_name=f"Eve{rlo}gnp", last_name="Mallory",
+                                   email=f"rlo-{uuid.uuid4().hex[:8]}@example.com", status_ids=[1])
+    log_in(page, dashboard, "manny")
+    page.goto(f"{dashboard}/leads/{lead['id']}/edit/")
+    assert rlo not in page.title() and page.title().endswith("· TaskIP CRM")
+    page.fill("#id_phone_number", "+1 555 0199")
+    page.click("form#lead-form button[type=submit]")
+    page.wait_for_url(f"**/leads/{lead['id']}/")
+    flash = page.locator(".flash").first
+    expect(flash).to_contain_text("(phone)")
+    assert page.evaluate(RIGHT_OF_NAME_JS, [".flash", "Eve", "(phone)"]) is True
+    assert rlo not in page.title()
+    messages = []
+    page.on("dialog", lambda d: (messages.append(d.message), d.dismiss()))
+    page.click("#delete-button")
+    page.wait_for_timeout(300)
+    assert messages and rlo not in messages[0] and messages[0].endswith("for good? This cannot be undone.")
+    shoot(page, "lead-detail-rlo")

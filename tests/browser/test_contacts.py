@@ -94,7 +94,7 @@ def test_invite_to_the_client_portal(page, dashboard, sales_user, log_in, use_sa
     panel.get_by_label("Access level").select_option("premium")
     panel.get_by_label("Message").fill("Welcome to the portal")
     panel.get_by_role("button", name="Send invitation").click()
-    expect(panel.get_by_text("Invitation sent success")).to_be_visible()
+    expect(panel.get_by_text("is invited to the client portal.")).to_be_visible()
     assert "Premium" in panel.inner_text()
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=f"{ART}/contact-invite-desktop.png", full_page=True)

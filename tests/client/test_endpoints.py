@@ -404,5 +404,5 @@ def test_companies_list_and_all(client, rsps):
     rsps.add("GET", BASE + "/company", json={"message": "Company list", "data": [company],
                                              "links": {"next": None}, "meta": {"last_page": 1, "total": 1}})
     companies = client.companies.all(search="acme")
-    assert companies[0].name == "Acme" and companies[0].image_url is None and companies[0].country_id == 1
+    assert companies[0].name == "Acme" and companies[0].country_id == 1
     assert qs(rsps.calls[0]) == {"search": "acme", "limit": "100", "page": "1"}

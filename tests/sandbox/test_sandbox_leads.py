@@ -264,10 +264,10 @@ def test_bulk_delete_leads(api, new_lead):
     assert all(api("GET", f"/lead/{i}").status_code == 404 for i in ids)
 
 
-@pytest.mark.parametrize("body", [{}, {"ids": []}, {"ids": "1,2"}, {"ids": ["a"]}])
-def test_bulk_delete_requires_ids(api, body):
+@pytest.mark.parametrize("body,key", [({}, "ids"), ({"ids": []}, "ids"), ({"ids": "1,2"}, "ids"), ({"ids": ["a"]}, "ids.0")])
+def test_bulk_delete_requires_ids(api, body, key):
     r = api("POST", "/lead/bulk-delete", json=body)
-    assert r.status_code == 422 and "ids" in r.json()["errors"]
+    assert r.status_code == 422 and key in r.json()["errors"]
 
 
 def test_trailing_slash_is_accepted(api):
@@ -294,11 +294,11 @@ CASES = [
     ("lead_interaction_date", {"lead_interaction_date": "01/04/2026"}),
     ("lead_interaction_date", {"lead_interaction_date": "2026-02-30"}),
     ("assigned_to", {"assigned_to": 2}),
-    ("assigned_to", {"assigned_to": [99999]}),
-    ("status_ids", {"status_ids": [7]}),  # 7 is a source
-    ("source_ids", {"source_ids": [1]}),  # 1 is a status
-    ("status_ids", {"status_ids": [99999]}),
-    ("groups", {"groups": ["a"]}),
+    ("assigned_to.0", {"assigned_to": [99999]}),  # Laravel keys element errors by position
+    ("status_ids.0", {"status_ids": [7]}),  # 7 is a source
+    ("source_ids.0", {"source_ids": [1]}),  # 1 is a status
+    ("status_ids.0", {"status_ids": [99999]}),
+    ("groups.0", {"groups": ["a"]}),
     ("groups", {"groups": "1"}),
     ("website", {"website": "javascript:alert(1)"}),
     ("website", {"website": "not a url"}),

@@ -72,7 +72,8 @@ def test_create_saves_the_contact_and_shows_it(sales_client, use_sandbox):
     assert response.status_code == 303
     contact_id = int(response["Location"].rstrip("/").split("/")[-1])
     saved = fetch(use_sandbox, contact_id)
-    assert saved["email"] == data["email"] and saved["phone_code"] == "+49" and saved["timezone"] == "Europe/Berlin"
+    assert saved["email"] == data["email"] and saved["timezone"] == "Europe/Berlin"
+    assert "phone_code" not in saved  # TaskIP takes it but never sends it back
     assert saved["company_id"] == company["id"] and saved["custom_fields"] == {"department": "R&D", "tier": "gold"}
     assert saved["details"] == "Likes tea" and saved["access_portal"] == 0
     page = html_of(sales_client.get(response["Location"]))
@@ -206,6 +207,21 @@ def test_edit_form_is_prefilled_and_saves_only_changes(sales_client, use_sandbox
     detail = sales_client.get(response["Location"])
     assert "Manager" in html_of(detail) and "EMEA" in html_of(detail)
     assert detail["X-Upstream-Calls"] == "1"
+
+
+def test_edit_never_prefills_the_phone_code_taskip_does_not_send_and_sends_it_only_when_typed(
+        sales_client, use_sandbox):
+    c = make_contact(use_sandbox, phone_code="+44", phone_number="2079460000", position="Clerk")
+    url = reverse("contacts:edit", args=[c["id"]])
+    html = html_of(sales_client.get(url))
+    assert 'value="+44"' not in html and 'name="phone_code"' in html
+    base = {"first_name": c["first_name"], "last_name": c["last_name"], "email": c["email"],
+            "phone_number": "2079460000"}
+    assert sales_client.post(url, {**base, "position": "Manager"}).status_code == 303
+    assert set(AuditEntry.objects.get(action="contact.update", object_id=str(c["id"])).changes) == {"position"}
+    assert sales_client.post(url, {**base, "position": "Manager", "phone_code": "+49"}).status_code == 303
+    latest = AuditEntry.objects.filter(action="contact.update", object_id=str(c["id"])).order_by("-id").first()
+    assert set(latest.changes) == {"phone_code"}
 
 
 def test_edit_clearing_a_field_clears_it_upstream(sales_client, use_sandbox):

@@ -146,7 +146,7 @@ def test_duplicate_email_shows_on_the_email_field_and_keeps_everything_typed(sal
     assert "Typed with care &lt;b&gt;bold&lt;/b&gt;" in html
     assert re.search(r'name="status_ids" value="1" checked', html)
     assert 'value="Budget owner"' in html and 'value="Charles"' in html
-    assert f'<option value="7" selected>' in html
+    assert re.search(r'<option value="7"[^>]* selected>', html)
     # and a way to the lead that already has it
     assert f'href="/leads/{existing["id"]}/"' in html
     assert len(leads_with_email(use_sandbox, existing["email"])) == 1
@@ -263,8 +263,27 @@ def test_edit_page_is_filled_in_from_the_lead(sales_client, use_sandbox):
     assert re.search(rf'name="status_ids" value="{status}" checked', html)
     assert re.search(rf'name="source_ids" value="{source}" checked', html)
     assert 'value="Tier"' in html and 'value="Gold"' in html
-    assert '<option value="2" selected>San Francisco</option>' in html
+    # the name TaskIP sent with the lead, never one the dashboard made up
+    assert re.search(rf'<option value="2" data-parent="2" selected>{lead["city"]}</option>', html)
     assert "Save changes" in html
+
+
+def test_place_choices_are_the_pairs_seen_in_the_workspace_leads_grouped_by_parent(sales_client, use_sandbox):
+    lead = sandbox_lead(use_sandbox, country_id=3, state_id=8, city_id=10)
+    html = sales_client.get(reverse("leads:create")).content.decode()
+    state_select = re.search(r'<select name="state_id"[^>]*>(.*?)</select>', html, re.S).group(1)
+    city_select = re.search(r'<select name="city_id"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert f'<optgroup label="{lead["country"]}">' in state_select
+    assert f'<option value="8" data-parent="3">{lead["state"]}</option>' in state_select
+    assert f'<optgroup label="{lead["state"]}">' in city_select
+    assert f'<option value="10" data-parent="8">{lead["city"]}</option>' in city_select
+
+
+def test_a_place_id_never_seen_stays_selectable_as_its_number(sales_client, use_sandbox):
+    lead = sandbox_lead(use_sandbox, city_id=987654)
+    assert lead["city"] is None  # TaskIP (here the sandbox) has no name for it
+    html = sales_client.get(reverse("leads:edit", args=[lead["id"]])).content.decode()
+    assert '<option value="987654" selected>#987654</option>' in html
 
 
 def test_edit_htmx_request_gets_only_the_form(sales_client, use_sandbox):
@@ -283,7 +302,7 @@ def _edit_data(sales_client, lead_id, **over) -> dict:
         data[name] = re.findall(rf'name="{name}" value="(\d+)" checked', html)
     for name in ("company_id", "currency", "country_id", "state_id", "city_id"):
         m = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
-        sel = re.search(r'<option value="([^"]*)" selected>', m.group(1)) if m else None
+        sel = re.search(r'<option value="([^"]*)"[^>]* selected>', m.group(1)) if m else None
         data[name] = sel.group(1) if sel else ""
     m = re.search(r'<textarea name="description"[^>]*>\n?(.*?)</textarea>', html, re.S)
     data["description"] = m.group(1) if m else ""
