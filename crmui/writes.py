@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
@@ -473,7 +473,7 @@ def gone(get: Callable[[], Any]) -> Found:
 
 def since_cutoff(started: float) -> datetime:
     """Records created after this (a minute's slack for clock skew) may be this write's."""
-    return datetime.fromtimestamp(started, tz=dt_timezone.utc) - timedelta(seconds=60)
+    return datetime.fromtimestamp(started, tz=UTC) - timedelta(seconds=60)
 
 
 # --------------------------------------------------------------------------- no lost updates

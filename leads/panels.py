@@ -8,7 +8,7 @@ outcome is settled by reading the lead's notes (or files) back. Never retried he
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from crmui import api, writes
@@ -17,7 +17,7 @@ from crmui.taskip import LeadFile, Note, Page
 from crmui.writes import Found, Outcome
 
 FILES_PER_PAGE = 10
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _notes_ns(lead_id: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from crmui import api, writes
 from crmui.cache import Cached, cached
@@ -51,7 +51,7 @@ def find_lead_by_email(*, email: str, since: float | None = None) -> Lead | None
     email = (email or "").strip().lower()
     if not email:
         return None
-    cutoff = datetime.fromtimestamp(since, tz=timezone.utc) - timedelta(seconds=60) if since else None
+    cutoff = datetime.fromtimestamp(since, tz=UTC) - timedelta(seconds=60) if since else None
     for lead in api.client().leads.list(search=email, item=10, page=1):
         if (lead.email or "").strip().lower() == email:
             if cutoff is None or lead.created_at is None or lead.created_at >= cutoff:
@@ -189,7 +189,7 @@ def lead_send_email(*, actor, lead_id: int, subject: str, message: str, label: s
 
     def check() -> Found | None:
         lead = api.client().leads.get(lead_id)
-        cutoff = datetime.fromtimestamp(writes.first_attempt_at(started), tz=timezone.utc) - timedelta(seconds=60)
+        cutoff = datetime.fromtimestamp(writes.first_attempt_at(started), tz=UTC) - timedelta(seconds=60)
         texts = []
         for act in lead.activities:
             if not isinstance(act, dict):
