@@ -2,7 +2,7 @@
 semantics for the local list cut, and places built from leads' own names."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from crmui.taskip import Lead
 from crmui.taskip.resources import Attribute
@@ -13,7 +13,7 @@ from leads.selfcheck import ProbeQuery
 
 def lead(i, first, last=None, day=None, **kw):
     return Lead(id=i, first_name=first, last_name=last, email=f"{i}@x.io",
-                lead_interaction_date=day, created_at=datetime(2026, 1, i, tzinfo=timezone.utc), **kw)
+                lead_interaction_date=day, created_at=datetime(2026, 1, i, tzinfo=UTC), **kw)
 
 
 LEADS = [lead(1, "zoë", "b"), lead(2, "Émile", "a", date(2026, 5, 1)), lead(3, "Adam", None, date(2026, 4, 1)),
