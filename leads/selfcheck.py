@@ -18,8 +18,9 @@ the budget page (through the job queue).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.conf import settings
 
