@@ -247,7 +247,7 @@ def contact_values(c: Contact) -> dict[str, Any]:
     return values
 
 
-def form_values(form: "ContactForm") -> dict[str, Any]:
+def form_values(form: ContactForm) -> dict[str, Any]:
     """What the person typed, in the shape of ``contact_values``."""
     d = form.cleaned_data
     values = {name: d.get(name) for name in (*TEXT_FIELDS, *INT_FIELDS)}
