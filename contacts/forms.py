@@ -131,7 +131,7 @@ class ContactForm(forms.Form):
                 from crmui.writes import snapshot
 
                 self.initial["loaded"] = snapshot(contact_values(contact))
-            self.fields["phone_code"].help_text = "TaskIP does not show the stored code: leave empty to keep it."
+            self.fields["phone_code"].help_text = "TaskIP never shows it: empty keeps it."
             if contact.access_portal:
                 self.fields["password"].help_text = "Leave empty to keep the current password."
         else:
