@@ -39,9 +39,10 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Uploads are streamed to TaskIP; do not buffer huge request lines or headers.
 limit_request_line = 8190
 
-# Access log to stdout WITHOUT the query string (%(U)s is the path only): searches and
-# filters can carry names and emails. Also no referer (it holds full URLs).
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# No access log of gunicorn's own: the dashboard writes one line per request itself
+# (crmui/ops.py: method, path without the query string, status, TaskIP calls and time, pid;
+# JSON with LOG_FORMAT=json). GUNICORN_ACCESS_LOG=- turns gunicorn's on as well.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "") or None
 access_log_format = '%(h)s %(t)s pid=%(p)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms upstream=%({x-upstream-calls}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import logging
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from accounts import throttle
+from accounts.lockout import client_ip
 
 log = logging.getLogger("crmui.audit")
 
@@ -33,23 +34,33 @@ def record_auth(action: str, username: str, ip: str, *, user=None, outcome: str 
 
 @receiver(user_logged_in, dispatch_uid="accounts-audit-login")
 def _logged_in(sender, request, user, **kwargs):
-    ip = throttle.client_ip(request)
-    throttle.clear(user.get_username(), ip)
-    record_auth("login", user.get_username(), ip, user=user, message="logged in")
+    # (axes clears the failure count: AXES_RESET_ON_SUCCESS)
+    record_auth("login", user.get_username(), client_ip(request), user=user, message="logged in")
 
 
 @receiver(user_logged_out, dispatch_uid="accounts-audit-logout")
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        record_auth("logout", user.get_username(), throttle.client_ip(request), user=user, message="logged out")
+        record_auth("logout", user.get_username(), client_ip(request), user=user, message="logged out")
 
 
 @receiver(user_login_failed, dispatch_uid="accounts-audit-login-failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
     # credentials are already scrubbed by Django (the password is replaced by stars)
     username = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or ""
-    record_auth("login.failed", username, throttle.client_ip(request), outcome="failed",
+    if getattr(request, "axes_refused", False):  # locked out: the password was not even checked
+        record_auth("login.locked", username, client_ip(request), outcome="failed", message="refused: login is locked out")
+        return
+    record_auth("login.failed", username, client_ip(request), outcome="failed",
                 message="wrong username or password")
+
+
+@receiver(user_locked_out, dispatch_uid="accounts-audit-lockout")
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    if getattr(request, "axes_refused", False):  # a try while locked: "login.locked" above
+        return
+    record_auth("login.lockout", username or "", client_ip(request), outcome="failed",
+                message="locked out after repeated failed logins")
 
 
 def _sync_staff(user) -> None:

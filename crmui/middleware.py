@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
@@ -29,7 +27,6 @@ class UpstreamMiddleware:
         tally = upstream.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
         request.upstream = tally
         cache.refresh_requested.set("refresh" in request.GET)
-        started = time.perf_counter()
         try:
             response = self.get_response(request)
         finally:
@@ -37,13 +34,8 @@ class UpstreamMiddleware:
             # thread does next (a test's fixture, a thread-pool reuse)
             upstream.end_tally()
             cache.refresh_requested.set(False)
-        total_ms = (time.perf_counter() - started) * 1000
-        if tally.calls:
+        if tally.calls:  # (the request's log line is crmui.ops.RequestLogMiddleware's)
             upstream.remember_rate_limit(tally.rate_limit)
-            log.info(
-                "%s %s upstream_calls=%d upstream_ms=%.0f total_ms=%.0f",
-                request.method, request.path, tally.calls, tally.elapsed_ms, total_ms,
-            )
         response["X-Upstream-Calls"] = str(tally.calls)
         response["X-Upstream-Ms"] = f"{tally.elapsed_ms:.0f}"
         response["X-Cache-Hits"] = f"{tally.cache_hits}/{tally.cache_hits + tally.cache_misses}"

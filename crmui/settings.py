@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from crmui.ops import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -28,6 +30,8 @@ TASKIP_SECRET_KEY = env("TASKIP_SECRET_KEY", default="sandbox-demo-key")
 TASKIP_CONNECT_TIMEOUT = env.float("TASKIP_CONNECT_TIMEOUT", default=3.05)
 TASKIP_READ_TIMEOUT = env.float("TASKIP_READ_TIMEOUT", default=10.0)
 TASKIP_MAX_RETRIES = env.int("TASKIP_MAX_RETRIES", default=2)
+# Reading TaskIP back after a write whose answer was lost (crmui/writes.py) gets this long.
+TASKIP_SETTLE_SECONDS = env.float("TASKIP_SETTLE_SECONDS", default=10.0)
 # Seconds a cached read (lead lists, board, attributes, team members, companies) stays fresh.
 TASKIP_CACHE_SECONDS = env.int("TASKIP_CACHE_SECONDS", default=300)
 # Largest file the dashboard accepts for upload to a lead, in MB.
@@ -56,11 +60,14 @@ INSTALLED_APPS = [
     "reports",
     "huey.contrib.djhuey",  # the job queue: `python manage.py run_huey` is the worker
     "jobs",
+    "axes",  # login lock-out (accounts/lockout.py); last, so its signal handlers see ours
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "crmui.ops.RequestLogMiddleware",  # one log line per request (LOG_FORMAT=json for JSON lines)
+    "crmui.ops.PrivatePagesMiddleware",  # Cache-Control: private, no-store for signed-in people
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +79,7 @@ MIDDLEWARE = [
     "crmui.middleware.LoginRequiredMiddleware",
     "crmui.security.ContentSecurityPolicyMiddleware",  # security: strict CSP everywhere (see crmui/security.py)
     "crmui.security.SessionIdleMiddleware",  # security: sliding session expiry (idle timeout)
+    "axes.middleware.AxesMiddleware",  # a locked-out login gets the lock-out message (accounts/lockout.py)
 ]
 
 ROOT_URLCONF = "crmui.urls"
@@ -84,12 +92,13 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # {% partialdef %} / {% partial %} everywhere without {% load partials %}
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "crmui.templatetags.bidi"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shell.context_processors.shell",
+                "jobs.context_processors.jobs_badge",
             ],
         },
     },
@@ -100,8 +109,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The web process and the job worker share this file: WAL lets pages read while the worker
     # writes, and a writer waits for the lock instead of failing. Tests use a file too (not
     # memory) so the worker processes they start see the same database.
+    # IMMEDIATE: a transaction takes the write lock when it begins (waiting up to `timeout`),
+    # never half-way, where SQLite would refuse at once ("database is locked").
     DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
     DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "var" / "test-dashboard.sqlite3"))
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://crmui")}
 
@@ -117,17 +129,31 @@ LOGIN_REDIRECT_URL = "leads:list"
 LOGOUT_REDIRECT_URL = "login"
 # Django reads SESSION_COOKIE_AGE itself, so TIME_SCALE is applied here (at least a minute).
 SESSION_COOKIE_AGE = max(60, int(env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10) / TIME_SCALE))
-# --- security: sessions, login throttling, authentication (accounts/throttle.py) ---
+# --- security: sessions, login lock-out, authentication (accounts/lockout.py, django-axes) ---
 # SESSION_COOKIE_AGE is an idle timeout: crmui.security.SessionIdleMiddleware pushes the expiry
 # forward when a request comes more than SESSION_REFRESH_SECONDS after the last push (not on every
 # request: parallel htmx requests would all write the session); closing the browser ends it too.
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_SAMESITE = "Lax"
-AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
-LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)  # failures per username + IP ...
-LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)  # ... within this many seconds
-LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # lock that long
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)  # failures per username + IP address ...
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # ... lock that long after the last
+# django-axes, in the database (shared by every server), claiming each try before its password is
+# checked so a parallel burst cannot get more guesses than LOGIN_FAILURE_LIMIT (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.AtomicLoginHandler"
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries do not extend the lock
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail already
+# Behind N reverse proxies that each append to X-Forwarded-For, the client's address is the N-th
+# entry from the right (0: REMOTE_ADDR, no proxy). Lock-outs and the audit trail use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token is set as a header from a meta tag
 # A token mismatch (mostly: logged in again in another tab) gets a page that says so and resends.
@@ -140,7 +166,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))  # collectstatic writes here
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -162,16 +188,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"},
-                # the worker's own logger: one line per task (run_huey adds none when it has one)
-                "huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
-}
+# One line per request on "crmui.request" (crmui/ops.py); LOG_FORMAT=json: one JSON object a line.
+LOGGING = logging_config(env("LOG_LEVEL", default="INFO"), env("LOG_FORMAT", default="plain"))
 
 # --- Resilience: the shared TaskIP budget, stale copies, deadlines (see docs/DEVELOPING.md) ---
 # A page gives up waiting on TaskIP reads after this many seconds in all (retries included).

@@ -18,11 +18,13 @@ the budget page (through the job queue).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.conf import settings
 
+from crmui import governor, tally
 from crmui.taskip import Lead, TaskipClient, TaskipError
 from leads import localcut
 
@@ -106,7 +108,8 @@ class BudgetSpent(Exception):
 
 class _Probe:
     """A client of its own (no retries, every call counted and capped) that notes whether each
-    answer carried the rate-limit headers."""
+    answer carried the rate-limit headers. Its calls count in the dashboard's tally (the budget
+    page) like any other, and in the worker they ask the budget governor first."""
 
     def __init__(self, budget: int, client_factory: Callable[..., TaskipClient] | None = None):
         self.budget = budget
@@ -114,19 +117,26 @@ class _Probe:
         self.missing_headers: list[str] = []
         factory = client_factory or TaskipClient
         self.client = factory(settings.TASKIP_BASE_URL, settings.TASKIP_SECRET_KEY,
-                              timeout=(settings.TASKIP_CONNECT_TIMEOUT, settings.TASKIP_READ_TIMEOUT), max_retries=0)
+                              timeout=(settings.TASKIP_CONNECT_TIMEOUT, settings.TASKIP_READ_TIMEOUT), max_retries=0,
+                              on_call=lambda info: tally.note_call(info, self.client.rate_limit))
         self.client.before_send = self._count
         self.client._session.hooks["response"].append(self._headers)
 
     def _count(self, method, path):
         if self.calls >= self.budget:
             raise BudgetSpent(f"call budget of {self.budget} spent")
+        if governor.in_background():  # run by the worker: the shared budget decides when
+            governor.acquire()
         self.calls += 1
 
     def _headers(self, resp, *args, **kwargs):
         if not all(h in resp.headers for h in RATE_HEADERS):
             self.missing_headers.append(f"{resp.request.method} {resp.request.path_url.split('?')[0]}")
         return resp
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _ids(leads) -> list[int]:
@@ -200,7 +210,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
             return _finish(report, probe, verdicts, record=False)
         leads = list(every.items)
         row("envelope", "GET /lead?item=0", not every.has_next and all(l.id is not None for l in leads),
-            f"{len(leads)} leads, no next page" if not every.has_next else "item=0 claimed a next page")
+            f"{_n(len(leads), 'lead')}, no next page" if not every.has_next else "item=0 claimed a next page")
 
         # default order and paging
         default = ProbeQuery()
@@ -209,7 +219,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
             local = localcut.cut(leads, default, 1, 10)
             same = _ids(first.items) == _ids(local.items) and first.has_next == local.has_next
             row("paging", "GET /lead?page=1 (newest first)", same and first.page == 1 and len(first.items) <= 10,
-                f"{len(first.items)} leads, next page: {'yes' if first.has_next else 'no'}"
+                f"{_n(len(first.items), 'lead')}, next page: {'yes' if first.has_next else 'no'}"
                 + ("" if same else "; local cut differs"), localcut.shapes_of(default))
             if first.has_next:
                 second = attempt("paging", "GET /lead?page=2", lambda: c.leads.list(item=10, page=2))
@@ -218,7 +228,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
                     ok = (second.page == 2 and not set(_ids(second.items)) & set(_ids(first.items))
                           and _ids(second.items) == _ids(local2.items))
                     row("paging", "GET /lead?page=2", ok,
-                        f"{len(second.items)} leads" + ("" if ok else "; overlaps page 1 or differs from the local cut"))
+                        _n(len(second.items), "lead") + ("" if ok else "; overlaps page 1 or differs from the local cut"))
 
         # sorts: compare the sort keys of the first page
         for sort_by in localcut.SORT_FIELDS:
@@ -244,7 +254,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
                 continue
             want = set(_ids(l for l in leads if localcut.matches(l, q)))
             got = set(_ids(remote.items))
-            detail = f"{len(got)} leads ({why})"
+            detail = f"{_n(len(got), 'lead')} ({why})"
             if want != got:
                 detail += f"; only TaskIP: {sorted(got - want)[:5]}, only local: {sorted(want - got)[:5]}"
             row("local cut", q.label(), want == got, detail, shapes)
@@ -257,7 +267,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
             page = attempt("envelope", label, fn)
             if page is not None:
                 row("envelope", label, all(getattr(x, "id", None) is not None for x in page.items),
-                    f"{len(page.items)} items, next page: {'yes' if page.has_next else 'no'}")
+                    f"{_n(len(page.items), 'item')}, next page: {'yes' if page.has_next else 'no'}")
     except BudgetSpent as exc:
         report.error = str(exc)
     return _finish(report, probe, verdicts, record=record)

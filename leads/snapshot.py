@@ -413,3 +413,85 @@ def stale() -> None:
     whose answer was partial): the next page fetches a new copy (waiting at most
     ``LEADS_SNAPSHOT_WAIT``)."""
     invalidate(STALE_NAMESPACE)
+
+
+# ------------------------------------------------------------------ the write path's effects
+def _lead_of(outcome) -> Lead | None:
+    value = getattr(outcome, "value", None)
+    return value if isinstance(value, Lead) else None
+
+
+def _patch_created(outcome, ctx: dict) -> None:
+    lead = _lead_of(outcome)
+    if outcome.saved and lead is not None and not lead.is_partial:
+        patch(lead)  # TaskIP answers a create with the whole new lead
+    else:
+        stale()
+
+
+def _patch_updated(outcome, ctx: dict) -> None:
+    """A saved update whose full lead the service did not write through (no ``base``, partial
+    answer): the snapshot's copy with the sent fields; anything else: fetch again."""
+    if not outcome.saved:
+        stale()  # may or may not have happened
+        return
+    lead = _lead_of(outcome)
+    if lead is not None and not lead.is_partial:
+        return  # written through by the service (leads.services.remember_lead)
+    if ctx.get("base") is not None:
+        return  # written through from the lead as just read
+    from leads.services import _patched
+
+    snap = read()
+    held = snap.get(ctx["lead_id"]) if snap is not None and ctx.get("lead_id") else None
+    merged = _patched(held, ctx.get("payload") or {}) if held is not None else None
+    if merged is None:
+        stale()
+    else:
+        patch(merged)
+
+
+def _drop_deleted(outcome, ctx: dict) -> None:
+    ids = ctx.get("lead_ids") or ([ctx["lead_id"]] if ctx.get("lead_id") else [])
+    if outcome.saved and ids:
+        drop(*ids)
+    else:
+        stale()
+
+
+def _patch_converted(outcome, ctx: dict) -> None:
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    snap = read()
+    held = snap.get(ctx["lead_id"]) if snap is not None and ctx.get("lead_id") else None
+    contact = getattr(outcome, "value", None)
+    if not outcome.saved or held is None:
+        stale()
+        return
+    patch(replace(held, converted=True, converted_contact_id=getattr(contact, "id", None),
+                  converted_at=timezone.now()))
+
+
+def _stale_effect(outcome, ctx: dict) -> None:
+    stale()
+
+
+def register_write_effects() -> None:
+    """The lead snapshot's rows in the write path's effects table (crmui/writes.py): a write
+    patches the changed lead in (or drops it) instead of discarding the snapshot; what cannot
+    be patched (statuses or sources renamed, an unknown outcome) makes it fetched again."""
+    from crmui import writes
+
+    if getattr(writes, "_lead_snapshot_effects", False):
+        return
+    writes._lead_snapshot_effects = True
+    writes.add_effect("lead.create", _patch_created)
+    writes.add_effect("lead.update", _patch_updated)
+    writes.add_effect("lead.move", _patch_updated)
+    writes.add_effect("lead.delete", _drop_deleted)
+    writes.add_effect("lead.bulk_delete", _drop_deleted)
+    writes.add_effect("lead.convert", _patch_converted)
+    for kind in ("attribute.update", "attribute.delete", "attribute.reorder"):
+        writes.add_effect(kind, _stale_effect)  # every lead embeds status and source names and orders

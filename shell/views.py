@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import require
 from audit.trail import record as audit_record
 from crmui import cache as cache_mod
-from crmui import tally
+from crmui import ops, tally
 from crmui.budget import projection, usage
 
 
@@ -22,8 +23,11 @@ def home(request):
 
 
 @login_not_required
+@never_cache
 def healthz(request):
-    return JsonResponse({"ok": True})
+    """For load balancers and monitoring: no login, no secret, no TaskIP call (crmui/ops.py)."""
+    ok, report = ops.health()
+    return JsonResponse({"ok": ok, **report}, status=200 if ok else 503)
 
 
 def not_built_yet(request, *args, **kwargs):

@@ -3,6 +3,7 @@ role, and Playwright driving Debian's Chromium."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,47 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 PASSWORD = "pw-for-tests-1"
 
 
+# --- Tiers: every test gets exactly one, from the directory it lives in --------------------------
+#   unit     no sandbox, no browser: seconds (tests/unit/ mirrors the modules; tests/client/)
+#   live     the live sandbox over HTTP and the dashboard's views (every other directory)
+#   browser  Debian's Chromium through Playwright (tests/browser/, and files named *_browser.py)
+#   deploy   PostgreSQL, Redis, gunicorn and workers started by the tests (tests/deploy/)
+# `make test-fast` runs `-m unit`; `make test` runs ruff, then the tests (scripts/test.sh).
+TESTS_DIR = Path(__file__).resolve().parent
+TIERS = ("unit", "live", "browser", "deploy")
+TIER_OF_DIR = {"unit": "unit", "client": "unit", "browser": "browser", "deploy": "deploy"}
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+def tier_of(path: Path) -> str:
+    parts = path.resolve().relative_to(TESTS_DIR).parts
+    if parts[-1].endswith("_browser.py"):
+        return "browser"
+    return TIER_OF_DIR.get(parts[0], "live") if len(parts) > 1 else "live"
+
+
+def _needs_a_server(fixtures) -> bool:
+    return any("sandbox" in f or f in ("live_server", "dashboard") for f in fixtures)
+
+
+def pytest_collection_modifyitems(config, items):
+    misplaced = []
+    for item in items:
+        tier = tier_of(Path(str(item.path)))
+        other = {m.name for m in item.iter_markers() if m.name in TIERS} - {tier}
+        params = set(getattr(getattr(item, "callspec", None), "params", {}))  # parametrized names are not fixtures
+        fixtures = set(getattr(item, "fixturenames", ())) - params
+        if other:
+            misplaced.append(f"{item.nodeid}: marked {', '.join(sorted(other))} but lives in a {tier} directory")
+        if tier == "unit" and (_needs_a_server(fixtures) or fixtures & BROWSER_FIXTURES):
+            misplaced.append(f"{item.nodeid}: a unit test may not use the sandbox or the browser")
+        if tier != "browser" and fixtures & BROWSER_FIXTURES:
+            misplaced.append(f"{item.nodeid}: drives the browser, so it belongs in tests/browser/ or a *_browser.py file")
+        item.add_marker(getattr(pytest.mark, tier))
+    if misplaced:
+        raise pytest.UsageError("Tests in the wrong tier (see tests/conftest.py):\n  " + "\n  ".join(misplaced))
+
+
 def pytest_configure(config):
     """Fast password hashing for the many users tests make (real hashing costs ~0.3 s each)."""
     try:
@@ -21,6 +63,24 @@ def pytest_configure(config):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     except Exception:  # run without Django (e.g. -p no:django tests/client)
         pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _job_queue_in_memory():
+    """Jobs enqueued by tests go to a queue in memory (never the developer's var/ queue);
+    tests/jobs points it at a file its worker processes share."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    real = HUEY.storage
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield
+    HUEY.storage = real
 
 
 @pytest.fixture(scope="session")
@@ -290,3 +350,96 @@ def _csp_safe_wait_for_function():
 
 
 _csp_safe_wait_for_function()
+
+
+# --- Job workers: real `manage.py run_huey` processes over the test database ------------------
+class WorkerProcess:
+    """One worker process (`python manage.py run_huey`) sharing the test's database and queue."""
+
+    def __init__(self, env: dict, log_path):
+        self.env, self.log_path, self.process = env, log_path, None
+
+    def start(self) -> WorkerProcess:
+        import subprocess
+        import sys
+
+        from sandbox.testing import REPO_ROOT
+
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([sys.executable, "manage.py", "run_huey"], cwd=str(REPO_ROOT), env=self.env,
+                                        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no last words."""
+        import signal
+
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def job_queue(tmp_path):
+    """The queue this test and its worker processes share: a SQLite file in the test's tmp dir."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import SqliteStorage
+
+    path = tmp_path / "jobs-queue.sqlite3"
+    previous = HUEY.storage
+    HUEY.storage = SqliteStorage(HUEY.name, filename=str(path))
+    yield path
+    HUEY.storage = previous
+
+
+@pytest.fixture
+def start_worker(job_queue, use_sandbox, transactional_db, tmp_path, settings):
+    """start_worker(**env) starts a worker process against the test sandbox; all are stopped after."""
+    from django.db import connection
+
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "crmui.settings",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "JOBS_QUEUE_PATH": str(job_queue), "JOBS_QUEUE_URL": "", "CACHE_URL": "locmemcache://worker",
+        "TASKIP_BASE_URL": use_sandbox.api_url, "TASKIP_SECRET_KEY": use_sandbox.key, "TASKIP_MAX_RETRIES": "1",
+        "JOBS_LEASE_SECONDS": "2", "JOBS_WORKER_THREADS": "2", "TASKIP_BURST_LIMIT": "6000", "LOG_LEVEL": "INFO",
+    })
+    started = []
+
+    def start(**extra):
+        worker = WorkerProcess({**env, **{k: str(v) for k, v in extra.items()}}, tmp_path / f"worker-{len(started)}.log")
+        started.append(worker.start())
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+        print(f"--- {worker.log_path.name} (shown when the test fails)\n" + worker.log()[-6000:])
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):
+    """Poll until predicate() is truthy; return its value, or fail saying what did not happen."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"Not within {timeout} s: {what}")

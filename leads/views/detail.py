@@ -4,6 +4,8 @@ notes, files and activity panels load when shown, each cached per lead (leads/pa
 ``LEAD_PANEL_SECONDS``) and saying how old it is."""
 from __future__ import annotations
 
+from uuid import uuid4
+
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
@@ -79,6 +81,7 @@ def detail_context(lead_id: int, lead, *, fetched_at=None, cache_hit=None) -> di
         "has_place": bool(place),
         "fetched_at": fetched_at,
         "cache_hit": cache_hit,
+        "email_token": uuid4().hex,  # the email dialog's double-submit token (crmui/writes.py)
     }
 
 

@@ -11,7 +11,7 @@ import requests
 
 from bench.serve import start_dashboard
 
-_PID = re.compile(r"pid=<(\d+)> \"GET /leads/\"")
+_PID = re.compile(r"crmui.request GET /leads/ 200 .*? pid=(\d+)")
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -19,7 +19,7 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 def dashboard2(sandbox, tmp_path):
     sandbox.reset()
     dash = start_dashboard(tmp_path / "dash", sandbox, workers=2, threads=4,
-                           env={"CACHE_URL": f"filecache://{tmp_path / 'cache'}"}, users={"admin1": "Admin"})
+                           env={"CACHE_URL": f"filecache://{tmp_path / 'cache'}", "LOG_LEVEL": "INFO"}, users={"admin1": "Admin"})
     yield dash
     dash.stop()
 

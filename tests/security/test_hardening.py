@@ -37,8 +37,8 @@ def test_five_failed_logins_lock_the_username_even_for_the_right_password(client
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
     actions = list(AuditEntry.objects.filter(username="sally").values_list("action", flat=True))
-    assert actions.count("login.failed") == 4
-    assert "login.lockout" in actions and "login.locked" in actions
+    assert actions.count("login.failed") == 5, "five passwords were checked and wrong"
+    assert actions.count("login.lockout") == 1 and actions.count("login.locked") == 1
 
 
 def test_lockout_is_per_username_and_address(client, sales_user, manager_user):
@@ -49,14 +49,25 @@ def test_lockout_is_per_username_and_address(client, sales_user, manager_user):
     assert _login(client, "sally", "pw-for-tests-1", ip="10.0.0.10").status_code == 302  # same user, other IP
 
 
-def test_lockout_ends_after_its_time(client, sales_user, settings, monkeypatch):
-    import time as _time
+def test_lockout_ends_after_its_time(client, sales_user, settings):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.db.models import F
 
     for _ in range(5):
         _login(client, "sally", "wrong")
-    real = _time.time
-    monkeypatch.setattr("accounts.throttle.time.time", lambda: real() + settings.LOGIN_LOCKOUT_SECONDS + 1)
+    assert "Too many failed login attempts" in _login(client, "sally", "pw-for-tests-1").content.decode()
+    # the last failure was LOGIN_LOCKOUT_SECONDS + 1 ago
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1))
     assert _login(client, "sally", "pw-for-tests-1").status_code == 302
+
+
+def test_the_limit_and_lock_time_follow_the_settings(client, sales_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.LOGIN_LOCKOUT_SECONDS = 120
+    assert "Too many" not in _login(client, "sally", "wrong").content.decode()
+    assert "locked for 2 minutes" in _login(client, "sally", "wrong").content.decode()
 
 
 def test_a_successful_login_resets_the_failure_count(client, sales_user):
@@ -99,7 +110,7 @@ def test_expired_session_sends_an_htmx_request_to_the_login_as_a_whole_page(sale
     response = sales_client.get(reverse("leads:list"), HTTP_HX_REQUEST="true",
                                 HTTP_HX_CURRENT_URL="http://testserver/leads/?q=acme")
     assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("login") + "?next=/leads/?q=acme"
+    assert response["HX-Redirect"] == reverse("login") + "?next=%2Fleads%2F%3Fq%3Dacme"  # encoded (#14.6)
     assert b"<form" not in response.content
     plain = sales_client.get(reverse("leads:list"))
     assert plain.status_code == 302 and plain["Location"].startswith(reverse("login"))
@@ -159,14 +170,18 @@ def test_no_template_has_inline_script_or_style():
 
 # --- production settings --------------------------------------------------------------------
 def _manage(*args, **env):
-    e = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ALLOWED_HOSTS", "DEBUG"))}
+    e = {k: v for k, v in os.environ.items()
+         if not k.startswith(("DJANGO_", "ALLOWED_HOSTS", "DEBUG", "CACHE_URL", "WEB_CONCURRENCY"))}
     e.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=e, capture_output=True, text=True, timeout=120)
 
 
+REDIS = "redis://127.0.0.1:6379/0"  # named only: `check` does not connect to it
+
+
 def test_check_deploy_prints_no_warning_under_production_settings():
     proc = _manage("check", "--deploy", DJANGO_SETTINGS_MODULE="crmui.settings_production",
-                   DJANGO_SECRET_KEY=secrets.token_urlsafe(50)[:50], ALLOWED_HOSTS="crm.example.com")
+                   DJANGO_SECRET_KEY=secrets.token_urlsafe(50)[:50], ALLOWED_HOSTS="crm.example.com", CACHE_URL=REDIS)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "System check identified no issues" in out, out
@@ -174,9 +189,47 @@ def test_check_deploy_prints_no_warning_under_production_settings():
 
 
 def test_production_settings_refuse_to_start_without_a_real_secret_key():
-    proc = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com")
+    proc = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com",
+                   CACHE_URL=REDIS)
     assert proc.returncode != 0
     assert "DJANGO_SECRET_KEY" in proc.stderr
+
+
+@pytest.mark.parametrize("key,reason", [
+    ("change-me-change-me-change-me-change-me-change-me-change-me", "placeholder"),
+    ("django-insecure-" + "k3j9x0q2m8v7b6n5c4z1a2s3d4f5g6h7j8k9l0p1o2i3u4y5", "placeholder"),
+    (secrets.token_urlsafe(30), "at least 50"),
+    ("ab" * 40, "different characters"),
+    ("Kq3#vX9!mZ2@pL7$wR4%" * 3, "repeats itself"),
+])
+def test_production_settings_refuse_a_weak_secret_key(key, reason):
+    from crmui.deploy_checks import weak_secret_key
+
+    assert reason in (weak_secret_key(key) or "")
+
+
+def test_a_random_secret_key_is_accepted():
+    from crmui.deploy_checks import weak_secret_key
+
+    assert all(weak_secret_key(secrets.token_urlsafe(50)) is None for _ in range(50))
+
+
+def test_production_settings_refuse_a_weak_key_at_start():
+    proc = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com",
+                   CACHE_URL=REDIS, DJANGO_SECRET_KEY="change-me-change-me-change-me-change-me-change-me-change-me")
+    assert proc.returncode != 0
+    assert "DJANGO_SECRET_KEY is refused in production: it is a placeholder" in proc.stderr
+
+
+def test_production_settings_refuse_a_per_process_cache_with_several_workers():
+    proc = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com",
+                   DJANGO_SECRET_KEY=secrets.token_urlsafe(50), WEB_CONCURRENCY="4")
+    assert proc.returncode != 0
+    assert "The cache (LocMemCache) is per process" in proc.stderr
+    assert "Set CACHE_URL to the shared Redis, e.g. CACHE_URL=redis://" in proc.stderr
+    single = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com",
+                     DJANGO_SECRET_KEY=secrets.token_urlsafe(50), WEB_CONCURRENCY="1")
+    assert single.returncode == 0, single.stderr
 
 
 def test_production_settings_values():
@@ -185,7 +238,7 @@ def test_production_settings_values():
                    "s.SECURE_HSTS_PRELOAD, s.SECURE_CONTENT_TYPE_NOSNIFF, s.X_FRAME_OPTIONS, "
                    "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[-1])",
                    DJANGO_SETTINGS_MODULE="crmui.settings_production", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-                   ALLOWED_HOSTS="crm.example.com")
+                   ALLOWED_HOSTS="crm.example.com", CACHE_URL=REDIS)
     assert proc.stdout.strip().splitlines()[-1] == (
         "False True True True 31536000 True True True DENY CompressedManifestStaticFilesStorage"), proc.stdout + proc.stderr
 
@@ -231,3 +284,16 @@ def test_validate_upload_leaves_the_file_readable_from_the_start():
     f = SimpleUploadedFile("offer.pdf", PDF, content_type="application/pdf")
     assert validate_upload(f) is None
     assert f.read() == PDF
+
+
+def test_behind_a_trusted_proxy_the_lockout_follows_the_forwarded_address(client, sales_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "sally", "password": "wrong"}, REMOTE_ADDR="127.0.0.1",
+                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+    locked = client.post(reverse("login"), {"username": "sally", "password": "pw-for-tests-1"}, REMOTE_ADDR="127.0.0.1",
+                         HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")  # a spoofed left entry changes nothing
+    assert "Too many failed login attempts" in locked.content.decode()
+    other = client.post(reverse("login"), {"username": "sally", "password": "pw-for-tests-1"}, REMOTE_ADDR="127.0.0.1",
+                        HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert other.status_code == 302, "another client behind the same proxy is not locked"

@@ -230,7 +230,7 @@ def test_delete_removes_the_note_and_is_audited(sales_client, lead):
 def test_delete_asks_for_confirmation(sales_client, lead):
     add_note_upstream(lead.id, "Ask first", "x")
     html = html_of(sales_client.get(notes_url(lead), **HX))
-    assert 'hx-confirm="Delete the note “Ask first”? This cannot be undone."' in html
+    assert 'hx-confirm="Delete the note “\u2068Ask first\u2069”? This cannot be undone."' in html  # isolated (#14.5)
 
 
 @pytest.mark.parametrize("fault,expected", FAULTS)
