@@ -21,6 +21,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -224,11 +225,14 @@ def _steps_in_parallel(job: Job, runner: Runner, beat: "Heartbeat", tally) -> st
     left = {"more": True}
 
     def worker():
+        checked = 0.0
         try:
             while not stop.is_set():
-                if not Job.objects.filter(pk=job.pk, state=Job.RUNNING).exists() or beat.lost:
-                    break
-                if not runner.step(Job.objects.get(pk=job.pk)):
+                if time.monotonic() - checked > 0.5:  # a pause or cancel is seen within half a second
+                    if not Job.objects.filter(pk=job.pk, state=Job.RUNNING).exists() or beat.lost:
+                        break
+                    checked = time.monotonic()
+                if not runner.step(job):
                     left["more"] = False
                     break
         except BaseException as exc:  # noqa: BLE001 - handed to run()
@@ -245,8 +249,9 @@ def _steps_in_parallel(job: Job, runner: Runner, beat: "Heartbeat", tally) -> st
     while any(t.is_alive() for t in threads):
         for t in threads:
             t.join(timeout=0.5)
-        _save_counts(job, runner, tally.calls - counted)
-        counted = tally.calls
+        seen = tally.calls  # read once: calls made between two reads would be lost
+        _save_counts(job, runner, seen - counted)
+        counted = seen
     _save_counts(job, runner, tally.calls - counted)
     if errors:
         raise errors[0]

@@ -149,10 +149,14 @@ def _process(imp: ImportJob, row: ImportRow, owner) -> None:
 
 
 class ImportRunner(runner.Runner):
-    concurrency = 3  # rows are claimed one UPDATE at a time; the governor still paces the calls
+    concurrency = 4  # rows are claimed one UPDATE at a time; the governor still paces the calls
 
     def _imp(self, job: Job) -> ImportJob:
-        return ImportJob.objects.get(run=job)
+        # Read once per run (mode and the existing emails do not change while it runs).
+        cached = getattr(job, "_import_job", None)
+        if cached is None:
+            cached = job._import_job = ImportJob.objects.get(run=job)
+        return cached
 
     def counts(self, job):
         c = dict.fromkeys((s for s, _ in ImportRow.STATE_CHOICES), 0)
