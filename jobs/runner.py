@@ -31,11 +31,11 @@ from django.db.models import Q
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
-from crmui import api, governor
+from crmui import governor
 from crmui.errors import user_message
+from crmui.tally import begin_tally, end_tally
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
-from crmui.tally import begin_tally, end_tally
 from jobs.models import Job
 
 log = logging.getLogger("jobs")
@@ -217,7 +217,7 @@ def _finish(job: Job, runner: Runner) -> str:
     return "done"
 
 
-def _steps_in_parallel(job: Job, runner: Runner, beat: "Heartbeat", tally) -> str:
+def _steps_in_parallel(job: Job, runner: Runner, beat: Heartbeat, tally) -> str:
     """``runner.concurrency`` threads step the same job; the first to stop (nothing left, a wait,
     a pause) stops all; an exception is re-raised here for run() to handle as usual."""
     stop = threading.Event()
