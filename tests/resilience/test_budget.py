@@ -21,7 +21,7 @@ def test_budget_page_shows_last_reading_and_calls_by_page(admin_client_, use_san
     assert "Requests left" in html
     rl = tally.rate_limit()
     assert rl and rl["remaining"] is not None
-    assert f"{rl['remaining']:,}" in html or str(rl["remaining"]) in html
+    assert f"<span class=\"strong\">{rl['remaining']:,}</span>" in html  # with a thousands separator
     assert "leads:list" in html
     row = next(r for r in budget.usage() if r.view == "leads:list")
     assert row.views == 2 and row.calls == int(first["X-Upstream-Calls"])
