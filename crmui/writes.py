@@ -540,8 +540,10 @@ def three_way(*, loaded: dict, typed: dict, held: dict, fields: Iterable[str] | 
         base = loaded.get(name)
         mine = canon(typed.get(name))
         theirs = canon(held.get(name))
+        if mine == theirs:
+            continue  # TaskIP already holds what this person wants (or they took the other value)
         if mine != base:
-            if theirs == base or theirs == mine:
+            if theirs == base:
                 merge.mine.add(name)
             elif name in seen and seen[name] == theirs:
                 merge.mine.add(name)  # they saw the other value and kept theirs
