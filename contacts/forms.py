@@ -131,7 +131,7 @@ class ContactForm(forms.Form):
                 from crmui.writes import snapshot
 
                 self.initial["loaded"] = snapshot(contact_values(contact))
-            self.fields["phone_code"].help_text = "TaskIP does not show the stored code: leave empty to keep it."
+            self.fields["phone_code"].help_text = "TaskIP never shows it: empty keeps it."
             if contact.access_portal:
                 self.fields["password"].help_text = "Leave empty to keep the current password."
         else:
@@ -247,7 +247,7 @@ def contact_values(c: Contact) -> dict[str, Any]:
     return values
 
 
-def form_values(form: "ContactForm") -> dict[str, Any]:
+def form_values(form: ContactForm) -> dict[str, Any]:
     """What the person typed, in the shape of ``contact_values``."""
     d = form.cleaned_data
     values = {name: d.get(name) for name in (*TEXT_FIELDS, *INT_FIELDS)}

@@ -35,8 +35,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import UTC
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -44,8 +43,8 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from crmui import api, tally
 from crmui import cache as cache_mod
+from crmui import tally
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
 

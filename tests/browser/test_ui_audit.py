@@ -67,8 +67,9 @@ def test_sorting_and_filtering_keep_focus_off_the_body(page, dashboard, sales_us
 
 
 def test_attribute_move_buttons_keep_focus_on_the_moved_item(page, dashboard, admin_user, log_in):
-    from tests.security.conftest import ensure_roles
     from django.contrib.auth.models import Group
+
+    from tests.security.conftest import ensure_roles
 
     ensure_roles()
     admin_user.groups.add(Group.objects.get(name="Admin"))

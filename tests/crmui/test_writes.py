@@ -9,7 +9,8 @@ import requests
 import responses as responses_lib
 
 from audit.models import AuditEntry
-from crmui import api, cache as cache_mod, writes
+from crmui import api, writes
+from crmui import cache as cache_mod
 from crmui.models import WriteClaim
 from crmui.taskip import errors as e
 from leads import panels
