@@ -224,6 +224,7 @@ _HUEY_CONSUMER = {
     "worker_type": "thread",
     "periodic": True,  # periodic tasks (@db_periodic_task) run in the worker too
     "scheduler_interval": 1,  # seconds: a task scheduled for later starts within a second of its time
+    "max_delay": 1.0,  # an idle worker looks at the SQLite queue at least every second (Redis blocks instead)
     "check_worker_health": True,
 }
 if JOBS_QUEUE_URL:
