@@ -47,8 +47,10 @@ def _code_effects(kind: str) -> list[str]:
         names = getattr(effect, "namespaces", None)
         if names:
             out.extend(f"`{ns}`" for ns in names)
-        else:
-            out.append(f"`{effect.__name__.strip('_')}`")
+        elif effect is writes.write_through:
+            out.append("`write_through`")
+        else:  # e.g. leads/snapshot.py's _patch_updated: `snapshot._patch_updated`
+            out.append(f"`{effect.__module__.rsplit('.', 1)[-1]}.{effect.__name__}`")
     return out
 
 
