@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import logging
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed
-from axes.signals import user_locked_out
 from django.dispatch import receiver
 
 from accounts.lockout import client_ip

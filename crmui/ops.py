@@ -20,7 +20,6 @@ import logging
 import os
 import time
 
-
 log = logging.getLogger("crmui.request")
 
 _FOLDED_LOGGERS = ("django.request", "django.security.csrf")

@@ -11,8 +11,8 @@ keep its own copy, so one worker would show what another has already changed.
 """
 from django.core.exceptions import ImproperlyConfigured
 
-from crmui.settings import *  # noqa: F401,F403
 from crmui.deploy_checks import per_process_cache_problem, weak_secret_key
+from crmui.settings import *  # noqa: F401,F403
 from crmui.settings import CACHES, STORAGES, env
 
 DEBUG = False

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.roles import require
 from audit.trail import record as audit_record
 from crmui import cache as cache_mod
-from crmui import ops
-from crmui import tally
+from crmui import ops, tally
 from crmui.budget import projection, usage
 
 
