@@ -22,7 +22,7 @@ _SALES_CAPS = frozenset({
 _MANAGER_CAPS = _SALES_CAPS | {
     "lead.delete", "lead.bulk", "contact.delete", "contact.bulk", "view.share", "export", "import",
 }
-_ADMIN_CAPS = _MANAGER_CAPS | {"attributes.manage", "audit.view", "users.manage", "budget.view"}
+_ADMIN_CAPS = _MANAGER_CAPS | {"attributes.manage", "audit.view", "users.manage", "budget.view", "jobs.all"}
 
 ROLE_CAPS: dict[str, frozenset[str]] = {SALES: _SALES_CAPS, MANAGER: frozenset(_MANAGER_CAPS), ADMIN: frozenset(_ADMIN_CAPS)}
 ALL_CAPS = frozenset(_ADMIN_CAPS)

@@ -58,7 +58,10 @@ class DashboardClient(TaskipClient):
 
             rl = self.rate_limit
             if rl is not None and status != 429:
-                governor.note_reading(rl.limit, rl.remaining, rl.reset)
+                try:
+                    governor.note_reading(rl.limit, rl.remaining, rl.reset)
+                except Exception:  # noqa: BLE001 - a reading lost must never lose the call's answer
+                    log.exception("could not record the rate-limit reading")
 
     @property
     def timeout(self) -> tuple[float, float]:  # type: ignore[override]

@@ -77,10 +77,10 @@ def _reserve_floor(limit: int) -> int:
 
 
 def _state() -> BudgetState:
-    BudgetState.objects.get_or_create(pk=1)
     # The first statement of the transaction is a write: it takes SQLite's write lock or the
     # PostgreSQL row lock, so the decision below is made by one process at a time.
-    BudgetState.objects.filter(pk=1).update(seq=F("seq") + 1)
+    if not BudgetState.objects.filter(pk=1).update(seq=F("seq") + 1):
+        BudgetState.objects.get_or_create(pk=1)
     return BudgetState.objects.get(pk=1)
 
 

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shell.context_processors.shell",
+                "jobs.context_processors.jobs_badge",
             ],
         },
     },
@@ -106,8 +107,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The web process and the job worker share this file: WAL lets pages read while the worker
     # writes, and a writer waits for the lock instead of failing. Tests use a file too (not
     # memory) so the worker processes they start see the same database.
+    # IMMEDIATE: a transaction takes the write lock when it begins (waiting up to `timeout`),
+    # never half-way, where SQLite would refuse at once ("database is locked").
     DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
     DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "var" / "test-dashboard.sqlite3"))
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://crmui")}
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("leads/", include("leads.urls")),
     path("contacts/", include("contacts.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("settings/", include("accounts.urls")),
     path("settings/pipeline/", include("leads.urls_admin")),
     path("settings/audit/", include("audit.urls")),

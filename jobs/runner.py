@@ -128,10 +128,13 @@ def _lease_seconds() -> float:
     return float(getattr(settings, "JOBS_LEASE_SECONDS", 3.0))
 
 
+REQUEUED = "requeued"  # the lease a job holds between recover() and its run taking it
+
+
 def take_lease(job_id: int, me: str) -> bool:
     now = timezone.now()
     return bool(Job.objects.filter(pk=job_id).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me)
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me) | Q(lease_owner=REQUEUED)
     ).update(lease_owner=me, lease_until=now + timedelta(seconds=_lease_seconds())))
 
 
@@ -192,7 +195,7 @@ def _stop(job: Job, message: str) -> None:
                                                             retry_at=None, updated_at=timezone.now())
 
 
-def run(job_id: int, *, max_steps: int | None = None) -> str:
+def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) -> str:
     """Work on a job until it is done or must stop. Returns what happened (for logs and tests)."""
     me = f"{WORKER_ID}:{uuid.uuid4().hex[:8]}"
     job = Job.objects.filter(pk=job_id).first()
@@ -204,8 +207,9 @@ def run(job_id: int, *, max_steps: int | None = None) -> str:
         return "not yet"  # an early copy of the task; the one scheduled for retry_at runs it
     if not take_lease(job_id, me):
         return "held"  # another worker has it
-    heartbeat = Heartbeat(job_id, me)
-    heartbeat.start()
+    beat = Heartbeat(job_id, me)
+    if heartbeat:  # off only for in-process runs in tests (one connection, one transaction)
+        beat.start()
     runner = runner_for(job.kind)
     steps = 0
     outcome = "stopped"
@@ -224,7 +228,7 @@ def run(job_id: int, *, max_steps: int | None = None) -> str:
                     if job.state != Job.RUNNING:
                         outcome = job.state
                         break
-                    if heartbeat.lost:
+                    if beat.lost:
                         outcome = "lease lost"
                         break
                     before = tally.calls
@@ -260,28 +264,30 @@ def run(job_id: int, *, max_steps: int | None = None) -> str:
         _stop(job, f"Paused by an unexpected error ({type(exc).__name__}). Resume to try again.")
         outcome = "error"
     finally:
-        heartbeat.stop()
+        if heartbeat:
+            beat.stop()
         release_lease(job_id, me)
     return outcome
 
 
 def recover(*, now=None) -> list[int]:
-    """Hand back to the queue every job a dead worker left behind (on worker start-up and
-    every minute): active jobs whose lease ran out, and waiting jobs past their time."""
+    """Hand back to the queue what nobody works on: a running job whose worker died (its lease
+    ran out), a queued job that never started, a waiting job past its time. Each is marked
+    REQUEUED for a while so that the next check does not queue it again. Every worker process
+    runs this every second (jobs/tasks.py), so a killed worker's job goes on within about
+    ``JOBS_LEASE_SECONDS`` + 1 s wherever a worker is alive."""
     now = now or timezone.now()
+    stale = (
+        Q(state=Job.RUNNING, lease_until__lt=now)
+        | Q(state=Job.QUEUED, lease_until__isnull=True, updated_at__lt=now - timedelta(seconds=10))
+        | Q(state__in=(Job.QUEUED, Job.RUNNING, Job.WAITING), lease_owner=REQUEUED, lease_until__lt=now)
+        | Q(state=Job.WAITING, retry_at__lt=now - timedelta(seconds=2), lease_until__isnull=True)
+    )
     picked = []
-    orphans = Job.objects.filter(state__in=(Job.QUEUED, Job.RUNNING)).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now + timedelta(seconds=_lease_seconds())))
-    for job in orphans:
-        delay = 0.0
-        if job.lease_until and job.lease_until > now:
-            delay = (job.lease_until - now).total_seconds() + 0.2
-        enqueue(job, delay=delay)
-        picked.append(job.pk)
-    late = Job.objects.filter(state=Job.WAITING, retry_at__lt=now - timedelta(seconds=2), lease_until__isnull=True)
-    for job in late:
-        enqueue(job)
-        picked.append(job.pk)
+    for pk in Job.objects.filter(stale).values_list("pk", flat=True)[:50]:
+        if Job.objects.filter(stale, pk=pk).update(lease_owner=REQUEUED, lease_until=now + timedelta(seconds=30)):
+            enqueue(Job(pk=pk))
+            picked.append(pk)
     return picked
 
 

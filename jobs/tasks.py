@@ -18,9 +18,11 @@ may go (crmui/governor.py), and raises ``BudgetWait`` (a ``RateLimited``) when n
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup, post_execute, pre_execute
+from huey.contrib.djhuey import HUEY, db_periodic_task, on_startup, post_execute, pre_execute
 
 from crmui import governor
 from jobs import runner
@@ -45,18 +47,40 @@ def _end_background_calls(task, task_value, exc):
             pass
 
 
-@db_task()
-def recover_jobs():
-    picked = runner.recover()
-    if picked:
-        log.info("jobs handed back to the queue: %s", picked)
+class _Sentinel(threading.Thread):
+    """Every second, in every worker process: hand back jobs whose worker died (runner.recover)."""
+
+    def __init__(self):
+        super().__init__(daemon=True, name="jobs-sentinel")
+
+    def run(self):
+        from django.db import close_old_connections
+
+        while True:
+            try:
+                picked = runner.recover()
+                if picked:
+                    log.info("jobs handed back to the queue: %s", picked)
+            except Exception:  # noqa: BLE001 - keep watching; the minute watchdog is the backstop
+                log.exception("jobs sentinel failed")
+            finally:
+                close_old_connections()
+            time.sleep(1.0)
+
+
+_sentinel_lock = threading.Lock()
+_sentinel: _Sentinel | None = None
 
 
 @on_startup()
-def _recover_on_startup():
-    # A worker that starts (after a crash, a deploy) picks up what a dead one left at once,
-    # not at the next minute. Enqueued, not run here: start-up must not wait on the database.
-    recover_jobs()
+def _start_sentinel():
+    # Called once per worker thread: one sentinel per process. A worker that starts after a
+    # crash picks up what the dead one left as soon as its lease runs out.
+    global _sentinel
+    with _sentinel_lock:
+        if _sentinel is None:
+            _sentinel = _Sentinel()
+            _sentinel.start()
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -66,4 +90,4 @@ def watchdog():
     governor.forget_old()
 
 
-__all__ = ["HUEY", "run_job", "recover_jobs", "watchdog"]
+__all__ = ["HUEY", "run_job", "watchdog"]

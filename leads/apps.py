@@ -7,6 +7,7 @@ class LeadsConfig(AppConfig):
 
     def ready(self):
         from audit import labels as audit_labels
+        from leads import bulk  # noqa: F401  registers the "bulk" job runner
         from leads import labels
 
         audit_labels.register("lead", labels.describe)

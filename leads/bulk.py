@@ -1,37 +1,40 @@
-"""Bulk actions on leads, run as a persisted job (leads.models.BulkJob).
+"""Bulk actions on leads, run by the job worker (jobs/runner.py) as a ``jobs.Job`` of kind
+"bulk", with the per-lead work in ``leads.models.BulkJob``.
 
 TaskIP has no bulk update, so changing the status, source or assignees of N leads is N
 updates. Each update is a GET of the lead followed by a PUT:
 - the PUT must carry first_name, and the list the user selected from may be minutes old (it is
   cached): a stale first_name would silently undo a rename made meanwhile;
 - a status change keeps the lead's earlier stages (the board's rule), so it needs the lead's
-  CURRENT statuses.
+  CURRENT statuses; a move back to an earlier stage removes the later ones, and the lead's
+  result says so.
 A lead that already has the target value is not written at all (one GET, no PUT).
 
-``step`` does a few leads per request (so requests stay short) and records each lead's result
-as soon as it is known; a lead with a result is never written again, so a reload, a second tab
-or "Resume" continue where the job stopped. TaskIP's 429 pauses the job with the time to retry;
-nothing is retried automatically. Delete is one ``bulk_delete`` call for all the leads.
+Crash safety: a lead is marked *in flight* (with the value being written) before its PUT and
+gets its result after the answer. A lead still in flight when a run starts (the worker died,
+or the answer was lost) is settled by reading it back: if TaskIP holds the new value it was
+saved; if not, it is pending again. So nothing is written twice and nothing is skipped.
+Delete goes in chunks of ``DELETE_CHUNK`` through TaskIP's bulk delete, settled the same way
+(a lead that reads back 404 was deleted).
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from django.db import transaction
+from django.urls import reverse
 
-from django.db.models import Q
-from django.utils import timezone
-
-from audit.trail import audited, record
+from audit.trail import record
 from crmui import api, reference
-from crmui.cache import invalidate
-from crmui.errors import retry_hint, user_message
+from crmui.errors import user_message
 from crmui.taskip import TaskipError, errors as taskip_errors
+from jobs import runner
+from jobs.models import Job
 from leads import moves
 from leads.models import BulkJob
 from leads.selectors import status_order
 
-STEP = 3  # leads per request
-LOCK_SECONDS = 60
 MAX_IDS = 500
+DELETE_CHUNK = 25
+KIND = "bulk"
 
 
 class BadAction(ValueError):
@@ -95,167 +98,236 @@ def parse_ids(values) -> list[int]:
     return list(out)[:MAX_IDS]
 
 
+def title(action: str, n: int, label: str) -> str:
+    leads = f"{n} lead{'s' if n != 1 else ''}"
+    return {
+        BulkJob.DELETE: f"Delete {leads}",
+        BulkJob.STATUS: f"Move {leads} to {label}",
+        BulkJob.SOURCE: f"Set the source of {leads} to {label}",
+        BulkJob.ASSIGN: f"Assign {leads} to {label}",
+    }[action]
+
+
 def start_job(*, actor, ids: list[int], do: str, labels: dict | None = None, back: str = "") -> BulkJob:
+    """Record the job and hand it to the worker (after the transaction commits)."""
     action, value = parse_action(do)
     if not ids:
         raise BadAction("Select at least one lead.")
     labels = {str(i): str(labels.get(str(i)) or "")[:200] for i in ids} if labels else {}
-    return BulkJob.objects.create(
-        user=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action, ids=ids, labels=labels,
-        params={"value": value, "value_label": value_label(action, value), "back": back},
-    )
+    label = value_label(action, value)
+    with transaction.atomic():
+        job = runner.create(kind=KIND, owner=actor, title=title(action, len(ids), label), total=len(ids))
+        bulk = BulkJob.objects.create(job=job, action=action, ids=ids, labels=labels,
+                                      params={"value": value, "value_label": label, "back": back})
+        job.detail_url = reverse("leads:bulk_job", args=[bulk.pk])
+        job.save(update_fields=["detail_url"])
+        transaction.on_commit(lambda: runner.enqueue(job))
+    return bulk
 
 
-def _claim(job: BulkJob) -> bool:
-    now = timezone.now()
-    return bool(
-        BulkJob.objects.filter(pk=job.pk, state=BulkJob.RUNNING)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=now + timedelta(seconds=LOCK_SECONDS))
-    )
+def retry_failed(bulk: BulkJob) -> BulkJob:
+    """The person asks to try the failed leads again (nothing is retried automatically)."""
+    bulk.results = {k: v for k, v in bulk.results.items() if v.get("ok") is not False}
+    bulk.save(update_fields=["results", "updated_at"])
+    if bulk.pending_ids():
+        Job.objects.filter(pk=bulk.job_id).update(state=Job.QUEUED, message="", retry_at=None, finished_at=None)
+        runner.enqueue(bulk.job)
+    return bulk
 
 
-def _release(job: BulkJob) -> None:
-    BulkJob.objects.filter(pk=job.pk).update(locked_until=None)
-
-
-def _save_result(job: BulkJob, lead_id: int, ok: bool, message: str) -> None:
-    job.results[str(lead_id)] = {"ok": ok, "message": message[:300]}
-    job.save(update_fields=["results", "updated_at"])
-
-
-def _pause_for_rate_limit(job: BulkJob, exc: taskip_errors.RateLimited) -> None:
-    wait = exc.retry_after if exc.retry_after else 60
-    job.state = BulkJob.PAUSED
-    job.retry_at = timezone.now() + timedelta(seconds=wait)
-    job.message = "Stopped: TaskIP's request limit was reached. " + retry_hint(exc)
-    job.save(update_fields=["state", "retry_at", "message", "updated_at"])
-
-
-def step(job: BulkJob, *, actor, limit: int = STEP) -> BulkJob:
-    """Process the next ``limit`` leads of a running job. Safe to call concurrently: only one
-    request at a time works on a job; the others just report progress."""
-    if job.state != BulkJob.RUNNING or not _claim(job):
-        job.refresh_from_db()
-        return job
-    job.refresh_from_db()
-    wrote = False
+# --------------------------------------------------------------------------- the runner
+def _names(action: str) -> dict[int, str]:
     try:
-        if job.action == BulkJob.DELETE:
-            wrote = _delete(job, actor)
+        if action == BulkJob.ASSIGN:
+            return dict(reference.team_member_names())
+        items = reference.statuses() if action == BulkJob.STATUS else reference.sources()
+        return {a.id: a.name for a in items if a.id is not None}
+    except TaskipError:
+        return {}
+
+
+def _field(action: str) -> str:
+    return {BulkJob.STATUS: "status_ids", BulkJob.SOURCE: "source_ids", BulkJob.ASSIGN: "assigned_to"}[action]
+
+
+def _current(lead, action: str) -> list[int]:
+    if action == BulkJob.STATUS:
+        return [s.id for s in lead.statuses if s.id is not None]
+    if action == BulkJob.SOURCE:
+        return [s.id for s in lead.sources if s.id is not None]
+    return list(lead.assigned_to)
+
+
+def describe_change(action: str, old: list[int], new: list[int], names: dict[int, str]) -> str:
+    """What a saved lead's row says: the change, and any later stage a move back removed."""
+    def name(i):
+        return names.get(i) or f"#{i}"
+
+    def listed(ids):
+        return ", ".join(name(i) for i in ids) or "none"
+
+    if action == BulkJob.STATUS:
+        removed = [i for i in old if i not in new]
+        if not new:
+            return f"Saved: every status removed ({listed(old)})"
+        text = f"Saved: moved to {name(new[-1])}"
+        if removed:
+            text += f"; removed the later stage{'s' if len(removed) > 1 else ''} {listed(removed)}"
+        return text
+    what = "source" if action == BulkJob.SOURCE else "assignee"
+    return f"Saved: {what} {listed(old)} → {listed(new)}"
+
+
+class BulkRunner(runner.Runner):
+    def _bulk(self, job: Job) -> BulkJob:
+        return BulkJob.objects.get(job=job)
+
+    def counts(self, job):
+        bulk = self._bulk(job)
+        return bulk.total, bulk.processed, bulk.succeeded, bulk.failed
+
+    def settle(self, job):
+        bulk = self._bulk(job)
+        for lead_id in bulk.in_flight_ids():
+            _settle(bulk, job, lead_id)
+
+    def step(self, job) -> bool:
+        bulk = self._bulk(job)
+        pending = bulk.pending_ids()
+        if not pending:
+            return False
+        if bulk.action == BulkJob.DELETE:
+            _delete(bulk, job, pending[:DELETE_CHUNK])
         else:
-            for lead_id in job.pending_ids()[:limit]:
-                outcome = _update_one(job, actor, lead_id)
-                if outcome == "paused":
-                    break
-                wrote = wrote or outcome == "written"
-        if job.state == BulkJob.RUNNING and not job.pending_ids():
-            job.state = BulkJob.DONE
-            job.message = ""
-            job.save(update_fields=["state", "message", "updated_at"])
-    finally:
-        if wrote:
-            invalidate("leads")
-        _release(job)
-    return job
+            _update_one(bulk, job, pending[0])
+        return bool(bulk.pending_ids())
 
 
-def _delete(job: BulkJob, actor) -> bool:
-    ids = job.pending_ids()
-    if not ids:
-        return False
+def _save(bulk: BulkJob, lead_id: int, result: dict | None) -> None:
+    if result is None:
+        bulk.results.pop(str(lead_id), None)
+    else:
+        result["message"] = result.get("message", "")[:300]
+        bulk.results[str(lead_id)] = result
+    bulk.save(update_fields=["results", "labels", "updated_at"])
+
+
+def _settle(bulk: BulkJob, job: Job, lead_id: int) -> None:
+    """A lead left in flight: read it back. Written -> its result; not written -> pending."""
+    flight = bulk.results[str(lead_id)]
     try:
-        message = api.client().leads.bulk_delete(ids)
-    except taskip_errors.RateLimited as exc:
-        _pause_for_rate_limit(job, exc)
-        return False
-    except TaskipError as exc:
-        for i in ids:
-            record(actor, "lead.delete", "lead", i, changes={"bulk_job": job.pk}, outcome="failed",
-                   api_status=getattr(exc, "status", None), message=type(exc).__name__ + ": " + exc.message,
-                   label=job.labels.get(str(i), ""))
-            job.results[str(i)] = {"ok": False, "message": user_message(exc)}
-        job.save(update_fields=["results", "updated_at"])
-        return True  # a failed delete may have deleted some: the lists must be reread
-    for i in ids:
-        record(actor, "lead.delete", "lead", i, changes={"bulk_job": job.pk}, label=job.labels.get(str(i), ""))
-        job.results[str(i)] = {"ok": True, "message": "Deleted"}
-    job.save(update_fields=["results", "updated_at"])
-    return True
+        lead = api.client().leads.get(lead_id)
+    except taskip_errors.NotFound:
+        if bulk.action == BulkJob.DELETE:
+            record(job.owner, "lead.delete", "lead", lead_id, changes={"bulk_job": bulk.pk},
+                   label=bulk.labels.get(str(lead_id), ""), message="confirmed by reading back")
+            _save(bulk, lead_id, {"ok": True, "message": "Deleted (confirmed by reading it back)"})
+        else:
+            _save(bulk, lead_id, {"ok": False, "message": "This lead was deleted in the meantime."})
+        return
+    if bulk.action == BulkJob.DELETE:
+        _save(bulk, lead_id, None)  # still there: the delete did not happen; pending again
+        return
+    new = flight.get("new", [])
+    if sorted(_current(lead, bulk.action)) == sorted(new):
+        old = flight.get("old", [])
+        record(job.owner, "lead.move" if bulk.action == BulkJob.STATUS else "lead.update", "lead", lead_id,
+               changes={_field(bulk.action): [old, new], "bulk_job": bulk.pk}, label=lead.display_name,
+               message="confirmed by reading back")
+        message = describe_change(bulk.action, old, new, _names(bulk.action)) + " (confirmed by reading it back)"
+        _save(bulk, lead_id, {"ok": True, "message": message})
+    else:
+        _save(bulk, lead_id, None)
 
 
-def _update_one(job: BulkJob, actor, lead_id: int) -> str:
-    """One lead: 'written', 'unchanged', 'failed' or 'paused' (429: nothing recorded for it)."""
+def _update_one(bulk: BulkJob, job: Job, lead_id: int) -> None:
     client = api.client()
-    value = job.params.get("value")
+    value = bulk.params.get("value")
     try:
         lead = client.leads.get(lead_id)
-    except taskip_errors.RateLimited as exc:
-        _pause_for_rate_limit(job, exc)
-        return "paused"
+    except taskip_errors.RateLimited:
+        raise  # nothing recorded: the lead stays pending and the job waits
     except TaskipError as exc:
-        _save_result(job, lead_id, False, user_message(exc))
-        return "failed"
-    if lead.display_name and not job.labels.get(str(lead_id)):
-        job.labels[str(lead_id)] = lead.display_name
-    first_name = (lead.first_name or "").strip()
-    if job.action == BulkJob.STATUS:
+        _save(bulk, lead_id, {"ok": False, "message": user_message(exc)})
+        return
+    if lead.display_name and not bulk.labels.get(str(lead_id)):
+        bulk.labels[str(lead_id)] = lead.display_name
+    old = _current(lead, bulk.action)
+    if bulk.action == BulkJob.STATUS:
         try:
             order_of = status_order(reference.statuses())
+        except taskip_errors.RateLimited:
+            raise
         except TaskipError as exc:
-            _save_result(job, lead_id, False, user_message(exc))
-            return "failed"
-        field, audit_action = "status_ids", "lead.move"
-        old = [s.id for s in lead.statuses if s.id is not None]
+            _save(bulk, lead_id, {"ok": False, "message": user_message(exc)})
+            return
         new = moves.new_status_ids(lead.statuses, value, order_of)
-        unchanged = sorted(old) == sorted(new)
-    elif job.action == BulkJob.SOURCE:
-        field, audit_action = "source_ids", "lead.update"
-        old = [s.id for s in lead.sources if s.id is not None]
-        new = [] if value is None else [value]
-        unchanged = sorted(old) == sorted(new)
     else:
-        field, audit_action = "assigned_to", "lead.update"
-        old = list(lead.assigned_to)
         new = [] if value is None else [value]
-        unchanged = sorted(old) == sorted(new)
-    if unchanged:
-        _save_result(job, lead_id, True, "Already so: nothing to change")
-        return "unchanged"
+    if sorted(old) == sorted(new):
+        _save(bulk, lead_id, {"ok": True, "message": "Already so: nothing to change"})
+        return
+    first_name = (lead.first_name or "").strip()
     if not first_name:
-        _save_result(job, lead_id, False, moves.MissingFirstName(lead_id).message)
-        return "failed"
+        _save(bulk, lead_id, {"ok": False, "message": moves.MissingFirstName(lead_id).message})
+        return
+    field = _field(bulk.action)
+    audit_action = "lead.move" if bulk.action == BulkJob.STATUS else "lead.update"
+    _save(bulk, lead_id, {"ok": None, "in_flight": True, "old": old, "new": new})
     try:
-        with audited(actor, audit_action, "lead", lead_id, changes={field: [old, new], "bulk_job": job.pk},
-                     label=lead.display_name):
-            client.leads.update(lead_id, {"first_name": first_name, field: new})
-    except taskip_errors.RateLimited as exc:
-        _pause_for_rate_limit(job, exc)  # a 429 wrote nothing: the lead stays pending
-        return "paused"
-    except TaskipError as exc:
-        _save_result(job, lead_id, False, user_message(exc))
-        return "failed"
-    _save_result(job, lead_id, True, "Saved")
-    return "written"
+        client.leads.update(lead_id, {"first_name": first_name, field: new})
+    except taskip_errors.RateLimited:
+        _save(bulk, lead_id, None)  # a 429 (or the governor's "not now") wrote nothing
+        raise
+    except taskip_errors.TaskipAPIError as exc:
+        if exc.status >= 500:
+            _settle(bulk, job, lead_id)  # may have been written: read it back
+            return
+        record(job.owner, audit_action, "lead", lead_id, changes={field: [old, new], "bulk_job": bulk.pk},
+               outcome="failed", api_status=exc.status, message=type(exc).__name__ + ": " + exc.message,
+               label=lead.display_name)
+        _save(bulk, lead_id, {"ok": False, "message": user_message(exc)})
+        return
+    except TaskipError:
+        _settle(bulk, job, lead_id)  # the answer was lost: read it back (raises if that fails too)
+        return
+    record(job.owner, audit_action, "lead", lead_id, changes={field: [old, new], "bulk_job": bulk.pk},
+           api_status=200, label=lead.display_name)
+    _save(bulk, lead_id, {"ok": True, "message": describe_change(bulk.action, old, new, _names(bulk.action))})
 
 
-def pause(job: BulkJob) -> BulkJob:
-    if job.state == BulkJob.RUNNING:
-        BulkJob.objects.filter(pk=job.pk, state=BulkJob.RUNNING).update(
-            state=BulkJob.PAUSED, message="Paused. Nothing more is sent until you resume.", updated_at=timezone.now())
-    job.refresh_from_db()
-    return job
+def _delete(bulk: BulkJob, job: Job, ids: list[int]) -> None:
+    for i in ids:
+        bulk.results[str(i)] = {"ok": None, "in_flight": True, "message": ""}
+    bulk.save(update_fields=["results", "updated_at"])
+    try:
+        api.client().leads.bulk_delete(ids)
+    except taskip_errors.RateLimited:
+        for i in ids:
+            bulk.results.pop(str(i), None)
+        bulk.save(update_fields=["results", "updated_at"])
+        raise
+    except taskip_errors.TaskipAPIError as exc:
+        if exc.status < 500:
+            for i in ids:
+                record(job.owner, "lead.delete", "lead", i, changes={"bulk_job": bulk.pk}, outcome="failed",
+                       api_status=exc.status, message=type(exc).__name__ + ": " + exc.message,
+                       label=bulk.labels.get(str(i), ""))
+                bulk.results[str(i)] = {"ok": False, "message": user_message(exc)}
+            bulk.save(update_fields=["results", "updated_at"])
+            return
+        for i in ids:
+            _settle(bulk, job, i)
+        return
+    except TaskipError:
+        for i in ids:
+            _settle(bulk, job, i)
+        return
+    for i in ids:
+        record(job.owner, "lead.delete", "lead", i, changes={"bulk_job": bulk.pk}, api_status=200,
+               label=bulk.labels.get(str(i), ""))
+        bulk.results[str(i)] = {"ok": True, "message": "Deleted"}
+    bulk.save(update_fields=["results", "updated_at"])
 
 
-def resume(job: BulkJob, *, retry_failed: bool = False) -> BulkJob:
-    """Continue a paused job; with retry_failed, the leads that failed are tried again (the
-    person asked for it: nothing is retried automatically). Leads done stay done."""
-    if retry_failed:
-        job.results = {k: v for k, v in job.results.items() if v.get("ok")}
-    if job.pending_ids():
-        job.state = BulkJob.RUNNING
-        job.message = ""
-        job.retry_at = None
-    job.save(update_fields=["results", "state", "message", "retry_at", "updated_at"])
-    return job
+runner.register(KIND, BulkRunner())

@@ -3,16 +3,12 @@ from django.db import models
 
 
 class BulkJob(models.Model):
-    """A bulk action on many leads, run a few leads per request while the page polls, so it
-    survives a reload and can stop on TaskIP's rate limit and resume where it stopped.
+    """The leads of a bulk action and each one's result; its run state is ``job`` (a
+    ``jobs.Job`` the worker runs, see leads/bulk.py).
 
-    ``results`` maps a lead id (as a string) to ``{"ok": bool, "message": str}``; a lead with a
-    result is never written again."""
-
-    RUNNING = "running"
-    PAUSED = "paused"
-    DONE = "done"
-    STATES = [(RUNNING, "running"), (PAUSED, "paused"), (DONE, "done")]
+    ``results`` maps a lead id (as a string) to ``{"ok": bool, "message": str}``, or to
+    ``{"ok": None, "in_flight": True, "old": [...], "new": [...]}`` while its write is out; a
+    lead with a final result is never written again."""
 
     STATUS = "status"
     SOURCE = "source"
@@ -20,50 +16,53 @@ class BulkJob(models.Model):
     DELETE = "delete"
     ACTIONS = [(STATUS, "move to status"), (SOURCE, "set source"), (ASSIGN, "assign"), (DELETE, "delete")]
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.OneToOneField("jobs.Job", on_delete=models.CASCADE, related_name="bulk")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     action = models.CharField(max_length=16, choices=ACTIONS)
     params = models.JSONField(default=dict, blank=True)  # {"value": id|None, "value_label": str, "back": url}
     ids = models.JSONField(default=list)  # lead ids, in the order they are processed
     labels = models.JSONField(default=dict, blank=True)  # {id: lead name} as shown when selected
-    results = models.JSONField(default=dict, blank=True)  # {id: {"ok": bool, "message": str}}
-    state = models.CharField(max_length=8, choices=STATES, default=RUNNING)
-    message = models.CharField(max_length=500, blank=True)  # why it paused
-    retry_at = models.DateTimeField(null=True, blank=True)  # not before (after a 429)
-    locked_until = models.DateTimeField(null=True, blank=True)  # one request works on it at a time
+    results = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"BulkJob #{self.pk} {self.action} {len(self.results)}/{len(self.ids)} {self.state}"
+        return f"BulkJob #{self.pk} {self.action} {self.processed}/{self.total}"
 
     @property
     def total(self) -> int:
         return len(self.ids)
 
+    def _done(self, i) -> dict | None:
+        r = self.results.get(str(i))
+        return r if r and r.get("ok") is not None else None
+
     @property
     def processed(self) -> int:
-        return sum(1 for i in self.ids if str(i) in self.results)
+        return sum(1 for i in self.ids if self._done(i))
 
     @property
     def failed(self) -> int:
-        return sum(1 for r in self.results.values() if not r.get("ok"))
+        return sum(1 for r in self.results.values() if r.get("ok") is False)
 
     @property
     def succeeded(self) -> int:
-        return sum(1 for r in self.results.values() if r.get("ok"))
+        return sum(1 for r in self.results.values() if r.get("ok") is True)
 
     def pending_ids(self) -> list[int]:
         return [i for i in self.ids if str(i) not in self.results]
 
+    def in_flight_ids(self) -> list[int]:
+        return [i for i in self.ids if (self.results.get(str(i)) or {}).get("in_flight")]
+
     def rows(self) -> list[dict]:
         out = []
         for i in self.ids:
-            r = self.results.get(str(i))
+            r = self.results.get(str(i)) or {}
             out.append({"id": i, "label": self.labels.get(str(i)) or f"Lead #{i}",
-                        "ok": r.get("ok") if r else None, "message": (r or {}).get("message", "")})
+                        "ok": r.get("ok"), "in_flight": bool(r.get("in_flight")), "message": r.get("message", "")})
         return out
 
 

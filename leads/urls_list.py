@@ -10,6 +10,5 @@ urlpatterns = [
     path("board/move/", board.move, name="move"),
     path("bulk/", bulk.bulk_start, name="bulk_start"),
     path("bulk/<int:pk>/", bulk.bulk_job, name="bulk_job"),
-    path("bulk/<int:pk>/step/", bulk.bulk_step, name="bulk_step"),
-    path("bulk/<int:pk>/<str:op>/", bulk.bulk_control, name="bulk_control"),
+    path("bulk/<int:pk>/retry/", bulk.bulk_retry, name="bulk_retry"),
 ]

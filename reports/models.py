@@ -1,8 +1,10 @@
-"""A lead import from CSV, persisted so its progress survives reloads, restarts and 429s.
+"""A lead import from CSV: the file's rows and each one's outcome. ``status`` follows the wizard
+(uploaded, validated, then running = started); once started, the run state is ``run`` (a
+``jobs.Job`` the worker runs, see reports/imports/running.py).
 
 Each row has its own state. A row is marked IN_FLIGHT just before its write is sent; if the
-answer is lost (timeout, dropped connection, a worker restart) the row stays in flight and,
-on resume, the lead is looked up by email before anything is written again.
+answer is lost (timeout, dropped connection, a worker killed) the row stays in flight and the
+next run looks the lead up by email before anything is written again.
 """
 import uuid
 
@@ -30,9 +32,8 @@ class ImportJob(models.Model):
     mode = models.CharField(max_length=10, choices=MODE_CHOICES, default=CREATE_ONLY)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=UPLOADED)
     existing = models.JSONField(default=dict)  # {email: [lead_id, first_name]} from one snapshot at start
-    retry_at = models.DateTimeField(null=True, blank=True)
-    message = models.CharField(max_length=500, blank=True, default="")
-    locked_until = models.DateTimeField(null=True, blank=True)  # one step at a time, across workers
+    run = models.OneToOneField("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="import_job")  # once started: the worker's job (its run state)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

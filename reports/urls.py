@@ -12,7 +12,5 @@ urlpatterns = [
     path("import/<uuid:job_id>/", imports.import_job, name="import_job"),
     path("import/<uuid:job_id>/map/", imports.import_map, name="import_map"),
     path("import/<uuid:job_id>/review/", imports.import_review, name="import_review"),
-    path("import/<uuid:job_id>/step/", imports.import_step, name="import_step"),
-    path("import/<uuid:job_id>/control/", imports.import_control, name="import_control"),
     path("import/<uuid:job_id>/report.csv", imports.import_report, name="import_report"),
 ]

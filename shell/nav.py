@@ -10,6 +10,7 @@ MAIN = (
     ("Board", "leads:board", "lead.view", ()),
     ("Overview", "reports:overview", "lead.view", ("reports",)),
     ("Contacts", "contacts:list", "contact.view", ("contacts",)),
+    ("Jobs", "jobs:list", "lead.bulk", ("jobs",)),
     ("Settings", "accounts:index", None, ("accounts", "pipeline", "audit")),
 )
 

@@ -23,6 +23,24 @@ def pytest_configure(config):
         pass
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _job_queue_in_memory():
+    """Jobs enqueued by tests go to a queue in memory (never the developer's var/ queue);
+    tests/jobs points it at a file its worker processes share."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    real = HUEY.storage
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield
+    HUEY.storage = real
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
     """A live sandbox (gunicorn subprocess, its own SQLite DB, seeded) for the whole session."""
@@ -278,3 +296,96 @@ def _csp_safe_wait_for_function():
 
 
 _csp_safe_wait_for_function()
+
+
+# --- Job workers: real `manage.py run_huey` processes over the test database ------------------
+class WorkerProcess:
+    """One worker process (`python manage.py run_huey`) sharing the test's database and queue."""
+
+    def __init__(self, env: dict, log_path):
+        self.env, self.log_path, self.process = env, log_path, None
+
+    def start(self) -> "WorkerProcess":
+        import subprocess
+        import sys
+
+        from sandbox.testing import REPO_ROOT
+
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([sys.executable, "manage.py", "run_huey"], cwd=str(REPO_ROOT), env=self.env,
+                                        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no last words."""
+        import signal
+
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def job_queue(tmp_path):
+    """The queue this test and its worker processes share: a SQLite file in the test's tmp dir."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import SqliteStorage
+
+    path = tmp_path / "jobs-queue.sqlite3"
+    previous = HUEY.storage
+    HUEY.storage = SqliteStorage(HUEY.name, filename=str(path))
+    yield path
+    HUEY.storage = previous
+
+
+@pytest.fixture
+def start_worker(job_queue, use_sandbox, transactional_db, tmp_path, settings):
+    """start_worker(**env) starts a worker process against the test sandbox; all are stopped after."""
+    from django.db import connection
+
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "crmui.settings",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "JOBS_QUEUE_PATH": str(job_queue), "JOBS_QUEUE_URL": "", "CACHE_URL": "locmemcache://worker",
+        "TASKIP_BASE_URL": use_sandbox.api_url, "TASKIP_SECRET_KEY": use_sandbox.key, "TASKIP_MAX_RETRIES": "1",
+        "JOBS_LEASE_SECONDS": "2", "JOBS_WORKER_THREADS": "2", "TASKIP_BURST_LIMIT": "6000", "LOG_LEVEL": "INFO",
+    })
+    started = []
+
+    def start(**extra):
+        worker = WorkerProcess({**env, **{k: str(v) for k, v in extra.items()}}, tmp_path / f"worker-{len(started)}.log")
+        started.append(worker.start())
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+        print(f"--- {worker.log_path.name} (shown when the test fails)\n" + worker.log()[-6000:])
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):
+    """Poll until predicate() is truthy; return its value, or fail saying what did not happen."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"Not within {timeout} s: {what}")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import require
 from crmui.htmx import render_page
 from leads import bulk
+from jobs import access as jobs_access
 from leads.models import BulkJob
 
 
@@ -23,10 +24,10 @@ def _back(request) -> str:
 
 
 def _job_for(request, pk: int) -> BulkJob:
-    job = get_object_or_404(BulkJob, pk=pk)
-    if job.user_id != request.user.pk and not request.user.is_superuser:
+    bulk = get_object_or_404(BulkJob.objects.select_related("job", "job__owner"), pk=pk)
+    if not jobs_access.may_see(request.user, bulk.job):
         raise Http404("No such bulk action")
-    return job
+    return bulk
 
 
 @require_POST
@@ -64,35 +65,17 @@ def bulk_start(request):
     return redirect("leads:bulk_job", pk=job.pk)
 
 
-def _progress(request, job: BulkJob, status: int = 200):
-    return render_page(request, "leads/_bulk_job.html", {"job": job}, partial="bulk-progress", status=status)
-
-
 @require_GET
 @require("lead.bulk")
 def bulk_job(request, pk: int):
-    return _progress(request, _job_for(request, pk))
+    """The job's page: progress and every lead's result; it polls while the worker works."""
+    b = _job_for(request, pk)
+    jobs_access.mark_seen(request.user, b.job)
+    return render_page(request, "leads/_bulk_job.html", {"bulk": b, "job": b.job}, partial="bulk-progress")
 
 
 @require_POST
 @require("lead.bulk")
-def bulk_step(request, pk: int):
-    job = bulk.step(_job_for(request, pk), actor=request.user)
-    return _progress(request, job)
-
-
-@require_POST
-@require("lead.bulk")
-def bulk_control(request, pk: int, op: str):
-    job = _job_for(request, pk)
-    if op == "pause":
-        job = bulk.pause(job)
-    elif op == "resume":
-        job = bulk.resume(job)
-    elif op == "retry":
-        job = bulk.resume(job, retry_failed=True)
-    else:
-        raise Http404("No such operation")
-    if request.htmx:
-        return _progress(request, job)
-    return redirect("leads:bulk_job", pk=job.pk)
+def bulk_retry(request, pk: int):
+    b = bulk.retry_failed(_job_for(request, pk))
+    return redirect("leads:bulk_job", pk=b.pk)

@@ -39,16 +39,6 @@
     if (btn) { setTimeout(function () { btn.disabled = true; }, 0); }
   });
 
-  // A poll of a running bulk job failed (network, server): offer to continue by hand.
-  function pollFailed(ev) {
-    var box = document.getElementById("bulk-progress");
-    if (!box || !ev.detail || ev.detail.elt !== box) { return; }
-    var btn = box.querySelector("[data-bulk-continue]");
-    if (btn) { btn.hidden = false; }
-  }
-  document.addEventListener("htmx:responseError", pollFailed);
-  document.addEventListener("htmx:sendError", pollFailed);
-
   document.addEventListener("htmx:load", function () { refresh(document.getElementById("bulk-form")); });
   document.addEventListener("DOMContentLoaded", function () { refresh(document.getElementById("bulk-form")); });
 })();

@@ -37,3 +37,18 @@
     if (tr) { tr.classList.toggle("ignored", !sel.value); tr.classList.toggle("mapped", !!sel.value); }
   });
 })();
+
+/* Import review: the start button counts the rows the chosen mode will write (never a row
+   that is then skipped because its email exists and the mode is "create only"). */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (ev) {
+    var radio = ev.target.closest("#start-form input[name=mode][data-import-count]");
+    if (!radio) { return; }
+    var n = Number(radio.getAttribute("data-import-count"));
+    var text = document.querySelector("#start-form [data-import-count-text]");
+    var button = document.getElementById("start-import");
+    if (text) { text.textContent = n + " row" + (n === 1 ? "" : "s"); }
+    if (button) { button.disabled = !n; }
+  });
+})();

@@ -42,7 +42,8 @@ def test_overview_filters_swap_the_charts_and_push_the_url(page, dashboard, mana
     assert "is_converted=1" in page.get_attribute("#overview-export", "href")
 
 
-def test_import_wizard_journey(page, dashboard, manager_user, log_in, use_sandbox):
+def test_import_wizard_journey(page, dashboard, manager_user, log_in, use_sandbox, start_worker):
+    start_worker()
     marker = "Wiz" + uuid4().hex[:6]
     statuses = [a for a in use_sandbox.api("GET", "/lead-attribute", params={"item": 100}).json()["data"] if a["type"] == 1]
     buf = io.StringIO()
@@ -81,7 +82,7 @@ def test_import_wizard_journey(page, dashboard, manager_user, log_in, use_sandbo
     page.check("input[name=mode][value=create]")
     page.click("#start-form button[type=submit]")
     page.wait_for_selector("#import-progress[data-status=done]", timeout=30_000)
-    bar = page.locator("#import-bar")
+    bar = page.locator("#job-bar")
     assert bar.get_attribute("value") == bar.get_attribute("max") == "3"
     assert page.inner_text("#count-created") == "3"
     assert page.inner_text("#count-skipped") == "2"
@@ -99,8 +100,8 @@ def test_import_wizard_journey(page, dashboard, manager_user, log_in, use_sandbo
     assert ada["description"] == "Met at the fair" and float(ada["value"]) == 1200
 
 
-def test_progress_survives_a_reload_and_pause(page, dashboard, manager_user, log_in, use_sandbox, settings):
-    settings.REPORTS_IMPORT_ROWS_PER_STEP = 1
+def test_progress_survives_a_reload_and_pause(page, dashboard, manager_user, log_in, use_sandbox, start_worker):
+    start_worker(TASKIP_BURST_LIMIT=120)  # one row a second
     marker = "Rel" + uuid4().hex[:6]
     text = "First name,Email\n" + "".join(f"{marker} {n},{marker.lower()}-{n}@example.com\n" for n in range(12))
     log_in(page, dashboard, "manny")
@@ -109,14 +110,14 @@ def test_progress_survives_a_reload_and_pause(page, dashboard, manager_user, log
     page.click("#upload-form button[type=submit]")
     page.click("#map-form button[type=submit]")
     page.click("#start-form button[type=submit]")
-    page.wait_for_function("Number(document.querySelector('#import-bar').getAttribute('value')) >= 2")
+    page.wait_for_function("Number(document.querySelector('#job-bar').getAttribute('value')) >= 2")
     page.click("#import-progress button:has-text('Pause')")
     page.wait_for_selector("#import-progress[data-status=paused]")
     shoot(page, "import-4-paused")
-    done_before = int(page.get_attribute("#import-bar", "value"))
+    done_before = int(page.get_attribute("#job-bar", "value"))
     page.reload()
     page.wait_for_selector("#import-progress[data-status=paused]")
-    assert int(page.get_attribute("#import-bar", "value")) >= done_before
+    assert int(page.get_attribute("#job-bar", "value")) >= done_before
     page.click("#import-progress button:has-text('Resume')")
     page.wait_for_selector("#import-progress[data-status=done]", timeout=30_000)
     assert page.inner_text("#count-created") == "12"

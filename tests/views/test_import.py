@@ -10,9 +10,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from jobs import runner
+from jobs.models import Job
 from reports.models import ImportJob, ImportRow
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_budget(settings):
+    settings.TASKIP_BURST_LIMIT = 1_000_000  # the test sandbox has no burst limit: no pacing here
 
 
 # --------------------------------------------------------------------------- helpers
@@ -49,14 +56,14 @@ def start(client, job, mode="create", skip_invalid=True):
     return client.post(reverse("reports:import_review", args=[job.pk]), data)
 
 
-def run_until_stopped(client, job, max_steps=400):
-    for _ in range(max_steps):
-        response = client.post(reverse("reports:import_step", args=[job.pk]), HTTP_HX_REQUEST="true")
-        assert response.status_code == 200
-        job.refresh_from_db()
-        if job.status != ImportJob.RUNNING:
-            return response
-    raise AssertionError("the import did not finish")
+def run_until_stopped(client, job, max_steps=None):
+    """What the worker does (in-process, without its heartbeat thread: one test transaction);
+    returns the progress partial as the page's poll would get it."""
+    job.refresh_from_db()
+    runner.run(job.run_id, max_steps=max_steps, heartbeat=False)
+    job.refresh_from_db()
+    job.run.refresh_from_db()
+    return client.get(reverse("reports:import_job", args=[job.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-progress")
 
 
 def leads_with(sandbox, marker):
@@ -102,7 +109,7 @@ def test_upload_guesses_the_mapping_from_the_headers(manager_client, use_sandbox
     ("Assigned to", "assigned_to"), ("Postal code", "zip_code"), ("Name", "full_name"),
 ])
 def test_header_synonyms(header, field):
-    from reports.imports import guess_mapping
+    from reports.imports.reading import guess_mapping
 
     assert guess_mapping([header])["0"] == field
 
@@ -191,9 +198,7 @@ def test_names_become_ids(manager_client, use_sandbox, ref):
 
 
 # --------------------------------------------------------------------------- running
-def test_import_of_500_rows_with_20_bad_ones(manager_client, use_sandbox, settings):
-    settings.REPORTS_IMPORT_ROWS_PER_STEP = 100
-    settings.REPORTS_IMPORT_STEP_SECONDS = 30
+def test_import_of_500_rows_with_20_bad_ones(manager_client, use_sandbox):
     marker = _marker("Big")
     rows = []
     for n in range(500):
@@ -205,7 +210,7 @@ def test_import_of_500_rows_with_20_bad_ones(manager_client, use_sandbox, settin
     map_columns(manager_client, job)
     assert start(manager_client, job).status_code == 302
     response = run_until_stopped(manager_client, job)
-    assert job.status == ImportJob.DONE
+    assert job.run.state == Job.DONE and job.run.processed == 480 and job.run.calls == 480
     html = response.content.decode()
     assert re.search(r'id="count-created">480<', html) and re.search(r'id="count-skipped">20<', html)
     assert 'value="480"' in html and 'max="480"' in html
@@ -222,8 +227,7 @@ def test_import_of_500_rows_with_20_bad_ones(manager_client, use_sandbox, settin
     assert AuditEntry.objects.filter(action="lead.create", outcome="ok", changes__import=str(job.pk)).count() == 480
 
 
-def test_create_only_skips_existing_emails_and_update_mode_updates_them(manager_client, use_sandbox, settings):
-    settings.REPORTS_IMPORT_ROWS_PER_STEP = 20
+def test_create_only_skips_existing_emails_and_update_mode_updates_them(manager_client, use_sandbox):
     marker = _marker()
     existing = use_sandbox.api("POST", "/lead", json={"first_name": f"{marker} Old", "email": f"{marker.lower()}-0@example.com",
                                                       "phone_number": "111"}).json()["data"]
@@ -232,6 +236,11 @@ def test_create_only_skips_existing_emails_and_update_mode_updates_them(manager_
     use_sandbox.reset_stats()
     job = upload(manager_client, text)
     map_columns(manager_client, job)
+    review = manager_client.get(reverse("reports:import_review", args=[job.pk])).content.decode()
+    # The start button counts what the chosen mode writes: create only skips the existing email.
+    assert re.search(r'id="start-import"[^>]*>Import <span data-import-count-text>1 row</span>', review)
+    assert 'value="create" data-import-count="1"' in review and 'value="update" data-import-count="2"' in review
+    use_sandbox.reset_stats()
     start(manager_client, job, mode="create")
     run_until_stopped(manager_client, job)
     first = job.rows.get(line=2)
@@ -246,60 +255,56 @@ def test_create_only_skips_existing_emails_and_update_mode_updates_them(manager_
     start(manager_client, job2, mode="update")
     run_until_stopped(manager_client, job2)
     assert job2.rows.get(line=2).state == ImportRow.UPDATED
-    assert job2.rows.get(line=3).state == ImportRow.SKIPPED or job2.rows.get(line=3).state == ImportRow.UPDATED
     lead = use_sandbox.api("GET", f"/lead/{existing['id']}").json()["data"]
     assert lead["phone_number"] == "222" and lead["first_name"] == f"{marker} New"
     from audit.models import AuditEntry
     assert AuditEntry.objects.filter(action="lead.update", object_id=str(existing["id"]), outcome="ok").exists()
 
 
-def test_resume_after_429_writes_nothing_twice(manager_client, use_sandbox, settings):
-    settings.REPORTS_IMPORT_ROWS_PER_STEP = 10
+def test_a_429_makes_the_import_wait_and_it_writes_nothing_twice(manager_client, use_sandbox):
     marker = _marker("Rl")
     rows = [[f"{marker} {n}", f"{marker.lower()}-{n}@example.com"] for n in range(30)]
     job = upload(manager_client, _csv_text(["First name", "Email"], rows))
     map_columns(manager_client, job)
     start(manager_client, job)
-    manager_client.post(reverse("reports:import_step", args=[job.pk]))
+    run_until_stopped(manager_client, job, max_steps=10)
     assert job.rows.filter(state=ImportRow.CREATED).count() == 10
     use_sandbox.fail_next(status=429, count=1, path_contains="/lead", method="POST")
-    response = manager_client.post(reverse("reports:import_step", args=[job.pk]), HTTP_HX_REQUEST="true")
-    job.refresh_from_db()
-    assert job.status == ImportJob.RATE_LIMITED and job.retry_at is not None
-    html = response.content.decode()
-    assert "Try again in 30 seconds" in html and "Resume now" in html
-    assert 'hx-trigger="load delay:3' in html  # polls again by itself when TaskIP says so
+    html = run_until_stopped(manager_client, job).content.decode()
+    assert job.run.state == Job.WAITING and job.run.retry_at is not None
+    assert "request limit" in html and "It goes on at" in html
+    assert 'hx-trigger="every 2s"' in html  # the page keeps showing progress; the worker goes on by itself
     assert job.rows.filter(state=ImportRow.CREATED).count() == 10
     assert not job.rows.filter(state=ImportRow.IN_FLIGHT).exists()
-    # A step before the retry time does nothing.
-    manager_client.post(reverse("reports:import_step", args=[job.pk]))
+    assert runner.run(job.run_id, heartbeat=False) == "not yet"  # before the retry time: nothing
     assert job.rows.filter(state=ImportRow.CREATED).count() == 10
-    manager_client.post(reverse("reports:import_control", args=[job.pk]), {"action": "resume"})
+    from crmui.models import BudgetState
+    BudgetState.objects.update(blocked_until=0)
+    Job.objects.filter(pk=job.run_id).update(retry_at=job.run.retry_at.replace(year=2000))
     run_until_stopped(manager_client, job)
-    assert job.status == ImportJob.DONE
+    assert job.run.state == Job.DONE
     assert job.rows.filter(state=ImportRow.CREATED).count() == 30
-    assert sorted(l["email"] for l in leads_with(use_sandbox, marker)) == sorted(r[1] for r in rows)
+    assert sorted(x["email"] for x in leads_with(use_sandbox, marker)) == sorted(r[1] for r in rows)
 
 
-def test_a_lost_answer_is_checked_by_email_before_writing_again(manager_client, use_sandbox, settings):
-    settings.REPORTS_IMPORT_ROWS_PER_STEP = 10
+def test_a_lost_answer_is_checked_by_email_before_writing_again(manager_client, use_sandbox):
     marker = _marker("Lost")
     rows = [[f"{marker} {n}", f"{marker.lower()}-{n}@example.com"] for n in range(4)]
     job = upload(manager_client, _csv_text(["First name", "Email"], rows))
     map_columns(manager_client, job)
     start(manager_client, job)
-    # The answer to row 3's create is garbage: the job pauses with the row in flight.
+    # The answer to row 2's create is garbage AND the look-up fails: the job pauses, the row in flight.
     use_sandbox.fail_next(status="malformed", count=1, path_contains="/lead", method="POST")
-    manager_client.post(reverse("reports:import_step", args=[job.pk]))
-    job.refresh_from_db()
-    assert job.status == ImportJob.PAUSED and "nothing is written twice" in job.message
+    use_sandbox.fail_next(status=502, count=2, path_contains="/lead", method="GET")
+    run_until_stopped(manager_client, job)
+    assert job.run.state == Job.PAUSED and "read back first" in job.run.message
     assert job.rows.get(line=2).state == ImportRow.IN_FLIGHT
     # Simulate that the write had in fact happened upstream before the answer was lost.
     use_sandbox.api("POST", "/lead", json={"first_name": f"{marker} 0", "email": f"{marker.lower()}-0@example.com"})
     use_sandbox.reset_stats()
-    manager_client.post(reverse("reports:import_control", args=[job.pk]), {"action": "resume"})
+    manager_client.post(reverse("jobs:control", args=[job.run_id, "resume"]))
     run_until_stopped(manager_client, job)
-    assert job.status == ImportJob.DONE
+    assert job.run.state == Job.DONE
     recovered = job.rows.get(line=2)
     assert recovered.state == ImportRow.CREATED and "confirmed by email" in recovered.message
     posts = sum(n for k, n in use_sandbox.stats()["by_endpoint"].items() if k.startswith("POST"))
@@ -307,36 +312,54 @@ def test_a_lost_answer_is_checked_by_email_before_writing_again(manager_client, 
     assert len(leads_with(use_sandbox, marker)) == 4
 
 
-def test_pause_and_resume_continue_from_the_next_row(manager_client, use_sandbox, settings):
-    settings.REPORTS_IMPORT_ROWS_PER_STEP = 2
+def test_a_garbled_answer_is_settled_at_once_by_email(manager_client, use_sandbox):
+    marker = _marker("Gb")
+    job = upload(manager_client, _csv_text(["First name", "Email"], [[f"{marker} {n}", f"{marker.lower()}-{n}@example.com"] for n in range(3)]))
+    map_columns(manager_client, job)
+    start(manager_client, job)
+    use_sandbox.fail_next(status="malformed", count=1, path_contains="/lead", method="POST")
+    run_until_stopped(manager_client, job)
+    assert job.run.state == Job.DONE and job.rows.filter(state=ImportRow.CREATED).count() == 3
+    assert len(leads_with(use_sandbox, marker)) == 3  # whatever the sandbox did with the garbled one: no duplicate
+
+
+def test_pause_and_resume_continue_from_the_next_row(manager_client, use_sandbox):
     marker = _marker("Pz")
     job = upload(manager_client, _csv_text(["First name", "Email"], [[f"{marker} {n}", f"{marker.lower()}-{n}@example.com"] for n in range(6)]))
     map_columns(manager_client, job)
     start(manager_client, job)
-    manager_client.post(reverse("reports:import_step", args=[job.pk]))
-    response = manager_client.post(reverse("reports:import_control", args=[job.pk]), {"action": "pause"}, HTTP_HX_REQUEST="true")
-    assert "Resume" in response.content.decode() and "hx-trigger" not in response.content.decode().split("<form")[0]
-    manager_client.post(reverse("reports:import_step", args=[job.pk]))
+    run_until_stopped(manager_client, job, max_steps=2)
+    r = manager_client.post(reverse("jobs:control", args=[job.run_id, "pause"]))
+    assert r.status_code == 302 and r["Location"] == reverse("reports:import_job", args=[job.pk])
+    run_until_stopped(manager_client, job)
     assert job.rows.filter(state=ImportRow.CREATED).count() == 2
-    # A reload shows the same state.
     html = manager_client.get(reverse("reports:import_job", args=[job.pk])).content.decode()
-    assert 'value="2"' in html and "Paused" in html
-    manager_client.post(reverse("reports:import_control", args=[job.pk]), {"action": "resume"})
+    assert 'value="2"' in html and "Paused" in html and "Resume" in html and "every 2s" not in html
+    manager_client.post(reverse("jobs:control", args=[job.run_id, "resume"]))
     run_until_stopped(manager_client, job)
     assert [r.state for r in job.rows.all()] == [ImportRow.CREATED] * 6
 
 
-def test_rows_the_api_refuses_are_reported_with_the_reason(manager_client, use_sandbox, settings):
+def test_a_500_is_read_back_and_written_once(manager_client, use_sandbox):
     marker = _marker()
     job = upload(manager_client, _csv_text(["First name", "Email", "Currency"], [[marker, f"{marker.lower()}@example.com", "USD"]]))
     map_columns(manager_client, job)
     start(manager_client, job)
     use_sandbox.fail_next(status=500, count=1, path_contains="/lead", method="POST")
     run_until_stopped(manager_client, job)
-    assert job.status == ImportJob.PAUSED  # a 500 may or may not have written: paused, row in flight
-    manager_client.post(reverse("reports:import_control", args=[job.pk]), {"action": "resume"})
+    assert job.run.state == Job.DONE and job.rows.get().state == ImportRow.CREATED
+    assert len(leads_with(use_sandbox, marker)) == 1
+
+
+def test_rows_the_api_refuses_are_reported_with_the_reason(manager_client, use_sandbox):
+    marker = _marker()
+    job = upload(manager_client, _csv_text(["First name", "Email"], [[marker, f"{marker.lower()}@example.com"]]))
+    map_columns(manager_client, job)
+    start(manager_client, job, mode="update")
+    use_sandbox.create_lead(email=f"{marker.lower()}@example.com")  # someone adds the email after the start
     run_until_stopped(manager_client, job)
-    assert job.rows.get().state == ImportRow.CREATED
+    row = job.rows.get()
+    assert job.run.state == Job.DONE and row.state == ImportRow.FAILED and "email" in row.message.lower()
 
 
 def test_progress_page_full_and_partial(manager_client, use_sandbox):
@@ -345,7 +368,7 @@ def test_progress_page_full_and_partial(manager_client, use_sandbox):
     map_columns(manager_client, job)
     start(manager_client, job)
     html = manager_client.get(reverse("reports:import_job", args=[job.pk])).content.decode()
-    assert "<html" in html and 'hx-trigger="load delay:150ms"' in html
+    assert "<html" in html and 'hx-trigger="every 2s"' in html and "You can close this page" in html
     partial = manager_client.get(reverse("reports:import_job", args=[job.pk]), HTTP_HX_REQUEST="true",
                                  HTTP_HX_TARGET="import-progress").content.decode()
     assert partial.lstrip().startswith('<section id="import-progress"')
@@ -363,7 +386,24 @@ def test_starting_needs_the_snapshot_and_says_so_when_it_fails(manager_client, u
     assert response.status_code == 200
     assert "The import could not start" in response.content.decode()
     job.refresh_from_db()
-    assert job.status == ImportJob.VALIDATED
+    assert job.status == ImportJob.VALIDATED and job.run is None
+
+
+def test_an_import_is_its_owners_only_an_admin_sees_it_too(manager_client, client, django_user_model, use_sandbox):
+    from tests.conftest import make_user
+
+    marker = _marker()
+    job = upload(manager_client, _csv_text(["First name", "Email"], [[marker, f"{marker.lower()}@example.com"]]))
+    map_columns(manager_client, job)
+    start(manager_client, job)
+    run_until_stopped(manager_client, job)
+    other = make_user(django_user_model, "other-manager", "Manager")
+    client.force_login(other)
+    for name in ("reports:import_job", "reports:import_report", "reports:import_map", "reports:import_review"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404, name
+    assert job.filename not in client.get(reverse("reports:import")).content.decode()
+    client.force_login(make_user(django_user_model, "the-admin", "Admin"))
+    assert client.get(reverse("reports:import_report", args=[job.pk])).status_code == 200
 
 
 def test_sales_role_may_not_import(sales_client, use_sandbox):
@@ -411,23 +451,20 @@ def test_export_then_import_round_trip_loses_nothing(manager_client, use_sandbox
         assert sorted(s["id"] for s in a["sources"]) == sorted(s["id"] for s in b["sources"])
 
 
-def test_import_waits_when_the_hourly_budget_is_nearly_spent(manager_client, use_sandbox, settings):
+def test_import_waits_when_jobs_reach_the_hourly_reserve(manager_client, use_sandbox):
     import time
 
-    from django.core.cache import cache
-
-    from crmui.api import RATE_KEY
+    from crmui import governor
 
     marker = _marker()
     job = upload(manager_client, _csv_text(["First name", "Email"], [[marker, f"{marker.lower()}@example.com"]]))
     map_columns(manager_client, job)
     start(manager_client, job)
-    settings.REPORTS_IMPORT_RESERVE = 25
-    cache.set(RATE_KEY, {"limit": 1000, "remaining": 20, "reset": int(time.time()) + 600, "seen": time.time()}, 3600)
-    html = manager_client.post(reverse("reports:import_step", args=[job.pk])).content.decode()
-    job.refresh_from_db()
-    assert job.status == ImportJob.RATE_LIMITED
-    assert "keeps 25 TaskIP requests" in html and "about 10 minutes" in html
+    governor.note_reading(1000, 300, time.time() + 600)  # 30 % left: the reserve for people
+    html = run_until_stopped(manager_client, job).content.decode()
+    assert job.run.state == Job.WAITING
+    assert "Keeping the last 30 % of this hour&#x27;s TaskIP calls for people" in html and "It goes on at" in html
+    assert 595 <= (job.run.retry_at - job.run.updated_at).total_seconds() <= 602
     assert job.rows.get().state == ImportRow.PENDING
 
 
