@@ -86,6 +86,7 @@ def deploy_env(postgres, redis_server, deploy_sandbox, tmp_path_factory) -> dict
         "JOBS_QUEUE_URL": f"{redis_server.url}/1",
         "TASKIP_BASE_URL": deploy_sandbox.api_url,
         "TASKIP_SECRET_KEY": deploy_sandbox.key,
+        "TASKIP_BURST_LIMIT": "100000",  # the test sandbox's burst limit is as generous
         "SECURE_PROXY_SSL_HEADER_ENABLED": "1",
         "FORWARDED_ALLOW_IPS": "127.0.0.1",
         "TRUSTED_PROXY_COUNT": "1",
@@ -148,6 +149,7 @@ class Process:
     popen: subprocess.Popen
     log_path: Path
     url: str = ""
+    quit_signal: int = signal.SIGINT  # gunicorn: quick shutdown (huey: SIGTERM is the quick one)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -155,9 +157,9 @@ class Process:
     def log_lines(self) -> list[str]:
         return self.log().splitlines()
 
-    def stop(self, sig=signal.SIGINT) -> None:  # quick shutdown: the tier is over
+    def stop(self) -> None:  # quick shutdown: the tier is over
         if self.popen.poll() is None:
-            self.popen.send_signal(sig)
+            self.popen.send_signal(self.quit_signal)
             try:
                 self.popen.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -197,6 +199,7 @@ def start_web(name: str, env: dict, log_dir: Path) -> Process:
 def start_worker(name: str, env: dict, log_dir: Path) -> Process:
     """One job worker: `worker:` of the Procfile."""
     proc = _spawn(name, [sys.executable, "manage.py", "run_huey"], env, log_dir)
+    proc.quit_signal = signal.SIGTERM
     deadline = time.monotonic() + 60
     while "consumer" not in proc.log().lower() and "huey" not in proc.log().lower():
         if proc.popen.poll() is not None:
