@@ -1,16 +1,21 @@
 # make run   - set up everything, seed the sandbox, start the Procfile (web, worker, sandbox) on http://127.0.0.1:8000
-# make test  - set up everything (Chromium included) and run every test
+# make test  - set up everything (Chromium included), lint with ruff and run every test
+# make test-fast - the unit tier only (no sandbox, no browser): seconds
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup browser services sandbox bench bench-faults bench-speed clean
+.PHONY: run test test-fast setup browser services sandbox bench bench-faults bench-speed clean
 run: setup
 	@bash scripts/run.sh
 
 test: setup browser services
 	@bash scripts/test.sh
+
+test-fast: setup
+	$(PY) -m ruff check .
+	$(PY) -m pytest -p no:xdist -q -m unit tests/unit tests/client
 
 setup: $(STAMP)
 

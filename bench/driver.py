@@ -9,11 +9,11 @@ from __future__ import annotations
 import random
 import re
 import time
-
-import requests
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
+
+import requests
 
 NOT_BUILT = "This page is not built yet."
 

@@ -163,7 +163,6 @@ def main(argv=None):
     five_xx = sum(n for s, n in status.items() if s >= 500 and s != 501)
     lat = sorted(x for d in days for x in d.latencies)
     writes = [w for d in days for w in d.writes]
-    creates = [w for w in writes if w["action"] == "create" and w["email"]]
     dupes = {e: n for e, n in created.items() if n > 1}
     # Ground truth from TaskIP where it can be had (creates by email, notes by their tag);
     # for other writes a failure is whatever the user was told.

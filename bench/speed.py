@@ -63,7 +63,7 @@ def setup_django(tmp: Path):
 def server_times(client, url, n, *, refresh):
     """Server time (ms) excluding upstream wait, and total page time (ms)."""
     own, total = [], []
-    for i in range(n):
+    for _i in range(n):
         params = {"refresh": "1"} if refresh else {}
         started = time.perf_counter()
         r = client.get(url, params)
@@ -171,7 +171,7 @@ def main(argv=None):
     print()
     print(f"Server time per page excluding upstream wait (ms), sandbox latency {args.latency_ms} ms, "
           f"{args.samples} samples (cached) / {max(10, args.samples // 2)} (uncached, ?refresh=1):")
-    print(f"| leads | page | cached p50 | cached p95 | uncached p50 | uncached p95 | uncached page time / upstream latency |")
+    print("| leads | page | cached p50 | cached p95 | uncached p50 | uncached p95 | uncached page time / upstream latency |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for size, label, wp50, wp95, cp50, cp95, ratio in rows:
         print(f"| {size:,} | {label} | {wp50:.1f} | {wp95:.1f} | {cp50:.1f} | {cp95:.1f} | {ratio:.2f} |")

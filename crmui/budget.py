@@ -7,7 +7,6 @@ is heading.
 """
 from __future__ import annotations
 
-import logging
 import math
 import time
 from dataclasses import dataclass

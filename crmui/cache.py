@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-import threading
-from collections import OrderedDict
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -37,7 +37,7 @@ from django.core.cache import cache
 from crmui import tally
 from crmui.errors import user_message
 from crmui.taskip import errors as taskip_errors
-from crmui.timescale import scaled, scaled_ttl
+from crmui.timescale import scaled_ttl
 
 T = TypeVar("T")
 log = logging.getLogger("crmui.cache")

@@ -13,7 +13,6 @@ import re
 import time
 
 import filetype
-
 from django.conf import settings
 
 CONTENT_SECURITY_POLICY = (

@@ -110,7 +110,9 @@ def csrf_failure(request, reason=""):
             files = [f.name for f in request.FILES.values()]
         except Exception:  # an unreadable body: nothing to offer again
             fields, resend = [], False
-    shown = [(k, v if len(v) <= 200 else v[:200] + "…") for k, v in fields if v.strip()][:40]
+    # What the person typed, in words ("first_name" → "First name"); tokens are sent, not shown.
+    shown = [(k.removesuffix("_id").replace("_", " ").capitalize(), v if len(v) <= 200 else v[:200] + "…")
+             for k, v in fields if v.strip() and not k.endswith(("token", "form_title"))][:40]
     return render(request, "csrf_failure.html", {
         "message": SESSION_CHANGED, "technical": TECHNICAL, "resend": resend, "fields": fields, "shown": shown, "files": files,
         "action": request.get_full_path(),

@@ -29,11 +29,11 @@ from django.db.models import Q
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
-from crmui import api, governor
+from crmui import governor
 from crmui.errors import user_message
+from crmui.tally import begin_tally, end_tally
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
-from crmui.tally import begin_tally, end_tally
 from jobs.models import Job
 
 log = logging.getLogger("jobs")

@@ -7,8 +7,7 @@ class LeadsConfig(AppConfig):
 
     def ready(self):
         from audit import labels as audit_labels
-        from leads import bulk  # noqa: F401  registers the "bulk" job runner
-        from leads import labels
+        from leads import bulk, labels  # noqa: F401  (bulk: importing it registers the "bulk" job runner)
 
         audit_labels.register("lead", labels.describe)
         audit_labels.register("note", labels.describe)

@@ -25,7 +25,8 @@ from django.urls import reverse
 from audit.trail import record
 from crmui import api, reference
 from crmui.errors import user_message
-from crmui.taskip import TaskipError, errors as taskip_errors
+from crmui.taskip import TaskipError
+from crmui.taskip import errors as taskip_errors
 from jobs import runner
 from jobs.models import Job
 from leads import moves

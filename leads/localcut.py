@@ -28,7 +28,8 @@ only when every one of its shapes is on; a shape is on until a check finds it di
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from crmui.taskip import Lead, Page
 

@@ -6,7 +6,7 @@ failed write raises the client's ``TaskipError`` for the view to show (never ret
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from audit.trail import audited
@@ -15,7 +15,7 @@ from crmui.cache import Cached, cached, invalidate, peek, put
 from crmui.taskip import LeadFile, Note, Page
 
 FILES_PER_PAGE = 10
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _notes_ns(lead_id: int) -> str:

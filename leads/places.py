@@ -10,8 +10,8 @@ here invents a name.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from crmui.taskip import Lead
 

@@ -18,8 +18,9 @@ the budget page (through the job queue).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.conf import settings
 
@@ -134,6 +135,10 @@ class _Probe:
         return resp
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _ids(leads) -> list[int]:
     return [l.id for l in leads]
 
@@ -205,7 +210,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
             return _finish(report, probe, verdicts, record=False)
         leads = list(every.items)
         row("envelope", "GET /lead?item=0", not every.has_next and all(l.id is not None for l in leads),
-            f"{len(leads)} leads, no next page" if not every.has_next else "item=0 claimed a next page")
+            f"{_n(len(leads), 'lead')}, no next page" if not every.has_next else "item=0 claimed a next page")
 
         # default order and paging
         default = ProbeQuery()
@@ -214,7 +219,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
             local = localcut.cut(leads, default, 1, 10)
             same = _ids(first.items) == _ids(local.items) and first.has_next == local.has_next
             row("paging", "GET /lead?page=1 (newest first)", same and first.page == 1 and len(first.items) <= 10,
-                f"{len(first.items)} leads, next page: {'yes' if first.has_next else 'no'}"
+                f"{_n(len(first.items), 'lead')}, next page: {'yes' if first.has_next else 'no'}"
                 + ("" if same else "; local cut differs"), localcut.shapes_of(default))
             if first.has_next:
                 second = attempt("paging", "GET /lead?page=2", lambda: c.leads.list(item=10, page=2))
@@ -223,7 +228,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
                     ok = (second.page == 2 and not set(_ids(second.items)) & set(_ids(first.items))
                           and _ids(second.items) == _ids(local2.items))
                     row("paging", "GET /lead?page=2", ok,
-                        f"{len(second.items)} leads" + ("" if ok else "; overlaps page 1 or differs from the local cut"))
+                        _n(len(second.items), "lead") + ("" if ok else "; overlaps page 1 or differs from the local cut"))
 
         # sorts: compare the sort keys of the first page
         for sort_by in localcut.SORT_FIELDS:
@@ -249,7 +254,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
                 continue
             want = set(_ids(l for l in leads if localcut.matches(l, q)))
             got = set(_ids(remote.items))
-            detail = f"{len(got)} leads ({why})"
+            detail = f"{_n(len(got), 'lead')} ({why})"
             if want != got:
                 detail += f"; only TaskIP: {sorted(got - want)[:5]}, only local: {sorted(want - got)[:5]}"
             row("local cut", q.label(), want == got, detail, shapes)
@@ -262,7 +267,7 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
             page = attempt("envelope", label, fn)
             if page is not None:
                 row("envelope", label, all(getattr(x, "id", None) is not None for x in page.items),
-                    f"{len(page.items)} items, next page: {'yes' if page.has_next else 'no'}")
+                    f"{_n(len(page.items), 'item')}, next page: {'yes' if page.has_next else 'no'}")
     except BudgetSpent as exc:
         report.error = str(exc)
     return _finish(report, probe, verdicts, record=record)

@@ -7,7 +7,7 @@ client only retries a write when the connection could not be made at all (or on 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 
@@ -62,7 +62,7 @@ def find_lead_by_email(*, email: str, since: float | None = None) -> Lead | None
     email = (email or "").strip().lower()
     if not email:
         return None
-    cutoff = datetime.fromtimestamp(since, tz=timezone.utc) - timedelta(seconds=60) if since else None
+    cutoff = datetime.fromtimestamp(since, tz=UTC) - timedelta(seconds=60) if since else None
     for lead in api.client().leads.list(search=email, item=10, page=1):
         if (lead.email or "").strip().lower() == email:
             if cutoff is None or lead.created_at is None or lead.created_at >= cutoff:

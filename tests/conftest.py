@@ -3,6 +3,7 @@ role, and Playwright driving Debian's Chromium."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,47 @@ from sandbox.testing import start_sandbox
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 PASSWORD = "pw-for-tests-1"
+
+
+# --- Tiers: every test gets exactly one, from the directory it lives in --------------------------
+#   unit     no sandbox, no browser: seconds (tests/unit/ mirrors the modules; tests/client/)
+#   live     the live sandbox over HTTP and the dashboard's views (every other directory)
+#   browser  Debian's Chromium through Playwright (tests/browser/, and files named *_browser.py)
+#   deploy   PostgreSQL, Redis, gunicorn and workers started by the tests (tests/deploy/)
+# `make test-fast` runs `-m unit`; `make test` runs ruff, then the tests (scripts/test.sh).
+TESTS_DIR = Path(__file__).resolve().parent
+TIERS = ("unit", "live", "browser", "deploy")
+TIER_OF_DIR = {"unit": "unit", "client": "unit", "browser": "browser", "deploy": "deploy"}
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+def tier_of(path: Path) -> str:
+    parts = path.resolve().relative_to(TESTS_DIR).parts
+    if parts[-1].endswith("_browser.py"):
+        return "browser"
+    return TIER_OF_DIR.get(parts[0], "live") if len(parts) > 1 else "live"
+
+
+def _needs_a_server(fixtures) -> bool:
+    return any("sandbox" in f or f in ("live_server", "dashboard") for f in fixtures)
+
+
+def pytest_collection_modifyitems(config, items):
+    misplaced = []
+    for item in items:
+        tier = tier_of(Path(str(item.path)))
+        other = {m.name for m in item.iter_markers() if m.name in TIERS} - {tier}
+        params = set(getattr(getattr(item, "callspec", None), "params", {}))  # parametrized names are not fixtures
+        fixtures = set(getattr(item, "fixturenames", ())) - params
+        if other:
+            misplaced.append(f"{item.nodeid}: marked {', '.join(sorted(other))} but lives in a {tier} directory")
+        if tier == "unit" and (_needs_a_server(fixtures) or fixtures & BROWSER_FIXTURES):
+            misplaced.append(f"{item.nodeid}: a unit test may not use the sandbox or the browser")
+        if tier != "browser" and fixtures & BROWSER_FIXTURES:
+            misplaced.append(f"{item.nodeid}: drives the browser, so it belongs in tests/browser/ or a *_browser.py file")
+        item.add_marker(getattr(pytest.mark, tier))
+    if misplaced:
+        raise pytest.UsageError("Tests in the wrong tier (see tests/conftest.py):\n  " + "\n  ".join(misplaced))
 
 
 def pytest_configure(config):
@@ -305,7 +347,7 @@ class WorkerProcess:
     def __init__(self, env: dict, log_path):
         self.env, self.log_path, self.process = env, log_path, None
 
-    def start(self) -> "WorkerProcess":
+    def start(self) -> WorkerProcess:
         import subprocess
         import sys
 

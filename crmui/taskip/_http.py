@@ -5,7 +5,8 @@ import io
 import mimetypes
 import os
 import uuid
-from typing import Any, BinaryIO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError

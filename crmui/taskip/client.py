@@ -5,10 +5,10 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, BinaryIO, Iterable, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter

@@ -15,7 +15,8 @@ from crmui import reference
 from crmui.cache import invalidate
 from crmui.errors import page_status, user_message
 from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page, wants_json
-from crmui.taskip import TaskipError, errors as taskip_errors
+from crmui.taskip import TaskipError
+from crmui.taskip import errors as taskip_errors
 from leads import moves, selectors
 from leads.views.listing import filter_context, reference_context
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
 from crmui.htmx import render_page
-from leads import bulk
 from jobs import access as jobs_access
+from leads import bulk
 from leads.models import BulkJob
 
 

@@ -20,7 +20,7 @@ from accounts.models import profile_for
 from accounts.roles import require
 from crmui import reference
 from crmui.errors import apply_api_errors, page_status, retry_hint, user_message
-from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page
+from crmui.htmx import redirect_after_write, render_page
 from crmui.taskip import Conflict, NotFound, RateLimited, TaskipError, ValidationError
 from leads import services
 from leads.forms import LeadForm, custom_pairs, initial_from_lead

@@ -19,7 +19,6 @@ from reports.imports.reading import FIELD_LABELS
 from reports.models import ImportJob, ImportRow
 from reports.services import csv_unescape
 
-
 DATE_FORMATS_ALWAYS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y",
                        "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%Y%m%d")
 DATE_FORMATS_DMY = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y")

@@ -1,9 +1,8 @@
 """The CSV import wizard: upload › map columns › check rows › import (with progress) › report."""
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import can, require
 from crmui.errors import user_message

@@ -6,10 +6,11 @@ import os
 import re
 import time
 
+from django.http import HttpResponse
+
 from .. import runtime
 from . import attributes, contacts, directory, leads
 from .http import ApiError, forbidden, json_response, unauthorized
-from django.http import HttpResponse
 
 log = logging.getLogger("sandbox")
 

@@ -5,8 +5,8 @@ from ..models import LeadAttribute
 from .dates import now
 from .http import json_response, not_found, parse_body
 from .pagination import simple_page
-from .validation import HEX_COLOR, Validator, query_int
 from .serializers import attribute_dict
+from .validation import HEX_COLOR, Validator, query_int
 
 API = "/api/public-v1"
 

@@ -11,8 +11,8 @@ from ..models import Company, Contact, Media, SentEmail
 from .dates import now
 from .http import ApiError, conflict, json_response, not_found, parse_body, sort_direction
 from .pagination import current_page
-from .validation import Validator, query_int, timezones, to_bool
 from .serializers import contact_dict
+from .validation import Validator, query_int, timezones, to_bool
 
 
 def _get(contact_id):

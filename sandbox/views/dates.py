@@ -16,9 +16,9 @@ def stamp(value, fmt):
     if not value:
         return None
     if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
     return value.strftime(fmt)
 
 
 def now():
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)

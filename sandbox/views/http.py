@@ -4,6 +4,7 @@ import json
 
 from django.http import HttpResponse
 
+
 def json_response(payload, status=200, headers=None):
     resp = HttpResponse(
         json.dumps(payload, ensure_ascii=False, separators=(",", ":")),

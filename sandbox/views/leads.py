@@ -15,8 +15,16 @@ from ..models import Company, Contact, Lead, LeadActivity, LeadAttribute, LeadNo
 from .dates import now
 from .http import ApiError, conflict, json_response, not_found, parse_body, sort_direction, too_many, validation_error
 from .pagination import simple_page
+from .serializers import (
+    LEAD_FIELDS,
+    convert_result,
+    lead_update_dict,
+    media_dict,
+    note_dict,
+    serialize_lead,
+    serialize_leads,
+)
 from .validation import CURRENCY, Validator, query_date, query_int
-from .serializers import LEAD_FIELDS, lead_update_dict, media_dict, note_dict, serialize_lead, serialize_leads, convert_result
 
 API = "/api/public-v1"
 

@@ -214,3 +214,69 @@ def test_a_right_to_left_override_in_a_name_stays_inside_the_name(page, dashboar
     page.wait_for_timeout(300)
     assert messages and rlo not in messages[0] and messages[0].endswith("for good? This cannot be undone.")
     shoot(page, "lead-detail-rlo")
+
+
+# --------------------------------------------------------------------------- pages changed: screenshots
+POST_FORM_JS = """
+([action, fields]) => {
+  const form = document.createElement("form");
+  form.method = "post"; form.action = action;
+  for (const [name, value] of fields) {
+    const input = document.createElement("input");
+    input.type = "hidden"; input.name = name; input.value = value; form.appendChild(input);
+  }
+  document.body.appendChild(form);
+  form.submit();
+}
+"""
+
+
+def test_too_many_fields_from_a_plain_form_is_a_page_that_says_what_to_do(page, dashboard, sales_user, log_in,
+                                                                          settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/new/")
+    token = page.input_value("input[name=csrfmiddlewaretoken]")
+    fields = [["csrfmiddlewaretoken", token], ["first_name", "Many"]] + [["cf_key", f"k{i}"] for i in range(60)]
+    page.evaluate(POST_FORM_JS, ["/leads/new/", fields])
+    page.locator("h1", has_text="That was not sent").wait_for()
+    assert "The form sent more than 50 fields" in page.locator("main").inner_text()
+    assert "Bad Request" not in page.content()
+    shoot(page, "too-many-fields")
+    page.click("text=Back to the form")
+    page.wait_for_url("**/leads/new/")
+
+
+def test_a_plain_form_from_an_old_tab_offers_to_send_it_again(page, dashboard, sales_user, log_in, use_sandbox):
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/new/")
+    email = f"plain-{uuid.uuid4().hex[:8]}@example.com"
+    stale = "A" * 64  # the token of a page opened before logging in again elsewhere
+    page.evaluate(POST_FORM_JS, ["/leads/new/", [["csrfmiddlewaretoken", stale], ["first_name", "Pia"],
+                                                 ["email", email], ["currency", "USD"],
+                                                 ["description", "Typed before the other tab's login"]]])
+    page.locator("h1", has_text="Not sent: your session changed").wait_for()
+    assert "Typed before the other tab's login" in page.locator("main").inner_text()
+    shoot(page, "session-changed-page")
+    page.click("button:has-text('Send again')")
+    page.wait_for_url(lambda url: "/leads/new/" not in url)
+    assert [x["email"] for x in use_sandbox.api("GET", "/lead", params={"search": email}).json()["data"]] == [email]
+
+
+def test_screens_of_the_audit_trail_and_a_lead_without_email(page, dashboard, admin_user, log_in, use_sandbox):
+    log_in(page, dashboard, "addie")
+    mailless = [x for x in use_sandbox.api("GET", "/lead", params={"item": 0}).json()["data"] if not x["email"]][0]
+    page.goto(f"{dashboard}/leads/{mailless['id']}/")
+    expect(page.locator("#email-reason")).to_be_visible()
+    expect(page.locator("#email-reason")).to_have_text("No email address: add one to send email.")
+    shoot(page, "lead-without-email")
+    lead = use_sandbox.create_lead(first_name="Trail", status_ids=[1])
+    page.goto(f"{dashboard}/leads/{lead['id']}/edit/")
+    page.fill("#id_phone_number", "+1 555 0142")
+    page.click("form#lead-form button[type=submit]")
+    page.wait_for_url(f"**/leads/{lead['id']}/")
+    page.goto(f"{dashboard}/settings/audit/")
+    row = page.locator("#audit-table tbody tr").first
+    expect(row).to_contain_text("Changed a lead")
+    expect(row).to_contain_text("Phone:")
+    shoot(page, "audit-trail")

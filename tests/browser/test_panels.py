@@ -4,8 +4,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}

@@ -16,7 +16,17 @@ import responses as responses_lib
 
 from crmui.taskip import Contact, Lead
 from crmui.taskip.resources import (
-    Attribute, Billing, Company, CompanyRef, Image, Language, LeadFile, Note, Person, Team, TeamMember,
+    Attribute,
+    Billing,
+    Company,
+    CompanyRef,
+    Image,
+    Language,
+    LeadFile,
+    Note,
+    Person,
+    Team,
+    TeamMember,
 )
 from tests.client.conftest import BASE
 from tests.contract.taskip_docs import example, facts_objects

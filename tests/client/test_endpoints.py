@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -91,7 +91,7 @@ def test_lead_from_api_parses_every_field():
     assert lead.converted is False and lead.converted_at is None
     assert lead.statuses[0].is_status and lead.statuses[0].name == "New"
     assert lead.sources[0].is_source and not lead.sources[0].is_status
-    assert lead.created_at == datetime(2026, 4, 1, 10, tzinfo=timezone.utc)
+    assert lead.created_at == datetime(2026, 4, 1, 10, tzinfo=UTC)
     assert lead.fields_present == frozenset(FULL_LEAD)
     assert lead.display_name == "John Doe"
     assert not lead.is_partial
@@ -240,7 +240,7 @@ def test_notes_list_parses_msg_and_data(client, rsps):
     rsps.add("GET", BASE + "/lead/notes/1", json={"msg": "Lead Notes Fetched", "data": [NOTE]})
     notes = client.notes.list(1)
     assert notes[0].title == "Follow Up" and notes[0].created_by.name == "Admin User"
-    assert notes[0].created_at == datetime(2026, 4, 1, 10, tzinfo=timezone.utc)
+    assert notes[0].created_at == datetime(2026, 4, 1, 10, tzinfo=UTC)
 
 
 def test_note_create_posts_title_and_note(client, rsps):

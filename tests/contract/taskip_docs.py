@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ def _first_json(text: str, start: int):
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def examples() -> dict[tuple[str, str], dict]:
     """Every endpoint's example response, by (method, path) as written in the docs."""
     out: dict[tuple[str, str], dict] = {}
@@ -67,7 +67,7 @@ def _facts_fields(line: str) -> dict:
     return obj
 
 
-@lru_cache(maxsize=None)
+@cache
 def facts_objects() -> dict[str, dict]:
     """``{"member": {...}, "company": {...}}`` from FACTS.md's "A member:" / "A company:" lines."""
     text = (docs_dir() / "FACTS.md").read_text(encoding="utf-8")

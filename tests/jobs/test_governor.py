@@ -17,7 +17,7 @@ def _limits(settings):
 
 def test_background_calls_are_spaced_to_half_the_burst():
     slept = []
-    for i in range(5):
+    for _i in range(5):
         governor.acquire(now=NOW, sleep=slept.append)
     assert slept == [2.0, 4.0, 6.0, 8.0]  # the first goes at once; then one every 60/30 s
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from crmui import api, budget, tally
+from crmui import budget, tally
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.test import Client, override_settings
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse
 
 pytestmark = pytest.mark.django_db

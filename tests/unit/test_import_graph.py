@@ -4,6 +4,7 @@ package imports on its own in a fresh interpreter."""
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import subprocess
 import sys
@@ -28,6 +29,7 @@ def _modules() -> dict[str, Path]:
     return mods
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
     """module -> the project modules it imports, wherever in the file the import is."""
     mods = _modules()

@@ -131,7 +131,7 @@ def test_export_understands_the_lead_lists_short_parameter_names(manager_client,
     k = marked_leads
     response = manager_client.get(reverse("reports:export_leads"), {
         "q": k["marker"], "status": k["status"]["id"], "converted": "0", "sort": "name", "dir": "desc"})
-    assert f"_status-" in _filename(response) and "_not-converted_" in _filename(response)
+    assert "_status-" in _filename(response) and "_not-converted_" in _filename(response)
     rows = _csv(response)
     assert [r[1] for r in rows[1:]] == [f"{k['marker']} {n}" for n in reversed(range(7))]
 

@@ -54,6 +54,23 @@ def test_detail_page_shows_every_field_with_names_and_colours(sales_client, use_
     assert "Lead created" in html  # the activity timeline
 
 
+def test_custom_fields_sent_as_an_object_are_shown_and_kept_on_edit(sales_client, use_sandbox):
+    """A TaskIP that answers custom_fields as {name: value} instead of a list loses nothing."""
+    lead = sandbox_lead(use_sandbox, custom_fields={"Segment": "Enterprise", "Seats": "40"})
+    html = main_html(sales_client.get(reverse("leads:detail", args=[lead["id"]])))
+    for text in ("Segment", "Enterprise", "Seats", "40"):
+        assert text in html, text
+    form = sales_client.get(reverse("leads:edit", args=[lead["id"]])).content.decode()
+    assert 'value="Segment"' in form and 'value="Enterprise"' in form and 'value="Seats"' in form
+
+
+def test_the_places_shown_are_the_names_taskip_sent(sales_client, use_sandbox):
+    lead = sandbox_lead(use_sandbox, country_id=1, state_id=2, city_id=3)
+    html = main_html(sales_client.get(reverse("leads:detail", args=[lead["id"]])))
+    for name in (lead["city"], lead["state"], lead["country"]):
+        assert name and name in html
+
+
 def test_detail_htmx_request_gets_only_the_lead_part(sales_client, use_sandbox):
     lead = sandbox_lead(use_sandbox)
     response = sales_client.get(reverse("leads:detail", args=[lead["id"]]), HTTP_HX_REQUEST="true")

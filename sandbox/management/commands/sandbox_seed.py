@@ -17,7 +17,15 @@ from django.db import connection, transaction
 
 from sandbox import geo
 from sandbox.models import (
-    Company, Contact, Lead, LeadActivity, LeadAttribute, LeadNote, Media, SentEmail, TeamMember,
+    Company,
+    Contact,
+    Lead,
+    LeadActivity,
+    LeadAttribute,
+    LeadNote,
+    Media,
+    SentEmail,
+    TeamMember,
 )
 
 FIRST = [
@@ -123,7 +131,7 @@ class Seeder:
     def __init__(self, seed, n_leads, n_contacts, hostile):
         self.rng = random.Random(seed)
         self.n_leads, self.n_contacts, self.hostile = max(0, n_leads), max(0, n_contacts), hostile
-        self.now = dt.datetime.combine(dt.date.today(), dt.time(12, 0), tzinfo=dt.timezone.utc)
+        self.now = dt.datetime.combine(dt.date.today(), dt.time(12, 0), tzinfo=dt.UTC)
         self.media_dir = Path(settings.MEDIA_ROOT) / "tenants" / "tenant-1" / "media"
 
     def ago(self, max_days, min_days=0):

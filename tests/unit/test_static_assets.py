@@ -3,7 +3,7 @@ stylesheet have dropped a closing brace before, silently unstyling every page af
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _strip_comments(css: str) -> str:
