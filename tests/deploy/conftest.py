@@ -38,13 +38,14 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def pytest_collection_modifyitems(config, items):
+    """(The `deploy` marker comes from the directory: tests/conftest.py.) One stack for the tier:
+    under xdist (--dist loadgroup, scripts/test.sh) every deploy test runs in one worker."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.deploy)
-            # one stack for the tier: under xdist (--dist loadgroup) every deploy test runs in one worker
-            if config.pluginmanager.hasplugin("xdist"):
-                item.add_marker(pytest.mark.xdist_group("deploy"))
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.xdist_group("deploy"))
 
 
 # --- steps 1-2: PostgreSQL and Redis of our own -------------------------------------------------
