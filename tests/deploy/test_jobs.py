@@ -71,7 +71,10 @@ def test_a_job_started_on_a_runs_on_a_free_worker_and_survives_its_sigkill(stack
         assert (succeeded, failed, total) == (12, 0, 12)
         assert killed_at_processed < 12, "the kill happened mid-job"
         other = next(w for pid, w in worker_pids.items() if pid != first_pid)
-        assert re.search(rf"job {job_id}: ", other.log()), "the other worker finished the job"
+        deadline = time.monotonic() + 15  # its log line follows the job's "done" by a moment
+        while not re.search(rf"job {job_id}: done", other.log()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert re.search(rf"job {job_id}: done", other.log()), "the other worker finished the job"
         for lead in leads:  # every lead moved, none left behind
             data = deploy_sandbox.api("GET", f"/lead/{lead['id']}").json()["data"]
             assert target in [s["id"] for s in data["statuses"]], data
