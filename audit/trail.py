@@ -1,7 +1,9 @@
-"""Record every write made through the dashboard. Services wrap each upstream write:
+"""Record every write made through the dashboard. The one write path (crmui/writes.py) calls
+``record`` for every write (registered in audit/apps.py): outcome "ok", "failed" or "unknown"
+(TaskIP's answer was lost and it could not be asked). ``audited`` wraps other recorded actions:
 
-    with audited(actor, "lead.update", "lead", lead_id, changes=changed, label=name):
-        api.client().leads.update(lead_id, payload)
+    with audited(actor, "view.share", "view", view_id, label=name):
+        ...
 
 Success records outcome "ok"; a TaskipError records "failed" with the API's status and is
 re-raised for the view to show. The key is never part of what is recorded.

@@ -94,6 +94,9 @@ class ContactForm(forms.Form):
     # (and the API's "custom_fields.*" errors, which apply_api_errors maps onto it).
     custom_fields = forms.CharField(required=False, widget=forms.HiddenInput)
     idem = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The edit form carries the contact as it was loaded (crmui.writes.snapshot): on save only
+    # the fields this person changed are sent, so nobody else's change is overwritten.
+    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, contact: Contact | None = None, companies=None, companies_error: str | None = None,
                  **kwargs):
@@ -124,9 +127,15 @@ class ContactForm(forms.Form):
         if self.is_edit:
             del self.fields["invite_client"]
             del self.fields["idem"]
-            self.fields["phone_code"].help_text = "TaskIP does not show the stored code: leave empty to keep it."
+            if not self.is_bound:
+                from crmui.writes import snapshot
+
+                self.initial["loaded"] = snapshot(contact_values(contact))
+            self.fields["phone_code"].help_text = "TaskIP never shows it: empty keeps it."
             if contact.access_portal:
                 self.fields["password"].help_text = "Leave empty to keep the current password."
+        else:
+            del self.fields["loaded"]
         # custom field rows: from what was posted, else from the contact
         if self.is_bound:
             keys = self.data.getlist("cf_key") if hasattr(self.data, "getlist") else []
@@ -224,6 +233,27 @@ class ContactForm(forms.Form):
         if new_cf != before.get("custom_fields_dict", {}):
             payload["custom_fields"] = new_cf
         return payload
+
+
+MERGE_FIELDS = (*TEXT_FIELDS, *INT_FIELDS, "access_portal", "custom_fields")
+
+
+def contact_values(c: Contact) -> dict[str, Any]:
+    """The contact's editable values, keyed as the update payload (for no lost updates)."""
+    initial = initial_from_contact(c)
+    values = {name: initial.get(name) for name in (*TEXT_FIELDS, *INT_FIELDS)}
+    values["access_portal"] = bool(c.access_portal)
+    values["custom_fields"] = initial["custom_fields_dict"]
+    return values
+
+
+def form_values(form: ContactForm) -> dict[str, Any]:
+    """What the person typed, in the shape of ``contact_values``."""
+    d = form.cleaned_data
+    values = {name: d.get(name) for name in (*TEXT_FIELDS, *INT_FIELDS)}
+    values["access_portal"] = bool(d.get("access_portal"))
+    values["custom_fields"] = d.get("custom_fields") or {}
+    return values
 
 
 def initial_from_contact(c: Contact) -> dict[str, Any]:

@@ -1,19 +1,19 @@
-"""Contact reads (cached, namespace "contacts") and writes (audited, invalidating "contacts").
+"""Contact reads (cached, namespace "contacts") and writes (through the one write path,
+``crmui.writes.perform``: each returns an ``Outcome``; unknown outcomes are read back).
 
 Views never talk to the TaskIP client directly; they call these keyword-only functions.
 """
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.core.cache import cache
-
-from audit.trail import audited
-from crmui import api
-from crmui.cache import Cached, cached, invalidate
+from crmui import api, writes
+from crmui.cache import Cached, cached
 from crmui.taskip import Contact, Page
+from crmui.writes import Found, Outcome
 
 NAMESPACE = "contacts"
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -24,7 +24,6 @@ DEFAULT_SORT = ("name", "asc")
 # the toolbar's one "Sort" select (also what phones use, where the column headers are hidden)
 ORDER_CHOICES = (("name-asc", "Name A–Z"), ("name-desc", "Name Z–A"), ("email-asc", "Email A–Z"),
                  ("email-desc", "Email Z–A"), ("created-desc", "Newest first"), ("created-asc", "Oldest first"))
-IDEMPOTENCY_SECONDS = 10 * 60
 _LEAD_REF = re.compile(r"^\s*lead:(\d+)\s*$", re.IGNORECASE)
 
 
@@ -125,53 +124,77 @@ def is_web_url(url: str | None) -> bool:
 
 
 # --------------------------------------------------------------------------- writes
-def contact_create(*, actor, payload: dict[str, Any]) -> Contact:
-    with audited(actor, "contact.create", "contact", changes=_redact(payload),
-                 label=_label(payload)) as result:
-        contact = api.client().contacts.create(payload)
-        result.object_id = contact.id
-        result.label = contact.display_name
-    invalidate(NAMESPACE)
-    return contact
+def _find_by_email_now(email: str, since: float | None = None) -> Contact | None:
+    """Read back: the contact holding this email as TaskIP has it now (no cached copy)."""
+    email = (email or "").strip().lower()
+    cutoff = writes.since_cutoff(since) if since else None
+    for c in api.client().contacts.list(search=email, limit=10, page=1):
+        if (c.email or "").strip().lower() == email:
+            if cutoff is None or c.created_at is None or c.created_at >= cutoff:
+                return c
+    return None
 
 
-def contact_update(*, actor, contact_id: int, payload: dict[str, Any], label: str = "") -> None:
-    """PUT the changed fields. TaskIP answers only {"msg"}: the caller refetches (see views)."""
-    try:
-        with audited(actor, "contact.update", "contact", contact_id, changes=_redact(payload), label=label):
-            api.client().contacts.update(contact_id, payload)
-    finally:
-        # Even a failed write may have changed something upstream (a 500 after saving).
-        invalidate(NAMESPACE)
+def contact_create(*, actor, payload: dict[str, Any], token: str | None = None) -> Outcome:
+    """POST /contact. Unknown outcome: read back by email (made since the first attempt)."""
+    started = time.time()
+    email = payload.get("email") or ""
+
+    def check() -> Found:
+        return writes.found_if(_find_by_email_now(email, since=writes.first_attempt_at(started)))
+
+    return writes.perform(
+        "contact.create", actor=actor, token=token, changes=_redact(payload), label=_label(payload),
+        call=lambda: api.client().contacts.create(payload), check=check if email else None,
+        id_of=lambda c: c.id, label_of=lambda c: c.display_name)
 
 
-def contact_delete(*, actor, contact_id: int, label: str = "") -> str:
-    try:
-        with audited(actor, "contact.delete", "contact", contact_id, label=label):
-            return api.client().contacts.delete(contact_id)
-    finally:
-        invalidate(NAMESPACE)
+def contact_update(*, actor, contact_id: int, payload: dict[str, Any], label: str = "") -> Outcome:
+    """PUT the fields to change. TaskIP answers only {"msg"}: the detail page shown next reads
+    the contact fresh (the update invalidated it). Unknown outcome: read the contact back and
+    compare what was sent with what it holds (the password cannot be read back)."""
+    from contacts.forms import contact_values
+
+    def check() -> Found:
+        held = contact_values(api.client().contacts.get(contact_id))
+        sent = {k: (bool(v) if k == "access_portal" else v) for k, v in payload.items() if k != "password"}
+        return Found(all(writes.canon(held.get(k)) == writes.canon(v) for k, v in sent.items()))
+
+    return writes.perform(
+        "contact.update", actor=actor, object_id=contact_id, changes=_redact(payload), label=label,
+        call=lambda: api.client().contacts.update(contact_id, payload), check=check, result=lambda _: True,
+        ctx={"contact_id": contact_id})
 
 
-def contact_bulk_delete(*, actor, contact_ids: list[int], labels: list[str] | None = None) -> str:
+def contact_delete(*, actor, contact_id: int, label: str = "") -> Outcome:
+    return writes.perform(
+        "contact.delete", actor=actor, object_id=contact_id, label=label, ctx={"contact_id": contact_id},
+        call=lambda: api.client().contacts.delete(contact_id),
+        check=lambda: writes.gone(lambda: api.client().contacts.get(contact_id)))
+
+
+def contact_bulk_delete(*, actor, contact_ids: list[int], labels: list[str] | None = None) -> Outcome:
     label = ", ".join(labels or [])[:300]
-    try:
-        with audited(actor, "contact.bulk_delete", "contact", ",".join(map(str, contact_ids)),
-                     changes={"contact_ids": contact_ids}, label=label):
-            return api.client().contacts.bulk_delete(contact_ids)
-    finally:
-        invalidate(NAMESPACE)
+
+    def check() -> Found:
+        return Found(all(writes.gone(lambda i=i: api.client().contacts.get(i)).held for i in contact_ids))
+
+    return writes.perform(
+        "contact.bulk_delete", actor=actor, object_id=",".join(map(str, contact_ids))[:64], label=label,
+        changes={"contact_ids": contact_ids}, ctx={"contact_ids": list(contact_ids)},
+        call=lambda: api.client().contacts.bulk_delete(contact_ids), check=check)
 
 
 def contact_invite(*, actor, contact_id: int, message: str | None, send_email: bool, access_level: str | None,
-                   label: str = "") -> str:
+                   label: str = "") -> Outcome:
+    """Invite to the client portal. An invitation leaves nothing the API can read back, so an
+    unknown outcome stays "not confirmed yet"."""
     changes = {"send_email": send_email, "access_level": access_level, "message": bool(message)}
-    try:
-        with audited(actor, "contact.invite", "contact", contact_id, changes=changes, label=label):
-            return api.client().contacts.invite(contact_id, message=message or None, send_email=send_email,
-                                                access_level=access_level or None)
-    finally:
-        invalidate(NAMESPACE)  # portal access may have changed
+    return writes.perform(
+        "contact.invite", actor=actor, object_id=contact_id, changes=changes, label=label,
+        ctx={"contact_id": contact_id}, result=lambda _: True,
+        call=lambda: api.client().contacts.invite(contact_id, message=message or None, send_email=send_email,
+                                                  access_level=access_level or None))
 
 
 def _redact(payload: dict[str, Any]) -> dict[str, Any]:
@@ -181,30 +204,3 @@ def _redact(payload: dict[str, Any]) -> dict[str, Any]:
 def _label(payload: dict[str, Any]) -> str:
     name = " ".join(str(payload.get(k) or "") for k in ("first_name", "last_name")).strip()
     return name or str(payload.get("email") or "")
-
-
-# --------------------------------------------------------------------------- double submit
-def _idem_key(user_id, token: str) -> str:
-    return f"contacts:idem:{user_id}:{token}"
-
-
-def claim_token(*, user_id, token: str) -> tuple[bool, Any]:
-    """Claim a create form's one-time token. Returns (claimed, previous value): previous is
-    the contact id a first submit created, or "pending" while that submit is still running."""
-    if not token:
-        return True, None
-    key = _idem_key(user_id, token)
-    if cache.add(key, "pending", IDEMPOTENCY_SECONDS):
-        return True, None
-    return False, cache.get(key)
-
-
-def settle_token(*, user_id, token: str, contact_id: int | None) -> None:
-    """After the create: remember its id, or release the token when nothing was created."""
-    if not token:
-        return
-    key = _idem_key(user_id, token)
-    if contact_id is None:
-        cache.delete(key)
-    else:
-        cache.set(key, contact_id, IDEMPOTENCY_SECONDS)

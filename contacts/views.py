@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import require
 from contacts import services
-from contacts.forms import ContactForm, InviteForm, parse_ids
+from contacts.forms import MERGE_FIELDS, ContactForm, InviteForm, contact_values, form_values, parse_ids
 from contacts.services import ContactQuery
 from crmui import reference
 from crmui.errors import apply_api_errors, page_status, user_message
 from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page
 from crmui.sorting import SortHeader, sort_headers
-from crmui.taskip import Conflict, NotFound, TaskipError, TaskipTimeout, ValidationError
+from crmui.taskip import Conflict, NotFound, TaskipError, ValidationError
+from crmui.writes import canon, conflict_rows, read_snapshot, resolve_edit, seen_of
 
 LIST_TEMPLATE = "contacts/contact_list.html"
 COLUMNS = (("name", "Name"), ("email", "Email"), ("created", "Added"))
@@ -145,10 +146,12 @@ def contact_bulk_delete(request: HtmxHttpRequest):
             return render(request, "contacts/_bulk_confirm.html", ctx)
         return render(request, "contacts/contact_bulk_confirm.html", ctx)
     labels = [names.get(i, f"#{i}") for i in ids]
-    try:
-        services.contact_bulk_delete(actor=request.user, contact_ids=ids, labels=labels)
-    except TaskipError as exc:
-        error = "The contacts were not deleted. " + user_message(exc)
+    outcome = services.contact_bulk_delete(actor=request.user, contact_ids=ids, labels=labels)
+    if not outcome.saved:
+        if outcome.unconfirmed:
+            error = outcome.unconfirmed_message("the delete", "done") + " Reload the list to look."
+        else:
+            error = "The contacts were not deleted. " + user_message(outcome.error)
         if request.htmx:
             ctx = _list_context(request, query)
             ctx.update(bulk_error=error, selected_ids=set(ids))
@@ -227,28 +230,24 @@ def contact_create(request: HtmxHttpRequest):
     form = ContactForm(request.POST, companies=companies, companies_error=companies_error)
     if not form.is_valid():
         return _render_form(request, form)
-    token = form.cleaned_data.get("idem") or ""
-    claimed, previous = services.claim_token(user_id=request.user.pk, token=token)
-    if not claimed:
-        if isinstance(previous, int):
-            messages.info(request, "This contact was already saved: the form was sent twice, so nothing was created again.")
-            return redirect_after_write(request, reverse("contacts:detail", args=[previous]))
-        form.add_error(None, "This form is already being saved. Wait a moment, then check the contact list "
-                             "before sending it again.")
-        return _render_form(request, form)
-    try:
-        contact = services.contact_create(actor=request.user, payload=form.create_payload())
-    except TaskipError as exc:
-        services.settle_token(user_id=request.user.pk, token=token, contact_id=None)
-        _form_error(form, exc)
-        return _render_form(request, form)
-    services.settle_token(user_id=request.user.pk, token=token, contact_id=contact.id)
-    name = _short(contact.display_name)
-    if contact.id is None:  # TaskIP said yes but sent no id: show the list rather than guess
-        messages.success(request, f"Contact {name} created.")
-        return redirect_after_write(request, reverse("contacts:list"))
-    messages.success(request, f"Contact {name} created.")
-    return redirect_after_write(request, reverse("contacts:detail", args=[contact.id]))
+    outcome = services.contact_create(actor=request.user, payload=form.create_payload(),
+                                      token=form.cleaned_data.get("idem") or None)
+    if outcome.saved:
+        contact_id = outcome.value.id if outcome.value is not None else outcome.result
+        if outcome.replay:
+            messages.info(request, "This contact was already saved: the form was sent twice, so nothing was "
+                                   "created again.")
+        else:
+            messages.success(request, f"Contact {_short(outcome.value.display_name)} created.")
+        if not contact_id:  # TaskIP said yes but sent no id: show the list rather than guess
+            return redirect_after_write(request, reverse("contacts:list"))
+        return redirect_after_write(request, reverse("contacts:detail", args=[contact_id]))
+    if outcome.unconfirmed:
+        form.add_error(None, outcome.unconfirmed_message("the contact") + " Search the contact list for "
+                             + (form.cleaned_data.get("email") or "its email") + ".")
+    else:
+        _form_error(form, outcome.error, checked=outcome.checked)
+    return _render_form(request, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -263,31 +262,61 @@ def contact_edit(request: HtmxHttpRequest, contact_id: int):
         form = ContactForm(contact=contact, companies=companies, companies_error=companies_error)
         return _render_form(request, form)
 
-    form = ContactForm(request.POST, contact=contact, companies=companies, companies_error=companies_error)
+    # What TaskIP holds now (the one extra read of a save): only the fields this person changed
+    # since loading the form are sent; what someone else changed meanwhile is kept.
+    current, failure = _load_contact(request, contact_id, refresh=True)
+    if failure:
+        if failure.status_code == 404:
+            return failure
+        form = ContactForm(request.POST, contact=contact, companies=companies, companies_error=companies_error)
+        if form.is_valid():
+            form.add_error(None, "TaskIP could not be asked what the contact holds now, so nothing was saved. "
+                                 "Everything you typed is kept; save again in a moment.")
+        return _render_form(request, form)
+    form = ContactForm(request.POST, contact=current, companies=companies, companies_error=companies_error)
     if not form.is_valid():
         return _render_form(request, form)
-    payload = form.update_payload()
+    held = contact_values(current)
+    typed = form_values(form)
+    loaded = read_snapshot(form.cleaned_data.get("loaded")) or {k: canon(v) for k, v in held.items()}
+    merge = resolve_edit(form=form, post=request.POST, loaded=loaded, typed=typed, held=held, fields=MERGE_FIELDS)
+    if merge.conflicts:
+        data = form.data.copy()
+        data["seen"] = seen_of(merge)
+        form.data = data
+        return _render_form(request, form, conflict={
+            "conflicts": conflict_rows(form, merge, {"custom_fields": "Custom fields"}), "conflict_what": "contact",
+            "conflict_kept": [_label_of(form, k) for k in sorted(merge.theirs)], "conflict_seen": seen_of(merge)})
+    payload = {k: v for k, v in form.update_payload().items() if k in merge.mine or k == "password"}
+    kept = [_label_of(form, k) for k in sorted(merge.theirs)]
+    kept_text = f" Someone else's changes meanwhile ({', '.join(kept)}) are kept." if kept else ""
     if not payload:
-        messages.info(request, "Nothing changed, so nothing was sent to TaskIP.")
+        messages.info(request, "Nothing changed, so nothing was sent to TaskIP." + kept_text)
         return redirect_after_write(request, reverse("contacts:detail", args=[contact_id]))
-    try:
-        services.contact_update(actor=request.user, contact_id=contact_id, payload=payload,
-                                label=contact.display_name)
-    except NotFound:
+    outcome = services.contact_update(actor=request.user, contact_id=contact_id, payload=payload,
+                                      label=current.display_name)
+    if isinstance(outcome.error, NotFound):
         return _gone(request, contact_id)
-    except TaskipError as exc:
-        _form_error(form, exc)
+    if outcome.unconfirmed:
+        form.add_error(None, outcome.unconfirmed_message("your changes") + " Open the contact to see what it holds.")
+        return _render_form(request, form)
+    if outcome.not_saved:
+        _form_error(form, outcome.error, checked=outcome.checked)
         return _render_form(request, form)
     # TaskIP answers an update with {"msg": "Contact Updated"} only. We show the saved contact by
-    # REFETCHING it: the update invalidated the "contacts" namespace, so the detail page we redirect
-    # to reads the contact fresh from TaskIP (one GET) and shows exactly what TaskIP stored, including
-    # what it derives (full_name, company, country names) that a merge of what we sent could not know.
+    # REFETCHING it: the update invalidated the contact, so the detail page we redirect to reads
+    # it fresh from TaskIP (one GET) and shows exactly what TaskIP stored.
     saved_name = f"{form.cleaned_data['first_name']} {form.cleaned_data.get('last_name') or ''}".strip()
-    messages.success(request, f"Saved {_short(saved_name)}.")
+    messages.success(request, f"Saved {_short(saved_name)}." + kept_text)
     return redirect_after_write(request, reverse("contacts:detail", args=[contact_id]))
 
 
-def _form_error(form: ContactForm, exc: TaskipError) -> None:
+def _label_of(form: ContactForm, name: str) -> str:
+    field = form.fields.get(name)
+    return "custom fields" if name == "custom_fields" else (str(field.label).lower() if field is not None else name)
+
+
+def _form_error(form: ContactForm, exc: TaskipError, *, checked: bool = False) -> None:
     if isinstance(exc, Conflict):
         email = form.cleaned_data.get("email") or ""  # read before add_error drops it
         apply_api_errors(form, exc)
@@ -299,15 +328,15 @@ def _form_error(form: ContactForm, exc: TaskipError) -> None:
             form.duplicate = None
     elif isinstance(exc, ValidationError):
         apply_api_errors(form, exc)
-    elif isinstance(exc, TaskipTimeout):
-        form.add_error(None, "TaskIP did not answer in time, so the contact may or may not have been saved. "
-                             "Check the contact list before sending the form again.")
+    elif checked:
+        form.add_error(None, "Nothing was saved (the dashboard checked with TaskIP). " + user_message(exc)
+                             + " Everything you typed is kept, so send it again.")
     else:
         form.add_error(None, "Nothing was saved. " + user_message(exc))
 
 
-def _render_form(request, form: ContactForm) -> HttpResponse:
-    return render(request, "contacts/contact_form.html", {"form": form, "contact": form.contact})
+def _render_form(request, form: ContactForm, conflict: dict | None = None) -> HttpResponse:
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": form.contact, **(conflict or {})})
 
 
 # --------------------------------------------------------------------------- delete
@@ -322,16 +351,17 @@ def contact_delete(request: HtmxHttpRequest, contact_id: int):
         return failure
     ctx = {"contact": contact, "error": None}
     if request.method == "POST":
-        try:
-            services.contact_delete(actor=request.user, contact_id=contact_id, label=contact.display_name)
-        except NotFound:
-            messages.info(request, f"{_short(contact.display_name)} had already been deleted.")
-            return redirect_after_write(request, reverse("contacts:list"))
-        except TaskipError as exc:
-            ctx["error"] = f"{_short(contact.display_name)} was not deleted. " + user_message(exc)
-        else:
+        outcome = services.contact_delete(actor=request.user, contact_id=contact_id, label=contact.display_name)
+        if outcome.saved:
             messages.success(request, f"Deleted {_short(contact.display_name)}.")
             return redirect_after_write(request, reverse("contacts:list"))
+        if isinstance(outcome.error, NotFound):
+            messages.info(request, f"{_short(contact.display_name)} had already been deleted.")
+            return redirect_after_write(request, reverse("contacts:list"))
+        if outcome.unconfirmed:
+            ctx["error"] = f"{_short(contact.display_name)}: " + outcome.unconfirmed_message("the delete", "done")
+        else:
+            ctx["error"] = f"{_short(contact.display_name)} was not deleted. " + user_message(outcome.error)
     template = "contacts/_delete_panel.html" if request.htmx else "contacts/contact_delete.html"
     return render(request, template, ctx)
 
@@ -350,13 +380,15 @@ def contact_invite(request: HtmxHttpRequest, contact_id: int):
         form = InviteForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                services.contact_invite(actor=request.user, contact_id=contact_id, message=d["message"],
+            outcome = services.contact_invite(actor=request.user, contact_id=contact_id, message=d["message"],
                                               send_email=d["send_email"], access_level=d["access_level"],
                                               label=contact.display_name)
-            except NotFound:
+            exc = outcome.error
+            if isinstance(exc, NotFound):
                 return _gone(request, contact_id)
-            except TaskipError as exc:
+            if outcome.unconfirmed:
+                ctx["error"] = f"{_short(contact.display_name)}: " + outcome.unconfirmed_message("the invitation", "sent")
+            elif outcome.not_saved:
                 reason = user_message(exc)
                 if isinstance(exc, ValidationError) and exc.errors:
                     # errors about the form's fields go on them; the rest (e.g. "the contact has

@@ -70,7 +70,8 @@ class DashboardClient(TaskipClient):
         if left is None:
             return self._base_timeout
         if left <= 0.05:
-            raise taskip_errors.TaskipTimeout("TaskIP is answering too slowly to build this page in time.")
+            raise taskip_errors.TaskipTimeout("TaskIP is answering too slowly to build this page in time.",
+                                              may_have_reached=False)
         return (min(connect, left), min(read, left))
 
     @timeout.setter
@@ -88,7 +89,8 @@ class DashboardClient(TaskipClient):
     def _deadline_sleep(self, seconds: float) -> None:
         left = self._time_left()
         if left is not None and seconds >= left:
-            raise taskip_errors.TaskipTimeout("TaskIP is answering too slowly to build this page in time.")
+            raise taskip_errors.TaskipTimeout("TaskIP is answering too slowly to build this page in time.",
+                                              may_have_reached=False)
         time.sleep(seconds)
 
     def request(self, method: str, path: str, **kwargs) -> dict:
@@ -97,8 +99,8 @@ class DashboardClient(TaskipClient):
         if is_read and getattr(settings, "TASKIP_CLIENT_CACHE", True):
             if not cache_mod.in_fetch():
                 # A read no service cached itself (a stand-in page, a helper): cache it here,
-                # versioned by what the path touches, so every page is cached and every write
-                # through this client invalidates it.
+                # versioned by what the path touches, so every page is cached and the writes'
+                # declared effects (crmui/writes.py) invalidate it.
                 namespaces = read_namespaces(path)
                 params = kwargs.get("params")
                 return cache_mod.cached(
@@ -108,20 +110,16 @@ class DashboardClient(TaskipClient):
                 ).value
         if is_read:
             return self._send(method, path, True, kwargs)
+        # Writes: sent as they are. What a write makes stale is declared per write kind in
+        # crmui/writes.py (the one write path), not guessed here from the path.
         try:
-            result = self._send(method, path, False, kwargs)
-        except taskip_errors.TaskipError as exc:
-            if isinstance(exc, taskip_errors.RateLimited) and _governor_on() and type(exc).__name__ != "BudgetWait":
+            return self._send(method, path, False, kwargs)
+        except taskip_errors.RateLimited as exc:
+            if _governor_on() and type(exc).__name__ != "BudgetWait":
                 from crmui import governor
 
                 governor.note_rate_limited(exc.retry_after)
-            # 4xx (422, 409, 429, 404...): TaskIP changed nothing. Anything else (timeout,
-            # 5xx, connection lost) may have changed something: forget what it may touch.
-            if not (isinstance(exc, taskip_errors.TaskipAPIError) and 400 <= exc.status < 500):
-                _invalidate_for_write(path, kwargs.get("json_body"))
             raise
-        _invalidate_for_write(path, kwargs.get("json_body"))
-        return result
 
     def _send(self, method: str, path: str, is_read: bool, kwargs: dict) -> dict:
         previous = getattr(self._local, "is_read", False)
@@ -152,9 +150,10 @@ def _govern(method: str, path: str) -> None:
         governor.acquire()
 
 
-# --- what a call touches: cache namespaces by API path ---------------------------------------
+# --- what a read depends on: cache namespaces by API path ------------------------------------
 # Documented in docs/DEVELOPING.md. "lead:<id>" is one lead's detail; "lead-records" every
-# lead's detail at once (bulk deletes, status/source renames).
+# lead's detail at once (bulk deletes, status/source renames). Writes declare their own
+# effects in crmui/writes.py.
 def _id_after(path: str, prefix: str) -> str | None:
     rest = path[len(prefix):].strip("/").split("/")[0]
     return rest if rest.isdigit() else None
@@ -181,50 +180,6 @@ def read_namespaces(path: str) -> tuple[str, ...]:
     if path.startswith("/company"):
         return ("companies",)
     return ("misc",)
-
-
-def write_namespaces(path: str, json_body: Any = None) -> tuple[str, ...]:
-    """The namespaces a write to ``path`` makes stale."""
-    ids = []
-    if isinstance(json_body, dict) and isinstance(json_body.get("ids"), (list, tuple)):
-        ids = [str(i) for i in json_body["ids"]]
-    if path == "/lead":
-        return ("leads",)
-    if path == "/lead/bulk-delete":
-        return ("leads", "lead-records", *(f"lead:{i}" for i in ids))
-    if path.startswith("/lead/notes/"):
-        # Not the lead's detail: the note shows at once in its own panel (written through by
-        # leads/panels.py); the detail's activity timeline catches up when its cached copy
-        # expires (TASKIP_CACHE_SECONDS) or on Refresh. A note is the most frequent write of a
-        # sales day, and re-reading the whole lead after each one doubled its cost.
-        return (f"notes:{_id_after(path, '/lead/notes/')}",)
-    if path.startswith("/lead/files/"):
-        lead_id = path.rstrip("/").split("/")[-1]
-        return (f"files:{lead_id}", f"lead:{lead_id}")
-    if path.startswith("/lead/send-email/"):
-        return (f"lead:{_id_after(path, '/lead/send-email/')}",)
-    if path.startswith("/lead/"):
-        lead_id = _id_after(path, "/lead/")
-        extra = ("contacts",) if path.endswith("/convert") else ()
-        return ("leads", f"lead:{lead_id}", *extra)
-    if path.startswith("/lead-attribute"):
-        return ("attributes", "leads", "lead-records")
-    if path.startswith("/contact"):
-        cid = _id_after(path, "/contact/") if path.startswith("/contact/") else None
-        return ("contacts", *((f"contact:{cid}",) if cid else ()))
-    if path.startswith("/team-member"):
-        return ("team",)
-    if path.startswith("/company"):
-        return ("companies",)
-    return ()
-
-
-def _invalidate_for_write(path: str, json_body: Any) -> None:
-    namespaces = write_namespaces(path, json_body)
-    if namespaces:
-        cache_mod.invalidate(*namespaces)
-    else:
-        cache_mod.invalidate_all()
 
 
 def client() -> TaskipClient:

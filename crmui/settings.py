@@ -30,6 +30,8 @@ TASKIP_SECRET_KEY = env("TASKIP_SECRET_KEY", default="sandbox-demo-key")
 TASKIP_CONNECT_TIMEOUT = env.float("TASKIP_CONNECT_TIMEOUT", default=3.05)
 TASKIP_READ_TIMEOUT = env.float("TASKIP_READ_TIMEOUT", default=10.0)
 TASKIP_MAX_RETRIES = env.int("TASKIP_MAX_RETRIES", default=2)
+# Reading TaskIP back after a write whose answer was lost (crmui/writes.py) gets this long.
+TASKIP_SETTLE_SECONDS = env.float("TASKIP_SETTLE_SECONDS", default=10.0)
 # Seconds a cached read (lead lists, board, attributes, team members, companies) stays fresh.
 TASKIP_CACHE_SECONDS = env.int("TASKIP_CACHE_SECONDS", default=300)
 # Largest file the dashboard accepts for upload to a lead, in MB.

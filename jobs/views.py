@@ -3,11 +3,12 @@ The work itself runs in the worker (jobs/runner.py): these views only read and f
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import can, require
+from crmui.htmx import render_page
 from jobs import access, runner
 from jobs.models import Job
 
@@ -26,8 +27,9 @@ def jobs_list(request):
     now = timezone.now()
     rows = [{"job": j, "seconds_left": j.seconds_left(now), "mine": j.owner_id == request.user.pk} for j in jobs]
     any_active = any(j.is_active for j in jobs)
-    template = "jobs/jobs_list.html#jobs-table" if request.htmx else "jobs/jobs_list.html"
-    return render(request, template, {"rows": rows, "all_jobs": can(request.user, "jobs.all"), "any_active": any_active})
+    return render_page(request, "jobs/jobs_list.html",
+                       {"rows": rows, "all_jobs": can(request.user, "jobs.all"), "any_active": any_active},
+                       partial="jobs-table")
 
 
 @require_GET

@@ -1,15 +1,18 @@
 """Lead statuses and sources (TaskIP "lead attributes"): the admin's reads and audited writes.
 
-Reads come from ``crmui.reference`` (cached, shared with every list filter, form and board);
-every write calls ``crmui.reference.invalidate_attributes()`` so a change shows everywhere at once.
+Reads come from ``crmui.reference`` (cached, shared with every list filter, form and board).
+Every write goes through the one write path (``crmui.writes.perform``), whose declared effects
+make the attributes and the lead lists stale, so a change shows everywhere at once. Two
+statuses (or two sources) may not share a name, ignoring case: one column per stage.
 """
 from __future__ import annotations
 
 import re
+import time
 
-from audit.trail import audited
-from crmui import api, reference
-from crmui.taskip import Attribute
+from crmui import api, reference, writes
+from crmui.taskip import Attribute, TaskipError
+from crmui.writes import Found, Outcome
 
 STATUS = reference.STATUS
 SOURCE = reference.SOURCE
@@ -41,45 +44,76 @@ def find(type_: int, attribute_id: int) -> Attribute | None:
     return next((a for a in attributes_of(type_) if a.id == attribute_id), None)
 
 
-def attribute_create(*, actor, type_: int, name: str, color: str | None) -> Attribute:
+class DuplicateName(ValueError):
+    """Another status (or source) already has this name, ignoring case."""
+
+    def __init__(self, type_: int, name: str, other: Attribute):
+        what = TYPES.get(type_, "attribute")
+        super().__init__(f"There is already a {what} called “{other.name}”. Each {what} needs its own name "
+                         f"(ignoring capitals), so the board shows one column per stage.")
+        self.message = str(self)
+
+
+def _refuse_duplicate(type_: int, name: str, except_id: int | None = None) -> None:
+    folded = (name or "").strip().casefold()
+    for other in attributes_of(type_):
+        if other.id != except_id and (other.name or "").strip().casefold() == folded:
+            raise DuplicateName(type_, name, other)
+
+
+def _all_now(type_: int) -> list[Attribute]:
+    return [a for a in api.client().attributes.all(type=type_) if a.type in (None, type_)]
+
+
+def attribute_create(*, actor, type_: int, name: str, color: str | None, token: str | None = None) -> Outcome:
+    """Raises DuplicateName before any write. Unknown outcome: read back by name and type."""
+    _refuse_duplicate(type_, name)
     existing = attributes_of(type_)
     order = max([a.order or 0 for a in existing] + [0]) + 1  # new ones go last
-    try:
-        with audited(actor, "attribute.create", "attribute", None,
-                     changes={"type": TYPES[type_], "name": name, "color": color, "order": order},
-                     label=name) as result:
-            created = api.client().attributes.create(name=name, type=type_, color=color, order=order)
-            result.object_id = created.id
-    finally:
-        reference.invalidate_attributes()
-    return created
+    started = time.time()
+
+    def check() -> Found:
+        cutoff = writes.since_cutoff(writes.first_attempt_at(started))
+        for a in _all_now(type_):
+            if (a.name or "").strip().casefold() == name.strip().casefold() and (
+                    a.created_at is None or a.created_at >= cutoff):
+                return Found(True, a)
+        return Found(False)
+
+    return writes.perform(
+        "attribute.create", actor=actor, token=token, label=name,
+        changes={"type": TYPES[type_], "name": name, "color": color, "order": order},
+        call=lambda: api.client().attributes.create(name=name, type=type_, color=color, order=order),
+        check=check, id_of=lambda a: a.id)
 
 
-def attribute_update(*, actor, attribute: Attribute, name: str, color: str | None) -> Attribute:
+def _check_held(attribute_id: int, **sent) -> Found:
+    held = api.client().attributes.get(attribute_id)
+    return Found(all(writes.canon(getattr(held, k)) == writes.canon(v) for k, v in sent.items()), held)
+
+
+def attribute_update(*, actor, attribute: Attribute, name: str, color: str | None) -> Outcome:
+    """Raises DuplicateName before any write. Unknown outcome: read back and compare."""
+    _refuse_duplicate(attribute.type, name, except_id=attribute.id)
     changes = {}
     if (attribute.name or "") != name:
         changes["name"] = [attribute.name, name]
     if (attribute.color or "") != (color or ""):
         changes["color"] = [attribute.color, color]
-    try:
-        with audited(actor, "attribute.update", "attribute", attribute.id, changes=changes, label=name):
-            updated = api.client().attributes.update(attribute.id, name=name, type=attribute.type, color=color,
-                                                     order=attribute.order)
-    finally:
-        reference.invalidate_attributes()
-    return updated
+    return writes.perform(
+        "attribute.update", actor=actor, object_id=attribute.id, changes=changes, label=name,
+        call=lambda: api.client().attributes.update(attribute.id, name=name, type=attribute.type, color=color,
+                                                    order=attribute.order),
+        check=lambda: _check_held(attribute.id, name=name, color=color))
 
 
-def attribute_delete(*, actor, attribute: Attribute, lead_count: int | None = None) -> str:
-    try:
-        with audited(actor, "attribute.delete", "attribute", attribute.id,
-                     changes={"type": TYPES.get(attribute.type, attribute.type), "name": attribute.name,
-                              "leads_carrying_it": lead_count},
-                     label=attribute.name or ""):
-            msg = api.client().attributes.delete(attribute.id)
-    finally:
-        reference.invalidate_attributes()
-    return msg
+def attribute_delete(*, actor, attribute: Attribute, lead_count: int | None = None) -> Outcome:
+    return writes.perform(
+        "attribute.delete", actor=actor, object_id=attribute.id, label=attribute.name or "",
+        changes={"type": TYPES.get(attribute.type, attribute.type), "name": attribute.name,
+                 "leads_carrying_it": lead_count},
+        call=lambda: api.client().attributes.delete(attribute.id),
+        check=lambda: writes.gone(lambda: api.client().attributes.get(attribute.id)))
 
 
 def leads_carrying(attribute: Attribute) -> int:
@@ -107,17 +141,18 @@ def reorder(*, actor, type_: int, ordered_ids: list[int]) -> int:
             seen.add(i)
     ordered += [a for a in current if a.id not in seen]
     written = 0
-    try:
-        for position, attr in enumerate(ordered, start=1):
-            if attr.order == position:
-                continue
-            with audited(actor, "attribute.reorder", "attribute", attr.id,
-                         changes={"order": [attr.order, position]}, label=attr.name or ""):
-                api.client().attributes.update(attr.id, name=attr.name or "", type=attr.type, color=attr.color,
-                                               order=position)
-            written += 1
-    finally:
-        reference.invalidate_attributes()
+    for position, attr in enumerate(ordered, start=1):
+        if attr.order == position:
+            continue
+        outcome = writes.perform(
+            "attribute.reorder", actor=actor, object_id=attr.id, changes={"order": [attr.order, position]},
+            label=attr.name or "",
+            call=lambda attr=attr, position=position: api.client().attributes.update(
+                attr.id, name=attr.name or "", type=attr.type, color=attr.color, order=position),
+            check=lambda attr=attr, position=position: _check_held(attr.id, order=position))
+        if not outcome.saved:
+            raise outcome.error or TaskipError("TaskIP did not confirm the new order.")
+        written += 1
     return written
 
 
@@ -134,6 +169,6 @@ def move(ids: list[int], attribute_id: int, direction: str) -> list[int]:
 
 
 __all__ = [
-    "STATUS", "SOURCE", "TYPES", "TYPE_PLURAL", "normalise_hex", "attributes_of", "find", "attribute_create",
+    "STATUS", "SOURCE", "TYPES", "DuplicateName", "TYPE_PLURAL", "normalise_hex", "attributes_of", "find", "attribute_create",
     "attribute_update", "attribute_delete", "leads_carrying", "reorder", "move",
 ]

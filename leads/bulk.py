@@ -23,13 +23,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from audit.trail import record
-from crmui import api, reference
+from crmui import api, reference, writes
 from crmui.errors import user_message
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
 from jobs import runner
 from jobs.models import Job
-from leads import moves
+from leads import moves, services
 from leads.models import BulkJob
 from leads.selectors import status_order
 
@@ -217,7 +217,8 @@ def _settle(bulk: BulkJob, job: Job, lead_id: int) -> None:
     """A lead left in flight: read it back. Written -> its result; not written -> pending."""
     flight = bulk.results[str(lead_id)]
     try:
-        lead = api.client().leads.get(lead_id)
+        with writes.reading_back():  # straight to TaskIP, not a cached copy
+            lead = api.client().leads.get(lead_id)
     except taskip_errors.NotFound:
         if bulk.action == BulkJob.DELETE:
             record(job.owner, "lead.delete", "lead", lead_id, changes={"bulk_job": bulk.pk},
@@ -242,10 +243,9 @@ def _settle(bulk: BulkJob, job: Job, lead_id: int) -> None:
 
 
 def _update_one(bulk: BulkJob, job: Job, lead_id: int) -> None:
-    client = api.client()
     value = bulk.params.get("value")
     try:
-        lead = client.leads.get(lead_id)
+        lead = services.lead_get(lead_id=lead_id, refresh=True).value  # what TaskIP holds now
     except taskip_errors.RateLimited:
         raise  # nothing recorded: the lead stays pending and the job waits
     except TaskipError as exc:
@@ -275,59 +275,58 @@ def _update_one(bulk: BulkJob, job: Job, lead_id: int) -> None:
     field = _field(bulk.action)
     audit_action = "lead.move" if bulk.action == BulkJob.STATUS else "lead.update"
     _save(bulk, lead_id, {"ok": None, "in_flight": True, "old": old, "new": new})
-    try:
-        client.leads.update(lead_id, {"first_name": first_name, field: new})
-    except taskip_errors.RateLimited:
+    # Through the one write path (crmui/writes.py): only this field is sent (the lead was just
+    # read: nobody else's change is overwritten), a step run twice writes once (its token), an
+    # unknown outcome is read back. Audited there.
+    outcome = services.lead_update(actor=job.owner, lead_id=lead_id, payload={"first_name": first_name, field: new},
+                                   changes={field: [old, new], "bulk_job": bulk.pk}, label=lead.display_name,
+                                   kind=audit_action, base=lead, token=f"bulk{bulk.pk}-{lead_id}")
+    if outcome.saved:
+        message = describe_change(bulk.action, old, new, _names(bulk.action))
+        _save(bulk, lead_id, {"ok": True, "message": message + (" (confirmed by reading it back)"
+                                                                 if outcome.checked else "")})
+        return
+    exc = outcome.error
+    if isinstance(exc, taskip_errors.RateLimited):
         _save(bulk, lead_id, None)  # a 429 (or the governor's "not now") wrote nothing
-        raise
-    except taskip_errors.TaskipAPIError as exc:
-        if exc.status >= 500:
-            _settle(bulk, job, lead_id)  # may have been written: read it back
-            return
-        record(job.owner, audit_action, "lead", lead_id, changes={field: [old, new], "bulk_job": bulk.pk},
-               outcome="failed", api_status=exc.status, message=type(exc).__name__ + ": " + exc.message,
-               label=lead.display_name)
-        _save(bulk, lead_id, {"ok": False, "message": user_message(exc)})
+        raise exc
+    if outcome.unconfirmed:
+        raise exc  # left in flight: the runner settles it by reading back before going on
+    if outcome.checked:
+        _save(bulk, lead_id, None)  # read back: not written; pending again
         return
-    except TaskipError:
-        _settle(bulk, job, lead_id)  # the answer was lost: read it back (raises if that fails too)
-        return
-    record(job.owner, audit_action, "lead", lead_id, changes={field: [old, new], "bulk_job": bulk.pk},
-           api_status=200, label=lead.display_name)
-    _save(bulk, lead_id, {"ok": True, "message": describe_change(bulk.action, old, new, _names(bulk.action))})
+    _save(bulk, lead_id, {"ok": False, "message": user_message(exc)})
 
 
 def _delete(bulk: BulkJob, job: Job, ids: list[int]) -> None:
     for i in ids:
         bulk.results[str(i)] = {"ok": None, "in_flight": True, "message": ""}
     bulk.save(update_fields=["results", "updated_at"])
-    try:
-        api.client().leads.bulk_delete(ids)
-    except taskip_errors.RateLimited:
+    # Through the one write path: a chunk sent twice deletes once; a lost answer is read back
+    # (every lead 404 = deleted). One audit entry for the chunk.
+    outcome = services.lead_bulk_delete(actor=job.owner, lead_ids=ids, token=f"bulk{bulk.pk}-delete-{ids[0]}",
+                                        label=", ".join(bulk.labels.get(str(i), "") for i in ids)[:300],
+                                        changes={"bulk_job": bulk.pk})
+    if outcome.saved:
+        for i in ids:
+            bulk.results[str(i)] = {"ok": True, "message": "Deleted" + (" (confirmed by reading it back)"
+                                                                        if outcome.checked else "")}
+        bulk.save(update_fields=["results", "updated_at"])
+        return
+    exc = outcome.error
+    if isinstance(exc, taskip_errors.RateLimited):
         for i in ids:
             bulk.results.pop(str(i), None)
         bulk.save(update_fields=["results", "updated_at"])
-        raise
-    except taskip_errors.TaskipAPIError as exc:
-        if exc.status < 500:
-            for i in ids:
-                record(job.owner, "lead.delete", "lead", i, changes={"bulk_job": bulk.pk}, outcome="failed",
-                       api_status=exc.status, message=type(exc).__name__ + ": " + exc.message,
-                       label=bulk.labels.get(str(i), ""))
-                bulk.results[str(i)] = {"ok": False, "message": user_message(exc)}
-            bulk.save(update_fields=["results", "updated_at"])
-            return
+        raise exc
+    if outcome.unconfirmed:
+        raise exc  # left in flight: the runner settles each lead by reading it back
+    if outcome.checked:
         for i in ids:
-            _settle(bulk, job, i)
-        return
-    except TaskipError:
-        for i in ids:
-            _settle(bulk, job, i)
+            _settle(bulk, job, i)  # some may be gone: each lead read back
         return
     for i in ids:
-        record(job.owner, "lead.delete", "lead", i, changes={"bulk_job": bulk.pk}, api_status=200,
-               label=bulk.labels.get(str(i), ""))
-        bulk.results[str(i)] = {"ok": True, "message": "Deleted"}
+        bulk.results[str(i)] = {"ok": False, "message": user_message(exc)}
     bulk.save(update_fields=["results", "updated_at"])
 
 

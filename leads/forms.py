@@ -138,6 +138,9 @@ class LeadForm(forms.Form):
     # Not typed by anyone: the API's custom_fields.* errors land here and show beside the rows.
     custom_fields = forms.CharField(required=False, widget=forms.HiddenInput)
     idem_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The edit form carries the lead as it was loaded (crmui.writes.snapshot): on save only
+    # the fields this person changed are sent, so nobody else's change is overwritten.
+    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, companies=(), team_members=(), statuses=(), sources=(), lead=None,
                  custom_rows=None, places: Places | None = None, unverified=(), **kwargs):

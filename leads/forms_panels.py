@@ -36,6 +36,9 @@ class NoteForm(_PanelForm):
                            widget=forms.Textarea(attrs={"rows": 4, "required": True,
                                                         "placeholder": "What happened, what is next…"}))
 
+    # the note as loaded into the edit form (crmui.writes.snapshot): no lost updates
+    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def clean_note(self):
         return (self.cleaned_data.get("note") or "").strip("\r\n").rstrip()
 

@@ -2,18 +2,17 @@
 "change status" action). See README.md, "Pipeline board", for the rule.
 
 A move reads the lead fresh (its current statuses and first_name, which TaskIP requires on
-every update), computes the new status list and PUTs it. Nothing is sent when the lead is
-already where it should be.
+every update), computes the new status list and PUTs it through the one write path
+(crmui/writes.py). Nothing is sent when the lead is already where it should be, nor when
+someone else moved it meanwhile (the board the person moved it on was older than that).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from audit.trail import audited
-from crmui import api, reference
-from crmui.cache import invalidate
+from crmui import reference
 from crmui.taskip import Attribute, Lead
-from leads.selectors import placing_status, status_order
+from leads.selectors import NO_STATUS, placing_status, status_order
 
 
 def new_status_ids(current: tuple[Attribute, ...] | list[Attribute], target_id: int | None,
@@ -54,9 +53,14 @@ def status_payload(lead: Lead, target_id: int | None, order_of: dict[int, int]) 
     return old, new_status_ids(lead.statuses, target_id, order_of)
 
 
-def move_lead(*, actor, lead_id: int, target_status_id: int | None, invalidate_after: bool = True) -> MoveResult:
-    """GET the lead, PUT its new statuses (if they change), audit, invalidate "leads".
-    Raises TaskipError (NotFound, ValidationError, RateLimited, ...) for the view to show."""
+def move_lead(*, actor, lead_id: int, target_status_id: int | None, invalidate_after: bool = True,
+              expected_from: str | None = None) -> MoveResult:
+    """GET the lead, PUT its new statuses (if they change) through the one write path.
+
+    ``expected_from``: the board column the person saw the lead in. When someone else moved
+    the lead meanwhile (it is in another column now, not the target), nothing is written:
+    ``MovedMeanwhile`` says where it is. Raises TaskipError (NotFound, ValidationError,
+    RateLimited, ...) when TaskIP refused or the outcome is not confirmed, for the view to show."""
     statuses = reference.statuses()
     order_of = status_order(statuses)
     if target_status_id is not None and target_status_id not in order_of:
@@ -65,31 +69,33 @@ def move_lead(*, actor, lead_id: int, target_status_id: int | None, invalidate_a
         order_of = status_order(statuses)
         if target_status_id not in order_of:
             raise UnknownStatus(target_status_id)
-    client = api.client()
-    lead = client.leads.get(lead_id)
+    from leads import services
+
+    lead = services.lead_get(lead_id=lead_id, refresh=True).value  # what TaskIP holds now
+    placing = _placing_id(lead, order_of)
+    if expected_from:
+        now_key = NO_STATUS if placing is None else f"s{placing}"
+        if now_key != expected_from and placing != target_status_id:
+            name = "No status" if placing is None else next(
+                (s.name for s in (*statuses, *lead.statuses) if s.id == placing), "another stage")
+            raise MovedMeanwhile(lead, name)
     old, new = status_payload(lead, target_status_id, order_of)
-    if sorted(old) == sorted(new) and _placing_id(lead, order_of) == target_status_id:
+    if sorted(old) == sorted(new) and placing == target_status_id:
         return MoveResult(lead, old, old)
     first_name = lead.first_name if lead.first_name and lead.first_name.strip() else None
     if first_name is None:
         raise MissingFirstName(lead_id)
-    with audited(actor, "lead.move", "lead", lead_id, changes={"status_ids": [old, new]}, label=lead.display_name):
-        client.leads.update(lead_id, {"first_name": first_name, "status_ids": new})
-    if invalidate_after:
-        invalidate("leads")
-    _remember_moved(lead, new, statuses)
-    return MoveResult(lead, old, new)
-
-
-def _remember_moved(lead: Lead, new_ids: list[int], statuses: list[Attribute]) -> None:
-    """Write-through: the lead as it is now (its fresh copy with the new statuses) becomes the
-    cached detail, so opening it after a move costs no call. Its activity timeline catches up
-    when that copy expires or on Refresh."""
-    from leads.services import remember_lead
-
     known = {a.id: a for a in (*statuses, *lead.statuses)}
-    if all(i in known for i in new_ids):
-        remember_lead(replace(lead, statuses=tuple(known[i] for i in new_ids)))
+    base = lead if all(i in known for i in new) else None
+    outcome = services.lead_update(actor=actor, lead_id=lead_id, payload={"first_name": first_name, "status_ids": new},
+                                   changes={"status_ids": [old, new]}, label=lead.display_name, kind="lead.move",
+                                   base=base)
+    if not outcome.saved:
+        error = outcome.error
+        if outcome.unconfirmed:
+            raise NotConfirmed(outcome.unconfirmed_message("the move"))
+        raise error
+    return MoveResult(lead, old, new)
 
 
 def _placing_id(lead: Lead, order_of: dict[int, int]) -> int | None:
@@ -101,6 +107,20 @@ class UnknownStatus(ValueError):
     def __init__(self, status_id):
         super().__init__(f"Status {status_id} no longer exists. Reload the board to see the current stages.")
         self.message = str(self)
+
+
+class MovedMeanwhile(ValueError):
+    def __init__(self, lead: Lead, where: str):
+        super().__init__(f"Someone else moved {lead.display_name} to {where} meanwhile, so it was not moved. "
+                         "Reload the board to see where every lead is now.")
+        self.message = str(self)
+        self.lead = lead
+
+
+class NotConfirmed(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 class MissingFirstName(ValueError):

@@ -1,18 +1,20 @@
 """Notes and files of one lead: cached reads and audited writes.
 
 Cache namespaces are per lead (``notes:<id>``, ``files:<id>``) so a write to one lead's notes
-never throws away another lead's. Every write invalidates its namespace and is audited; a
-failed write raises the client's ``TaskipError`` for the view to show (never retried here).
+never throws away another lead's. Every write goes through the one write path
+(``crmui.writes.perform``) and returns its ``Outcome`` for the view to render; an unknown
+outcome is settled by reading the lead's notes (or files) back. Never retried here.
 """
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-from audit.trail import audited
-from crmui import api
-from crmui.cache import Cached, cached, invalidate, peek, put
+from crmui import api, writes
+from crmui.cache import Cached, cached, peek, put
 from crmui.taskip import LeadFile, Note, Page
+from crmui.writes import Found, Outcome
 
 FILES_PER_PAGE = 10
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -45,29 +47,49 @@ def _newest_first(notes) -> list[Note]:
     return sorted(notes, key=lambda n: (n.created_at or _EPOCH, n.id or 0), reverse=True)
 
 
-def _write_through(lead_id: int, before: list[Note] | None, change) -> None:
-    """After a successful note write: the panel's list is the cached one with the change
-    applied (the API answered with the whole note), so showing it costs no call."""
-    invalidate(_notes_ns(lead_id))
-    if before is not None:
-        put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before))))
+def _write_through(lead_id: int, before: list[Note] | None, change):
+    """After a confirmed note write: the panel's list is the cached one with the change
+    applied (the API answers with the whole note), so showing it costs no call. Runs as the
+    write's ``write_through`` effect, after its namespace was invalidated."""
+
+    def effect(outcome: Outcome) -> None:
+        if before is not None:
+            put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before), outcome.value)))
+
+    return effect
 
 
-def note_create(*, actor, lead_id: int, title: str, note: str) -> Note:
+def _notes_now(lead_id: int) -> list[Note]:
+    return api.client().notes.list(lead_id)
+
+
+def note_create(*, actor, lead_id: int, title: str, note: str, token: str | None = None) -> Outcome:
+    """POST a note. Unknown outcome: a note with this title and text made since the first
+    attempt on the lead's notes means it was saved."""
     before = _peek_notes(lead_id)
-    try:
-        with audited(actor, "note.create", "note", None, changes={"lead_id": lead_id, "title": title},
-                     label=title) as result:
-            created = api.client().notes.create(lead_id, title=title, note=note)
-            result.object_id = created.id
-    except BaseException:
-        invalidate(_notes_ns(lead_id))
-        raise
-    _write_through(lead_id, before, lambda notes: [created, *(n for n in notes if n.id != created.id)])
-    return created
+    started = time.time()
+
+    def check() -> Found:
+        cutoff = writes.since_cutoff(writes.first_attempt_at(started))
+        for n in _notes_now(lead_id):
+            if (n.title or "") == title and (n.note or "").strip() == note.strip() and (
+                    n.created_at is None or n.created_at >= cutoff):
+                return Found(True, n)
+        return Found(False)
+
+    def add(notes, created):
+        if not isinstance(created, Note) or created.id is None:
+            return notes
+        return [created, *(n for n in notes if n.id != created.id)]
+
+    return writes.perform(
+        "note.create", actor=actor, token=token, changes={"lead_id": lead_id, "title": title}, label=title,
+        call=lambda: api.client().notes.create(lead_id, title=title, note=note), check=check,
+        id_of=lambda n: n.id,
+        ctx={"lead_id": lead_id, "write_through": _write_through(lead_id, before, add)})
 
 
-def note_update(*, actor, lead_id: int, note_id: int, title: str, note: str, before: Note | None = None) -> Note:
+def note_update(*, actor, lead_id: int, note_id: int, title: str, note: str, before: Note | None = None) -> Outcome:
     changes: dict = {"lead_id": lead_id}
     if before is not None:
         if (before.title or "") != title:
@@ -77,27 +99,42 @@ def note_update(*, actor, lead_id: int, note_id: int, title: str, note: str, bef
     else:
         changes.update(title=title, note="changed")
     cached_before = _peek_notes(lead_id)
-    try:
-        with audited(actor, "note.update", "note", note_id, changes=changes, label=title):
-            updated = api.client().notes.update(lead_id, note_id, title=title, note=note)
-    except BaseException:
-        # Even a failed save may have been applied upstream (a timeout after sending): re-read.
-        invalidate(_notes_ns(lead_id))
-        raise
-    _write_through(lead_id, cached_before, lambda notes: [updated if n.id == note_id else n for n in notes])
-    return updated
+
+    def check() -> Found:
+        held = next((n for n in _notes_now(lead_id) if n.id == note_id), None)
+        if held is None:
+            raise_not_found()
+        return Found((held.title or "") == title and (held.note or "").strip() == note.strip(), held)
+
+    def swap(notes, updated):
+        if not isinstance(updated, Note) or updated.id is None:
+            return notes
+        return [updated if n.id == note_id else n for n in notes]
+
+    return writes.perform(
+        "note.update", actor=actor, object_id=note_id, changes=changes, label=title,
+        call=lambda: api.client().notes.update(lead_id, note_id, title=title, note=note), check=check,
+        ctx={"lead_id": lead_id, "write_through": _write_through(lead_id, cached_before, swap)})
 
 
-def note_delete(*, actor, lead_id: int, note_id: int, label: str = "") -> str:
+def raise_not_found():
+    from crmui.taskip import NotFound
+
+    raise NotFound(404, "The note was not found in TaskIP.")
+
+
+def note_delete(*, actor, lead_id: int, note_id: int, label: str = "") -> Outcome:
     cached_before = _peek_notes(lead_id)
-    try:
-        with audited(actor, "note.delete", "note", note_id, changes={"lead_id": lead_id}, label=label):
-            msg = api.client().notes.delete(lead_id, note_id)
-    except BaseException:
-        invalidate(_notes_ns(lead_id))
-        raise
-    _write_through(lead_id, cached_before, lambda notes: [n for n in notes if n.id != note_id])
-    return msg
+
+    def check() -> Found:
+        return Found(all(n.id != note_id for n in _notes_now(lead_id)))
+
+    return writes.perform(
+        "note.delete", actor=actor, object_id=note_id, changes={"lead_id": lead_id}, label=label,
+        call=lambda: api.client().notes.delete(lead_id, note_id), check=check,
+        ctx={"lead_id": lead_id,
+             "write_through": _write_through(lead_id, cached_before,
+                                             lambda notes, _: [n for n in notes if n.id != note_id])})
 
 
 # --------------------------------------------------------------------------- files
@@ -114,33 +151,48 @@ def files_for(*, lead_id: int, search: str = "", page: int = 1, per_page: int | 
 
 
 def file_upload(*, actor, lead_id: int, file: BinaryIO, filename: str, content_type: str | None,
-                size: int | None) -> str:
+                size: int | None, token: str | None = None) -> Outcome:
     """Stream one file to TaskIP. ``file`` is read in chunks while sending (Django keeps large
-    uploads in a temporary file), never whole in memory."""
+    uploads in a temporary file), never whole in memory. Unknown outcome: a file of this name
+    and size made since the first attempt on the lead's files means it was saved."""
     try:
         file.seek(0)
     except (AttributeError, OSError, ValueError):
         pass
-    try:
-        with audited(actor, "file.upload", "file", None,
-                     changes={"lead_id": lead_id, "name": filename, "size": size, "type": content_type},
-                     label=filename):
-            msg = api.client().files.upload(lead_id, file=file, filename=filename,
-                                            content_type=content_type or "application/octet-stream")
-    finally:
-        invalidate(_files_ns(lead_id))
-    return msg
+    started = time.time()
+
+    def check() -> Found:
+        cutoff = writes.since_cutoff(writes.first_attempt_at(started))
+        page = api.client().files.list(lead_id, search=filename, item=50, page=1)
+        for f in page.items:
+            if (f.title or "") == filename and (size is None or f.size is None or f.size == size) and (
+                    f.created_at is None or f.created_at >= cutoff):
+                return Found(True, f)
+        return Found(False)
+
+    return writes.perform(
+        "file.upload", actor=actor, token=token, label=filename, result=lambda _: True,
+        changes={"lead_id": lead_id, "name": filename, "size": size, "type": content_type},
+        call=lambda: api.client().files.upload(lead_id, file=file, filename=filename,
+                                               content_type=content_type or "application/octet-stream"),
+        check=check, ctx={"lead_id": lead_id})
 
 
-def files_delete(*, actor, lead_id: int, ids: list[int], names: list[str] | None = None) -> str:
+def files_delete(*, actor, lead_id: int, ids: list[int], names: list[str] | None = None) -> Outcome:
+    """Delete files of a lead. Unknown outcome: none of them is on the lead's files any more."""
     label = ", ".join(names or [])[:300]
-    try:
-        with audited(actor, "file.delete", "file", ",".join(str(i) for i in ids)[:64],
-                     changes={"lead_id": lead_id, "ids": ids, "names": names or []}, label=label):
-            msg = api.client().files.bulk_delete(lead_id, ids)
-    finally:
-        invalidate(_files_ns(lead_id))
-    return msg
+
+    def check() -> Found:
+        present: set[int] = set()
+        for name in set(names or []) or {""}:
+            page = api.client().files.list(lead_id, search=name or None, item=100, page=1)
+            present.update(f.id for f in page.items if f.id is not None)
+        return Found(not (present & set(ids)))
+
+    return writes.perform(
+        "file.delete", actor=actor, object_id=",".join(str(i) for i in ids)[:64], label=label,
+        changes={"lead_id": lead_id, "ids": ids, "names": names or []},
+        call=lambda: api.client().files.bulk_delete(lead_id, ids), check=check, ctx={"lead_id": lead_id})
 
 
 # --------------------------------------------------------------------------- who did it

@@ -1,22 +1,20 @@
-"""Lead writes (create, update, delete, convert, send email) and the single-lead read.
-Reads of lists and the board live in leads/selectors.py.
+"""Lead writes (create, update, delete, bulk delete, convert, send email) and the single-lead
+read. Reads of lists and the board live in leads/selectors.py.
 
-Every write is audited and invalidates what it touches. Writes are never retried here: the
-client only retries a write when the connection could not be made at all (or on 429).
+Every write goes through the one write path (``crmui.writes.perform``): idempotency claim,
+audit, the call, a read-back when the outcome is unknown, the declared cache effects. Each
+returns a ``crmui.writes.Outcome`` for the view to render. Writes are never retried here.
 """
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
-
-from audit.trail import audited, record
-from crmui import api
-from crmui.cache import Cached, cached, invalidate
+from crmui import api, writes
+from crmui.cache import Cached, cached
 from crmui.taskip import Contact, Lead, TaskipError
-from crmui.taskip import errors as taskip_errors
-from crmui.timescale import scaled_ttl
+from crmui.writes import Found, Outcome
 
 
 # --------------------------------------------------------------------------- reads
@@ -26,8 +24,8 @@ def _detail_key(lead_id: int) -> list:
 
 def _detail_namespace(lead_id: int) -> str:
     # One lead's own namespace: a write to another lead does not make this one stale.
-    # Writes through the client invalidate "lead:<id>" by API path (crmui/api.py); renaming a
-    # status or a bulk delete invalidates "lead-records", every lead's detail at once.
+    # Writes declare "lead:<id>" among their effects (crmui/writes.py); renaming a status or a
+    # bulk delete invalidates "lead-records", every lead's detail at once.
     return f"lead:{int(lead_id)}"
 
 
@@ -45,20 +43,11 @@ def remember_lead(lead: Lead) -> None:
 
 
 # --------------------------------------------------------------------------- writes
-def lead_create(*, actor, payload: dict, label: str = "") -> Lead:
-    """POST /lead. Returns the created lead. ``payload`` is already in the API's shape."""
-    with audited(actor, "lead.create", "lead", None, changes=payload, label=label or payload.get("email", "")) as rec:
-        lead = api.client().leads.create(payload)
-        rec.object_id, rec.label = lead.id, lead.display_name
-    invalidate("leads")
-    return lead
-
-
 def find_lead_by_email(*, email: str, since: float | None = None) -> Lead | None:
     """The lead with exactly this email (a read, safe to make), or None. With ``since`` (Unix
     time) only a lead created since then counts, with a minute's slack for clock skew: that is
-    how a create whose answer never arrived (timeout, 5xx, unreadable answer) is looked for
-    before the user is told it was not saved. Raises TaskipError when TaskIP cannot be asked."""
+    how a create whose answer never arrived is looked for. Raises TaskipError when TaskIP
+    cannot be asked."""
     email = (email or "").strip().lower()
     if not email:
         return None
@@ -70,106 +59,153 @@ def find_lead_by_email(*, email: str, since: float | None = None) -> Lead | None
     return None
 
 
-def confirm_create(*, actor, email: str, since: float, payload: dict) -> Lead | None:
-    """A create failed in a way that may have reached TaskIP (see ``may_have_happened``): look
-    for the lead; if it is there, record the create as done and return it."""
-    lead = find_lead_by_email(email=email, since=since)
-    if lead is not None:
-        record(actor, "lead.create", "lead", lead.id, changes=payload, outcome="ok",
-               message="TaskIP's answer was lost; the lead was found afterwards.", label=lead.display_name)
-        invalidate("leads")
-    return lead
+def lead_create(*, actor, payload: dict, token: str | None = None, label: str = "",
+                changes: dict | None = None) -> Outcome:
+    """POST /lead. ``payload`` is already in the API's shape. Unknown outcome: read back by
+    email (a lead made since this submission was first attempted)."""
+    started = time.time()
+    email = payload.get("email") or ""
+
+    def check() -> Found:
+        return writes.found_if(find_lead_by_email(email=email, since=writes.first_attempt_at(started)))
+
+    return writes.perform(
+        "lead.create", actor=actor, token=token, changes=changes if changes is not None else payload,
+        label=label or email,
+        call=lambda: api.client().leads.create(payload), check=check if email else None,
+        id_of=lambda lead: lead.id, label_of=lambda lead: lead.display_name)
 
 
-def lead_update(*, actor, lead_id: int, payload: dict, changes: dict, label: str = "") -> Lead:
-    """PUT /lead/{id} with ``first_name`` plus the changed fields. TaskIP answers with a
-    PARTIAL lead, so the full lead is fetched again and returned (and cached for the page
-    shown next). If that second read fails the partial answer is returned."""
-    with audited(actor, "lead.update", "lead", lead_id, changes=changes, label=label):
-        partial = api.client().leads.update(lead_id, payload)
-    invalidate("leads")
-    if not partial.is_partial:
-        remember_lead(partial)
-        return partial
+def held_matches(sent: dict, held: dict) -> bool:
+    """An update's read-back: TaskIP holds every value that was sent."""
+    return all(writes.canon(held.get(k)) == writes.canon(v) for k, v in sent.items())
+
+
+def lead_update(*, actor, lead_id: int, payload: dict, changes: dict | None = None, label: str = "",
+                kind: str = "lead.update", base: Lead | None = None, token: str | None = None) -> Outcome:
+    """PUT /lead/{id} with ``first_name`` plus the fields to change. TaskIP answers with a
+    PARTIAL lead. When ``base`` (the lead as just read) is given, the lead as it is now (base
+    with the sent fields) is written through to the cache, so the page shown next costs no
+    read. Unknown outcome: read the lead back and compare what was sent with what it holds."""
+    from leads.forms import lead_payload
+
+    def check() -> Found:
+        current = api.client().leads.get(lead_id)
+        return Found(held_matches(payload, lead_payload(current)), current)
+
+    def through(outcome: Outcome) -> None:
+        value = outcome.value
+        if isinstance(value, Lead) and not value.is_partial:
+            remember_lead(value)
+        elif base is not None:
+            patched = _patched(base, payload)
+            if patched is not None:
+                remember_lead(patched)
+
+    return writes.perform(
+        kind, actor=actor, object_id=lead_id, changes=changes if changes is not None else payload, label=label,
+        token=token, result=lambda _: True,
+        call=lambda: api.client().leads.update(lead_id, payload), check=check,
+        ctx={"lead_id": lead_id, "payload": payload, "base": base, "write_through": through})
+
+
+_SCALARS = ("first_name", "last_name", "email", "phone_number", "website", "company_id", "value", "currency",
+            "lead_interaction_date", "address", "zip_code", "description")
+
+
+def _patched(base: Lead, payload: dict) -> Lead | None:
+    """``base`` with the sent fields, when every sent field can be applied without a read
+    (statuses and sources need their names from the reference list)."""
+    from crmui import reference
+
+    changes: dict = {}
+    for key, value in payload.items():
+        if key in _SCALARS:
+            changes[key] = value
+        elif key == "assigned_to":
+            changes[key] = tuple(value or ())
+        elif key in ("status_ids", "source_ids"):
+            try:
+                known = {a.id: a for a in reference.attributes()}
+            except TaskipError:
+                return None
+            if not all(i in known for i in value or ()):
+                return None
+            changes["statuses" if key == "status_ids" else "sources"] = tuple(known[i] for i in value or ())
+        else:
+            return None  # place ids, groups, custom fields: TaskIP derives names we cannot know
+    if "first_name" in changes or "last_name" in changes:
+        changes["full_name"] = None
     try:
-        full = api.client().leads.get(lead_id)
-    except TaskipError:
-        return partial
-    remember_lead(full)
-    return full
+        return replace(base, **changes)
+    except TypeError:
+        return None
 
 
-def lead_delete(*, actor, lead_id: int, label: str = "") -> str:
-    with audited(actor, "lead.delete", "lead", lead_id, label=label):
-        msg = api.client().leads.delete(lead_id)
-    invalidate("leads")
-    return msg
+def lead_delete(*, actor, lead_id: int, label: str = "") -> Outcome:
+    """DELETE /lead/{id}. Unknown outcome: a 404 on reading it back means it is gone."""
+    return writes.perform(
+        "lead.delete", actor=actor, object_id=lead_id, label=label, ctx={"lead_id": lead_id},
+        call=lambda: api.client().leads.delete(lead_id),
+        check=lambda: writes.gone(lambda: api.client().leads.get(lead_id)))
 
 
-def lead_convert(*, actor, lead_id: int, label: str = "") -> Contact:
-    """POST /lead/{id}/convert. Returns the (partial) new contact."""
-    with audited(actor, "lead.convert", "lead", lead_id, label=label) as rec:
-        contact = api.client().leads.convert(lead_id)
-        rec.label = f"{label} → contact #{contact.id}" if label else f"contact #{contact.id}"
-    invalidate("leads", "contacts")
-    return contact
+def lead_bulk_delete(*, actor, lead_ids: list[int], label: str = "", token: str | None = None,
+                     changes: dict | None = None) -> Outcome:
+    """POST /lead/bulk-delete. Unknown outcome: saved when every lead reads back as 404."""
+    ids = [int(i) for i in lead_ids]
+
+    def check() -> Found:
+        return Found(all(writes.gone(lambda i=i: api.client().leads.get(i)).held for i in ids))
+
+    return writes.perform(
+        "lead.bulk_delete", actor=actor, object_id=",".join(map(str, ids))[:64], label=label,
+        changes={"ids": ids, **(changes or {})}, ctx={"lead_ids": ids}, token=token, result=lambda _: True,
+        call=lambda: api.client().leads.bulk_delete(ids), check=check)
 
 
-def lead_send_email(*, actor, lead_id: int, subject: str, message: str, label: str = "") -> str:
-    with audited(actor, "lead.email", "lead", lead_id, changes={"subject": subject}, label=label):
-        msg = api.client().leads.send_email(lead_id, subject=subject, message=message)
-    invalidate("leads")  # TaskIP adds the email to the lead's activity timeline
-    return msg
+def lead_convert(*, actor, lead_id: int, label: str = "") -> Outcome:
+    """POST /lead/{id}/convert; the outcome's value is the (partial) new contact. Unknown
+    outcome: the lead read back says whether it is converted (and to which contact)."""
+
+    def check() -> Found:
+        lead = api.client().leads.get(lead_id)
+        if lead.converted:
+            return Found(True, Contact(id=lead.converted_contact_id))
+        return Found(False)
+
+    return writes.perform(
+        "lead.convert", actor=actor, object_id=lead_id, label=label, ctx={"lead_id": lead_id},
+        call=lambda: api.client().leads.convert(lead_id), check=check,
+        label_of=lambda c: f"{label} → contact #{c.id}" if label else f"contact #{c.id}")
 
 
-# --------------------------------------------------------------------------- double submit
-PENDING = "pending"
-TOKEN_SECONDS = 600
+def lead_send_email(*, actor, lead_id: int, subject: str, message: str, label: str = "",
+                    token: str | None = None) -> Outcome:
+    """POST /lead/send-email/{id}. Unknown outcome: an activity on the lead naming the subject
+    since the first attempt means sent; otherwise TaskIP cannot tell (the docs do not promise
+    that a sent email shows in the timeline): not confirmed."""
+    started = time.time()
 
+    def check() -> Found | None:
+        lead = api.client().leads.get(lead_id)
+        cutoff = datetime.fromtimestamp(writes.first_attempt_at(started), tz=UTC) - timedelta(seconds=60)
+        texts = []
+        for act in lead.activities:
+            if not isinstance(act, dict):
+                continue
+            when = act.get("created_at")
+            try:
+                at = datetime.fromisoformat(str(when).replace("Z", "+00:00")) if when else None
+            except ValueError:
+                at = None
+            if at is not None and at.tzinfo is not None and at < cutoff:
+                continue
+            texts.append(" ".join(str(v) for v in act.values() if isinstance(v, str)))
+        return Found(True) if any(subject in t for t in texts) else None
 
-def _token_key(scope: str, user_id, token: str) -> str:
-    return f"idem:{scope}:{user_id}:{token}"
-
-
-def claim_token(*, scope: str, user_id, token: str, wait: float = 20.0) -> tuple[bool, object]:
-    """Claim an idempotency token for one write. Returns (True, None) when this request may
-    go ahead, or (False, result) when another request with the same token already finished
-    (result is what it remembered, e.g. the new lead's id). While the other request is still
-    running this waits for it (up to ``wait`` seconds); if it failed, this one goes ahead."""
-    if not token:
-        return True, None
-    key = _token_key(scope, user_id, token)
-    deadline = time.monotonic() + wait
-    while True:
-        if cache.add(key, PENDING, scaled_ttl(TOKEN_SECONDS)):
-            return True, None
-        value = cache.get(key)
-        if value is not None and value != PENDING:
-            return False, value
-        if time.monotonic() >= deadline:
-            return False, PENDING
-        time.sleep(0.1)
-
-
-def finish_token(*, scope: str, user_id, token: str, result) -> None:
-    if token:
-        cache.set(_token_key(scope, user_id, token), result, scaled_ttl(TOKEN_SECONDS))
-
-
-def release_token(*, scope: str, user_id, token: str) -> None:
-    """The write failed and nothing was made: a new attempt with the same token may go ahead."""
-    if token:
-        cache.delete(_token_key(scope, user_id, token))
-
-
-def may_have_happened(exc: TaskipError) -> bool:
-    """After this failure, may the write have reached TaskIP anyway? True when the request
-    may have arrived but its answer did not (read timeout, connection lost mid-way, a 5xx from
-    a proxy, an unreadable answer); False when it was refused or never sent."""
-    if isinstance(exc, (taskip_errors.MalformedResponse, taskip_errors.ServerError)):
-        return True
-    if isinstance(exc, taskip_errors.TaskipConnectionError):
-        # The client says which side of "sent" the failure fell on only in its message.
-        msg = (exc.message or "").lower()
-        return not ("could not connect" in msg or "connect timeout" in msg)
-    return False
+    return writes.perform(
+        "lead.email", actor=actor, object_id=lead_id, label=label, token=token, changes={"subject": subject},
+        ctx={"lead_id": lead_id}, call=lambda: api.client().leads.send_email(lead_id, subject=subject,
+                                                                             message=message),
+        check=check, result=lambda msg: True)

@@ -11,7 +11,10 @@ from django.db.models import F
 
 from .models import Counter, ForcedFault, SandboxConfig
 
-ALL_FAULT_KINDS = ["500", "502", "malformed", "hang", "429"]
+# "malformed-after" and "hang-after" carry the request out first, then garble the 200 answer or
+# hang past the client's read timeout: the write happened but its answer is lost.
+ALL_FAULT_KINDS = ["500", "502", "malformed", "hang", "429", "malformed-after", "hang-after"]
+AFTER_KINDS = ("malformed-after", "hang-after")
 UNLIMITED_SENTINEL = 1_000_000  # what X-RateLimit-Limit says when a limit is 0 (= unlimited)
 
 

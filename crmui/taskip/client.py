@@ -163,14 +163,14 @@ class TaskipClient:
 
     def _transport_error(self, exc: requests.exceptions.RequestException) -> e.TaskipError:
         if isinstance(exc, requests.exceptions.ConnectTimeout):
-            return e.TaskipTimeout("TaskIP could not be reached in time (connect timeout).")
+            return e.TaskipTimeout("TaskIP could not be reached in time (connect timeout).", may_have_reached=False)
         if isinstance(exc, requests.exceptions.Timeout):
             return e.TaskipTimeout("TaskIP did not answer in time (read timeout).")
         if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
             return e.MalformedResponse("TaskIP's response was cut short or could not be decoded.")
         if isinstance(exc, requests.exceptions.ConnectionError):
             if is_connect_failure(exc):
-                return e.TaskipConnectionError("Could not connect to TaskIP.")
+                return e.TaskipConnectionError("Could not connect to TaskIP.", may_have_reached=False)
             return e.TaskipConnectionError("The connection to TaskIP was lost.")
         return e.TaskipConnectionError(f"The request to TaskIP failed ({type(exc).__name__}).")
 

@@ -30,9 +30,16 @@ __all__ = [
 
 
 class TaskipError(Exception):
-    """Base class of every error the client raises."""
+    """Base class of every error the client raises.
+
+    ``may_have_reached``: after this failure, may the request have reached TaskIP and been
+    carried out (so a write's outcome is unknown and must be read back)? False when TaskIP
+    refused it (4xx) or it was never sent (connection refused, connect timeout); True when the
+    request went out and its answer was lost, cut short, unreadable or a 5xx.
+    """
 
     default_message = "TaskIP could not complete the request."
+    may_have_reached: bool = False
 
     def __init__(self, message: str | None = None) -> None:
         self.message: str = message or self.default_message
@@ -43,9 +50,17 @@ class TaskipError(Exception):
 
 
 class TaskipConnectionError(TaskipError):
-    """TaskIP could not be reached, or the connection broke while waiting for it."""
+    """TaskIP could not be reached, or the connection broke while waiting for it.
+
+    The client passes ``may_have_reached=False`` when the connection was never made."""
 
     default_message = "Could not connect to TaskIP."
+    may_have_reached = True
+
+    def __init__(self, message: str | None = None, *, may_have_reached: bool | None = None) -> None:
+        super().__init__(message)
+        if may_have_reached is not None:
+            self.may_have_reached = may_have_reached
 
 
 class TaskipTimeout(TaskipConnectionError):
@@ -58,6 +73,7 @@ class MalformedResponse(TaskipError):
     """A 2xx answer that is not JSON, is cut short, or has the wrong shape."""
 
     default_message = "TaskIP sent a response that could not be read."
+    may_have_reached = True
 
     def __init__(self, message: str | None = None, *, status: int | None = None) -> None:
         super().__init__(message)
@@ -131,7 +147,10 @@ class RateLimited(TaskipAPIError):
 
 
 class ServerError(TaskipAPIError):
+    """5xx: TaskIP (or a proxy in front of it) failed; the write may have been carried out."""
+
     default_message = "TaskIP had an internal error."
+    may_have_reached = True
 
 
 _BY_STATUS: dict[int, type[TaskipAPIError]] = {

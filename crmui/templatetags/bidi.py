@@ -45,6 +45,16 @@ def bdi(value):
 
 
 _QUOTED = re.compile("“([^”]*)”")
+# Hebrew, Arabic, Syriac, Thaana, N'Ko... and their presentation forms: strong right-to-left letters.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _isolate_if_needed(text: str) -> str:
+    """Isolated only when it could reorder what follows (controls or right-to-left letters), so
+    ordinary messages stay exactly as written."""
+    if BIDI_CONTROLS.search(text) or _RTL.search(text):
+        return f"{FSI}{strip_bidi(text)}{PDI}"
+    return text
 
 
 @register.filter
@@ -53,5 +63,5 @@ def isolate_quoted(value):
     flash Message too; markup a view marked safe (format_html) stays markup."""
     raw = getattr(value, "message", value)
     parts = _QUOTED.split(str(raw))  # even: outside quotes, odd: quoted
-    out = "".join(strip_bidi(p) if i % 2 == 0 else f"“{FSI}{strip_bidi(p)}{PDI}”" for i, p in enumerate(parts))
+    out = "".join(strip_bidi(p) if i % 2 == 0 else f"“{_isolate_if_needed(p)}”" for i, p in enumerate(parts))
     return mark_safe(out) if isinstance(raw, SafeData) else out  # noqa: S308 (raw was already safe)

@@ -8,7 +8,6 @@ the list where it happened; the other list is untouched.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -116,21 +115,26 @@ def attribute_add(request, kind: str):
     if not form.is_valid():
         return _respond(request, kind, add_form=form)
     name = form.cleaned_data["name"]
-    token = form.cleaned_data.get("token") or ""
-    idem_key = f"idem:attribute:{request.user.pk}:{token}"
-    if token and cache.get(idem_key):
-        return _done(request, kind, f"Added the {SINGULAR[kind]} “{name}”.")  # the same form again
     try:
-        svc.attribute_create(actor=request.user, type_=type_, name=name, color=form.cleaned_data["color"])
-    except TaskipError as exc:
-        if isinstance(exc, (api_errors.ValidationError, api_errors.Conflict)):
-            apply_api_errors(form, exc)
-        else:
-            form.add_error(None, f"“{name}” was not added. " + user_message(exc))
+        outcome = svc.attribute_create(actor=request.user, type_=type_, name=name, color=form.cleaned_data["color"],
+                                       token=form.cleaned_data.get("token") or None)
+    except svc.DuplicateName as exc:
+        form.add_error("name", exc.message)
         return _respond(request, kind, add_form=form)
-    if token:
-        cache.set(idem_key, True, 600)
-    return _done(request, kind, f"Added the {SINGULAR[kind]} “{name}”.")
+    except TaskipError as exc:  # the list to compare names with could not be read
+        form.add_error(None, f"“{name}” was not added. " + user_message(exc))
+        return _respond(request, kind, add_form=form)
+    if outcome.saved:
+        return _done(request, kind, f"Added the {SINGULAR[kind]} “{name}”.")
+    exc = outcome.error
+    if outcome.unconfirmed:
+        form.add_error(None, f"“{name}”: " + outcome.unconfirmed_message("it") + " Reload the list to look.")
+    elif isinstance(exc, (api_errors.ValidationError, api_errors.Conflict)):
+        apply_api_errors(form, exc)
+    else:
+        form.add_error(None, f"“{name}” was not added. " + user_message(exc)
+                       + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""))
+    return _respond(request, kind, add_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,16 +153,26 @@ def attribute_edit(request, kind: str, attribute_id: int):
         return _respond(request, kind, editing=attribute_id, edit_form=form)
     name, color = form.cleaned_data["name"], form.cleaned_data["color"]
     try:
-        svc.attribute_update(actor=request.user, attribute=attr, name=name, color=color)
-    except TaskipError as exc:
-        if isinstance(exc, (api_errors.ValidationError, api_errors.Conflict)):
-            apply_api_errors(form, exc)
-        elif isinstance(exc, api_errors.NotFound):
-            form.add_error(None, f"This {SINGULAR[kind]} no longer exists in TaskIP.")
-        else:
-            form.add_error(None, "Not saved. " + user_message(exc))
+        outcome = svc.attribute_update(actor=request.user, attribute=attr, name=name, color=color)
+    except svc.DuplicateName as exc:
+        form.add_error("name", exc.message)
         return _respond(request, kind, editing=attribute_id, edit_form=form)
-    return _done(request, kind, f"Saved “{name}”.")
+    except TaskipError as exc:
+        form.add_error(None, "Not saved. " + user_message(exc))
+        return _respond(request, kind, editing=attribute_id, edit_form=form)
+    if outcome.saved:
+        return _done(request, kind, f"Saved “{name}”.")
+    exc = outcome.error
+    if outcome.unconfirmed:
+        form.add_error(None, outcome.unconfirmed_message("your change") + " Reload the list to look.")
+    elif isinstance(exc, (api_errors.ValidationError, api_errors.Conflict)):
+        apply_api_errors(form, exc)
+    elif isinstance(exc, api_errors.NotFound):
+        form.add_error(None, f"This {SINGULAR[kind]} no longer exists in TaskIP.")
+    else:
+        form.add_error(None, "Not saved. " + user_message(exc)
+                       + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""))
+    return _respond(request, kind, editing=attribute_id, edit_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,13 +190,15 @@ def attribute_delete(request, kind: str, attribute_id: int):
             count, count_error = None, "Could not count the leads that carry it: " + user_message(exc)
         return _respond(request, kind, deleting=attribute_id, delete_count=count, delete_count_error=count_error)
     count = request.POST.get("count")
-    try:
-        svc.attribute_delete(actor=request.user, attribute=attr, lead_count=int(count) if count and count.isdigit() else None)
-    except TaskipError as exc:
-        if isinstance(exc, api_errors.NotFound):
-            return _done(request, kind, f"“{attr.name}” was already deleted.")
-        return _failed(request, kind, f"“{attr.name}” was not deleted. " + user_message(exc))
-    return _done(request, kind, f"Deleted the {SINGULAR[kind]} “{attr.name}”.")
+    outcome = svc.attribute_delete(actor=request.user, attribute=attr,
+                                   lead_count=int(count) if count and count.isdigit() else None)
+    if outcome.saved:
+        return _done(request, kind, f"Deleted the {SINGULAR[kind]} “{attr.name}”.")
+    if isinstance(outcome.error, api_errors.NotFound):
+        return _done(request, kind, f"“{attr.name}” was already deleted.")
+    if outcome.unconfirmed:
+        return _failed(request, kind, f"“{attr.name}”: " + outcome.unconfirmed_message("the delete", "done"), refresh=True)
+    return _failed(request, kind, f"“{attr.name}” was not deleted. " + user_message(outcome.error))
 
 
 @require_POST

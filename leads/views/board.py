@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
 from crmui import reference
-from crmui.cache import invalidate
 from crmui.errors import page_status, user_message
 from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page, wants_json
 from crmui.taskip import TaskipError
@@ -112,16 +111,20 @@ def move(request: HtmxHttpRequest):
         target = int(to[1:])
     else:
         return _refused(request, "That column does not exist.", 400)
+    query = selectors.LeadQuery.from_params(_filters_from(request)).for_board()
+    board_leads = _board_leads(query) if wants_json(request) else None  # before the move's effects
     try:
-        result = moves.move_lead(actor=request.user, lead_id=lead_id, target_status_id=target, invalidate_after=False)
+        result = moves.move_lead(actor=request.user, lead_id=lead_id, target_status_id=target,
+                                 expected_from=(request.POST.get("from") or "").strip() or None)
     except (moves.UnknownStatus, moves.MissingFirstName) as exc:
         return _refused(request, exc.message, 422)
+    except moves.MovedMeanwhile as exc:
+        return _refused(request, exc.message, 409)
+    except moves.NotConfirmed as exc:
+        return _refused(request, exc.message, 504)
     except TaskipError as exc:
         return _refused(request, user_message(exc), _status_for(exc))
-    query = selectors.LeadQuery.from_params(_filters_from(request)).for_board()
-    columns = _stats_after_move(query, result) if result.changed and wants_json(request) else None
-    if result.changed:
-        invalidate("leads")
+    columns = _stats_after_move(board_leads, result) if result.changed and board_leads is not None else None
     name = result.lead.display_name
     target_name = "No status" if target is None else next(
         (s.name for s in reference.statuses() if s.id == target), "the new stage")
@@ -156,17 +159,24 @@ def _filters_from(request):
     return QueryDict(request.POST.get("filters", "").lstrip("?"))
 
 
-def _stats_after_move(query, result: moves.MoveResult) -> dict | None:
-    """New header counts and sums: the board's snapshot (cached: no extra call) with the
-    moved lead's statuses replaced by what was just saved. None if it is not at hand."""
+def _board_leads(query):
+    """The board's snapshot as cached before the move (no extra call), or None."""
     try:
-        snapshot = selectors.board_snapshot(query=query)
+        return list(selectors.board_snapshot(query=query).value)
+    except TaskipError:
+        return None
+
+
+def _stats_after_move(board_leads, result: moves.MoveResult) -> dict | None:
+    """New header counts and sums: the board's snapshot with the moved lead's statuses
+    replaced by what was just saved. None if it is not at hand."""
+    try:
         statuses = reference.statuses()
     except TaskipError:
         return None
     by_id = {s.id: s for s in statuses}
     new_attrs = tuple(by_id[i] for i in result.new_ids if i in by_id)
-    leads = [replace(lead, statuses=new_attrs) if lead.id == result.lead.id else lead for lead in snapshot.value]
+    leads = [replace(lead, statuses=new_attrs) if lead.id == result.lead.id else lead for lead in board_leads]
     columns = selectors.group_board(leads, statuses)
     return {key: _stats_json(col) for key, col in columns.items()}
 

@@ -2,6 +2,8 @@
 activity timeline, the converted state, and the actions the user's role allows."""
 from __future__ import annotations
 
+from uuid import uuid4
+
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
@@ -76,6 +78,7 @@ def detail_context(lead_id: int, lead, *, fetched_at=None, cache_hit=None) -> di
         "has_place": bool(place),
         "fetched_at": fetched_at,
         "cache_hit": cache_hit,
+        "email_token": uuid4().hex,  # the email dialog's double-submit token (crmui/writes.py)
     }
 
 

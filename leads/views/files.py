@@ -197,18 +197,25 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
             status = 415
             continue
         try:
-            panels.file_upload(actor=request.user, lead_id=lead_id, file=up.file, filename=up.name,
-                               content_type=up.content_type, size=up.size)
-            done.append(up.name)
-        except TaskipError as exc:
-            failures.append(f"“{up.name}”: {upload_error_message(exc)}")
-            status = 429 if isinstance(exc, api_errors.RateLimited) else (
-                422 if isinstance(exc, api_errors.ValidationError) else 200)  # files.js reads ok: false
-            if isinstance(exc, api_errors.RateLimited):
-                failures.extend(f"“{u.name}” was not sent." for u in uploads[uploads.index(up) + 1:])
-                break
+            outcome = panels.file_upload(actor=request.user, lead_id=lead_id, file=up.file, filename=up.name,
+                                         content_type=up.content_type, size=up.size)
         finally:
             up.close()
+        if outcome.saved:
+            done.append(up.name)
+            continue
+        exc = outcome.error
+        if outcome.unconfirmed:
+            failures.append(f"“{up.name}”: " + outcome.unconfirmed_message("the file", "uploaded")
+                            + " Refresh the files list to look.")
+            continue
+        failures.append(f"“{up.name}”: {upload_error_message(exc)}"
+                        + (" (The dashboard checked with TaskIP: it was not saved.)" if outcome.checked else ""))
+        status = 429 if isinstance(exc, api_errors.RateLimited) else (
+            422 if isinstance(exc, api_errors.ValidationError) else 200)  # files.js reads ok: false
+        if isinstance(exc, api_errors.RateLimited):
+            failures.extend(f"“{u.name}” was not sent." for u in uploads[uploads.index(up) + 1:])
+            break
 
     if as_json:
         if failures:
@@ -254,10 +261,12 @@ def files_delete(request, lead_id: int):
             return _render(request, lead_id, search=search, page_no=page_no, alert=text)
         messages.error(request, text)
         return redirect(reverse("leads:detail", args=[lead_id]) + "#files-panel")
-    try:
-        panels.files_delete(actor=request.user, lead_id=lead_id, ids=ids, names=names)
-    except TaskipError as exc:
-        text = "The files were not deleted. " + user_message(exc)
+    outcome = panels.files_delete(actor=request.user, lead_id=lead_id, ids=ids, names=names)
+    if not outcome.saved:
+        if outcome.unconfirmed:
+            text = outcome.unconfirmed_message("the delete", "done") + " Refresh the files list to look."
+        else:
+            text = "The files were not deleted. " + user_message(outcome.error)
         if request.htmx:
             return _render(request, lead_id, search=search, page_no=page_no, alert=text, selected=frozenset(ids))
         messages.error(request, text)

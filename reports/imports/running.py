@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.trail import record
-from crmui import api
+from crmui import api, writes
 from crmui.errors import user_message
 from crmui.taskip import errors as e
 from jobs import runner
@@ -54,7 +54,8 @@ def _send_payload(row: ImportRow) -> dict:
 
 
 def _find_by_email(email: str):
-    page = api.client().leads.list(search=email, item=50)
+    with writes.reading_back():  # straight to TaskIP, not a cached copy
+        page = api.client().leads.list(search=email, item=50)
     for lead in page.items:
         if (lead.email or "").casefold() == email.casefold():
             return lead
@@ -112,40 +113,45 @@ def _process(imp: ImportJob, row: ImportRow, owner) -> None:
         return
     payload = _send_payload(row)
     changes = {"import": str(imp.id), "line": row.line, **row.payload}
-    action, object_id = ("lead.update", existing[0]) if update else ("lead.create", None)
-    try:
-        if update:
-            api.client().leads.update(existing[0], payload)
-            lead_id = existing[0]
-        else:
-            lead_id = api.client().leads.create(payload).id
-    except e.RateLimited:
-        _back_to_pending(row)  # nothing was written: the row waits with the job
-        raise
-    except (e.AuthenticationError, e.PermissionDenied) as exc:
-        _back_to_pending(row)
-        raise runner.Stop(user_message(exc) + " The import is paused; resume it once that is fixed.") from None
-    except e.TaskipAPIError as exc:
-        if exc.status >= 500:
-            _settle(imp, row, owner)  # may have been written: look it up
-            return
-        record(owner, action, "lead", object_id, changes=changes, outcome="failed", api_status=exc.status,
-               message=type(exc).__name__ + ": " + exc.message, label=_label(row))
-        if isinstance(exc, e.Conflict) and imp.mode == ImportJob.CREATE_ONLY:
-            _finish_row(row, ImportRow.SKIPPED, "A lead with this email already exists; create only.")
-        elif isinstance(exc, e.NotFound):
-            _finish_row(row, ImportRow.FAILED, "The existing lead with this email was deleted in the meantime.")
-        else:
-            _finish_row(row, ImportRow.FAILED, _field_errors(exc))
+    # Through the one write path (crmui/writes.py): one claim per row, so a row run twice (a
+    # resumed job, a second worker) writes once; an unknown outcome is read back. Audited there.
+    from leads import services as lead_services
+
+    token = f"import{imp.pk}-{row.pk}"
+    if update:
+        outcome = lead_services.lead_update(actor=owner, lead_id=existing[0], payload=payload, changes=changes,
+                                            label=_label(row), token=token)
+    else:
+        outcome = lead_services.lead_create(actor=owner, payload=payload, changes=changes, label=_label(row),
+                                            token=token)
+    if outcome.saved:
+        lead_id = existing[0] if update else (outcome.value.id if outcome.value is not None else outcome.result)
+        confirmed = "Confirmed by reading TaskIP back after a lost answer." if outcome.checked else ""
+        _finish_row(row, ImportRow.UPDATED if update else ImportRow.CREATED, confirmed, lead_id)
         return
-    except e.TaskipError:
-        # The answer was lost (timeout, connection, garbled): look it up before anything else.
+    exc = outcome.error
+    if isinstance(exc, e.RateLimited):
+        _back_to_pending(row)  # nothing was written: the row waits with the job
+        raise exc
+    if isinstance(exc, (e.AuthenticationError, e.PermissionDenied)):
+        _back_to_pending(row)
+        raise runner.Stop(user_message(exc) + " The import is paused; resume it once that is fixed.")
+    if outcome.unconfirmed:
+        # The answer was lost and TaskIP could not be asked: left in flight, settled first next time.
         row.message = "The answer to this write was lost; it is checked by email before writing again."
         row.save(update_fields=["message"])
-        _settle(imp, row, owner)
+        raise exc
+    if outcome.checked:
+        _back_to_pending(row)  # read back: not written; written in its turn
         return
-    record(owner, action, "lead", lead_id, changes=changes, api_status=200, label=_label(row))
-    _finish_row(row, ImportRow.UPDATED if update else ImportRow.CREATED, "", lead_id)
+    if isinstance(exc, e.Conflict) and imp.mode == ImportJob.CREATE_ONLY:
+        _finish_row(row, ImportRow.SKIPPED, "A lead with this email already exists; create only.")
+    elif isinstance(exc, e.NotFound):
+        _finish_row(row, ImportRow.FAILED, "The existing lead with this email was deleted in the meantime.")
+    elif isinstance(exc, e.TaskipAPIError):
+        _finish_row(row, ImportRow.FAILED, _field_errors(exc))
+    else:
+        _finish_row(row, ImportRow.FAILED, user_message(exc))
 
 
 class ImportRunner(runner.Runner):

@@ -122,8 +122,16 @@ def _dispatch(request, method, handlers, args, key_id, cfg, rate):
         return ApiError(429, "Too Many Requests", f"Too many requests. Retry after {rate.retry_after} seconds.",
                         headers={"Retry-After": str(rate.retry_after)}).response()
     fault = runtime.choose_fault(method, request.path, cfg)
-    if fault:
+    if fault and fault not in runtime.AFTER_KINDS:
         return fault_response(fault, cfg)
+    resp = _handle(request, method, handlers, args, key_id, cfg)
+    if fault:
+        # after processing: whatever the handler did stays done, its answer is lost
+        return fault_response(fault.split("-")[0], cfg)
+    return resp
+
+
+def _handle(request, method, handlers, args, key_id, cfg):
     if handlers is None:
         return ApiError(404, "Not Found", "Route not found.").response()
     handler = handlers.get("GET" if method == "HEAD" else method)

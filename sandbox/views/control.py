@@ -7,7 +7,7 @@ from .api import identify_key
 from .dates import ISO_MICRO, stamp
 from .http import ApiError, bad_request, json_response, parse_body, unauthorized
 
-FAULT_STATUSES = {"500", "502", "429", "malformed", "hang"}
+FAULT_STATUSES = {"500", "502", "429", "malformed", "hang", "malformed-after", "hang-after"}
 
 
 def _guard(request, methods):

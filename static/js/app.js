@@ -147,9 +147,76 @@
       }
     });
   }
+  // After an htmx swap removed the focused element (paging, sorting, the ↑/↓ buttons), focus
+  // goes to its counterpart in the new content, else to the swapped region itself, never to
+  // <body>. Paging also scrolls the region's top into view.
+  var pendingFocus = null;
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var active = document.activeElement, target = ev.detail.target;
+    pendingFocus = null;
+    if (!active || active === document.body || !target || !target.id || !target.contains(active)) { return; }
+    var pager = active.closest(".pager");
+    pendingFocus = {
+      id: target.id, tag: active.tagName, vals: active.getAttribute("hx-vals"),
+      label: active.getAttribute("aria-label"), text: (active.textContent || "").trim(),
+      paging: !!pager || active.getAttribute("rel") === "next" || active.getAttribute("rel") === "prev"
+    };
+  });
+  function counterpart(root, p) {
+    var cands = Array.prototype.filter.call(root.querySelectorAll(p.tag), function (el) { return !el.disabled; });
+    if (p.vals) {
+      var same = cands.filter(function (el) { return el.getAttribute("hx-vals") === p.vals; })[0];
+      if (same) { return same; }
+      var m = /"(\d+):(up|down)"/.exec(p.vals);  // a move button now disabled: its sibling
+      if (m) {
+        var sib = cands.filter(function (el) { return (el.getAttribute("hx-vals") || "").indexOf('"' + m[1] + ":") !== -1; })[0];
+        if (sib) { return sib; }
+      }
+    }
+    if (p.label) {
+      var byLabel = cands.filter(function (el) { return el.getAttribute("aria-label") === p.label; })[0];
+      if (byLabel) { return byLabel; }
+    }
+    return p.text ? cands.filter(function (el) { return (el.textContent || "").trim() === p.text; })[0] : null;
+  }
+  document.addEventListener("htmx:afterSettle", function () {
+    var p = pendingFocus;
+    pendingFocus = null;
+    if (!p) { return; }
+    var root = document.getElementById(p.id);
+    if (!root || (document.activeElement && document.activeElement !== document.body && root.contains(document.activeElement))) { return; }
+    var el = p.paging ? null : counterpart(root, p);
+    if (!el) {
+      el = root;
+      if (!root.hasAttribute("tabindex")) { root.setAttribute("tabindex", "-1"); }
+    }
+    el.focus({preventScroll: p.paging});
+    if (p.paging) { root.scrollIntoView({block: "start"}); }
+  });
+
+  // Dates in the reader's locale, in the numeric order the browser's date inputs use.
+  var DATE_FMT = new Intl.DateTimeFormat(undefined, {year: "numeric", month: "2-digit", day: "2-digit"});
+  var TIME_FMT = new Intl.DateTimeFormat(undefined, {hour: "2-digit", minute: "2-digit"});
+  function localDates(root) {
+    (root || document).querySelectorAll("time[data-local]").forEach(function (el) {
+      var iso = el.getAttribute("datetime") || "", d;
+      var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+      if (!m) { return; }
+      if (el.getAttribute("data-local") === "date") {
+        d = new Date(+m[1], +m[2] - 1, +m[3]);
+        el.textContent = DATE_FMT.format(d);
+      } else {
+        d = new Date(iso);
+        if (isNaN(d.getTime())) { return; }
+        el.textContent = DATE_FMT.format(d) + ", " + TIME_FMT.format(d);
+      }
+    });
+  }
+  window.crmLocalDates = localDates;
+
   var resizeTimer;
   window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(scrollables, 150); });
 
-  document.addEventListener("DOMContentLoaded", function () { paint(document); scrollables(); });
-  document.addEventListener("htmx:load", function (ev) { paint(ev.detail.elt); scrollables(); });
+  document.addEventListener("DOMContentLoaded", function () { paint(document); localDates(document); scrollables(); });
+  document.addEventListener("htmx:load", function (ev) { paint(ev.detail.elt); localDates(ev.detail.elt); scrollables(); });
 })();

@@ -98,6 +98,9 @@
     var body = new URLSearchParams();
     body.set("lead_id", leadId);
     body.set("to", to);
+    // the column the card was in when the person moved it: a lead someone else moved meanwhile
+    // is not moved over their change (the server says so and the card goes back)
+    body.set("from", evt.from.getAttribute("data-column") || "");
     body.set("filters", board.getAttribute("data-filters") || "");
     card.classList.add("card-saving");
     card.setAttribute("aria-busy", "true");

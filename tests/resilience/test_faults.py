@@ -134,14 +134,6 @@ def test_error_messages_never_show_the_key(sales_client, use_sandbox):
     use_sandbox.clear_faults()
 
 
-def test_taskip_errors_have_user_messages_for_every_kind():
-    from crmui.errors import user_message
-
-    for exc in (taskip_errors.ServerError(500), taskip_errors.MalformedResponse(), taskip_errors.TaskipTimeout(),
-                taskip_errors.RateLimited(retry_after=30), taskip_errors.TaskipConnectionError()):
-        assert user_message(exc) and "Traceback" not in user_message(exc)
-
-
 def test_a_pages_deadline_ends_with_the_page(sales_client, use_sandbox, settings):
     settings.TASKIP_PAGE_DEADLINE = 0.3
     sales_client.get(reverse("leads:list"))

@@ -9,7 +9,7 @@ from django import forms
 from django.urls import reverse
 
 from crmui import api, tally
-from crmui.errors import apply_api_errors, retry_hint, user_message
+from crmui.errors import apply_api_errors, retry_hint
 from crmui.taskip import errors as taskip_errors
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,3 @@ def test_short_429_on_a_write_is_retried_once_and_creates_one_lead(use_sandbox, 
     client.leads.create({"first_name": "Rafa", "email": email})
     found = use_sandbox.api("GET", "/lead", params={"search": email, "item": 0}).json()["data"]
     assert len(found) == 1
-
-
-def test_rate_limit_message_reads_well():
-    assert "Try again in about 3 minutes." in user_message(taskip_errors.RateLimited(retry_after=150))

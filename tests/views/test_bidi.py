@@ -22,6 +22,8 @@ def test_filters_isolate_names_and_remove_override_characters_from_plain_text():
     assert render("{{ n|bdi }}", n=f"<b>{NAME}</b>") == f"<bdi>&lt;b&gt;{NAME}&lt;/b&gt;</bdi>"
     assert render("{{ n|isolate }}", n=NAME) == f"{FSI}Evegnp.exe{PDI}"
     assert render("{{ n|isolate_quoted }}", n=f"Lead “{NAME}” created.") == f"Lead “{FSI}Evegnp.exe{PDI}” created."
+    assert render("{{ n|isolate_quoted }}", n="Lead “سارا” created.") == f"Lead “{FSI}سارا{PDI}” created."
+    assert render("{{ n|isolate_quoted }}", n="Lead “Ann” created.") == "Lead “Ann” created."  # nothing to isolate
 
 
 @pytest.mark.django_db

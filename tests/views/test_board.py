@@ -199,7 +199,8 @@ def test_cards_offer_a_move_menu_that_works_without_javascript(sales_client, use
     lead = make_lead(use_sandbox, tag, first_name="Keyboard", status_ids=[1])
     html = sales_client.get(reverse("leads:board_column", args=["s1"]), {"q": tag}).content.decode()
     menu = html.split("data-move-form")[1].split("</form>")[0]
-    assert 'name="to" value="s2"' in menu and 'value="s1"' not in menu and "csrfmiddlewaretoken" in menu
+    assert 'name="to" value="s2"' in menu and 'name="to" value="s1"' not in menu and "csrfmiddlewaretoken" in menu
+    assert 'name="from" value="s1"' in menu  # where the person saw it: a move made meanwhile is not overwritten
     response = sales_client.post(reverse("leads:move"), {"lead_id": lead["id"], "to": "s2", "filters": f"q={tag}"})
     assert response.status_code == 303 and response["Location"] == f"/leads/board/?q={tag}"
     assert status_ids_of(use_sandbox, lead["id"]) == [1, 2]  # New is an earlier stage: kept

@@ -228,7 +228,8 @@ def test_subject_longer_than_255_is_refused_before_sending(sales_client, use_san
     assert "POST /lead/send-email/{id}" not in use_sandbox.stats()["by_endpoint"]
 
 
-@pytest.mark.parametrize("fault, text", [(500, "may not have been sent"), (429, "Try again in 30 seconds.")])
+@pytest.mark.parametrize("fault, text", [(500, "not confirmed yet whether the email was sent"),
+                                         (429, "Try again in 30 seconds.")])
 def test_failed_email_keeps_the_text(sales_client, use_sandbox, fault, text):
     lead = sandbox_lead(use_sandbox)
     use_sandbox.fail_next(status=fault, path_contains="/send-email", method="POST")
