@@ -23,6 +23,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -311,11 +312,14 @@ class Visitor:
             origin = url.split("/", 3)
             headers.setdefault("Referer", f"https://{origin[2]}/")
         r = requests.request(method, url, headers=headers, cookies=self.cookies, allow_redirects=False, timeout=60, **kw)
-        for cookie in r.cookies:
-            if cookie.value == "" or (cookie.expires is not None and cookie.expires < time.time()):
-                self.cookies.pop(cookie.name, None)
-            else:
-                self.cookies[cookie.name] = cookie.value
+        for header in r.raw.headers.getlist("Set-Cookie"):  # (requests' jar drops deletions silently)
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel.value in ("", '""') or morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
         return r
 
     def get(self, url: str, **kw) -> requests.Response:
