@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast setup browser services sandbox bench bench-faults bench-speed clean
+.PHONY: run test test-fast setup browser services sandbox bench bench-faults bench-speed bench-import clean
 run: setup
 	@bash scripts/run.sh
 
@@ -44,6 +44,9 @@ bench-faults: setup
 
 bench-speed: setup
 	$(PY) bench/speed.py
+
+bench-import: setup
+	$(PY) bench/import_bench.py
 
 clean:
 	rm -rf var .pytest_cache

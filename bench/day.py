@@ -11,8 +11,10 @@ The day: lists (plain, searched, paged), the board, lead details with the panels
 notes, status moves, edits and the odd new lead. Pages whose URL names do not resolve on this
 branch, or that are stand-ins ("not built yet"), are skipped and listed.
 
-A day is compressed into a minute or two: cached reads do not expire by age during the run
-(TASKIP_CACHE_SECONDS=300), so the figure measures the cache and invalidation design, not TTLs.
+A CACHE-DESIGN CHECK ONLY: the day is compressed into a minute or two and cached reads do not
+expire by age during the run, so the figure measures the cache and invalidation design, not what
+a real day costs. For that, run bench/team_day.py (a working day with TIME_SCALE, every lifetime
+expiring as it would).
 """
 from __future__ import annotations
 

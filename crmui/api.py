@@ -227,6 +227,21 @@ def _run_in_worker(fn: Callable[[], Any]) -> Any:
     return fn()
 
 
+def beside(fn: Callable[[], Any]):
+    """Start ``fn`` (a fetch, no ORM) in the pool now, counted against this request, while the
+    caller goes on in its own thread (which may use the ORM); ``.result()`` waits for it."""
+    if _in_worker.get():
+        from concurrent.futures import Future
+
+        done: Future = Future()
+        try:
+            done.set_result(fn())
+        except Exception as exc:  # noqa: BLE001 - handed back through the future
+            done.set_exception(exc)
+        return done
+    return _pool().submit(contextvars.copy_context().run, _run_in_worker, fn)
+
+
 def parallel(*callables: Callable[[], Any], return_exceptions: bool = False) -> list[Any]:
     """Run independent fetches at once; return their results in order.
 

@@ -119,6 +119,25 @@ def in_fetch() -> bool:
     return _in_fetch.get()
 
 
+class direct_reads:
+    """``with direct_reads(): ...``: the client's own read cache stands aside (the caller
+    stores what it reads itself, e.g. the lead snapshot)."""
+
+    def __enter__(self):
+        self._token = _in_fetch.set(True)
+        return self
+
+    def __exit__(self, *exc):
+        _in_fetch.reset(self._token)
+        return False
+
+
+def version_of(namespace: str) -> str:
+    """The namespace's version combined with the global one: it changes whenever either is
+    invalidated (a value stored elsewhere can compare it to know it went stale)."""
+    return _version(namespace)
+
+
 def invalidate(*namespaces: str) -> None:
     for ns in namespaces:
         key = f"ns:{ns}"

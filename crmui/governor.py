@@ -125,6 +125,9 @@ def _let_go(st: BudgetState, slot: float) -> None:
         BackgroundMinute.objects.create(minute=minute, calls=1)
 
 
+_last_reading_write = [0.0]
+
+
 def note_reading(limit: int | None, remaining: int | None, reset: float | None, *, now: float | None = None) -> None:
     """A background call's answer carried X-RateLimit-*: the freshest view of the hour."""
     if limit is None or remaining is None:
@@ -132,6 +135,12 @@ def note_reading(limit: int | None, remaining: int | None, reset: float | None, 
     now = time.time() if now is None else now
     if limit <= 0 or limit >= 1_000_000:  # no hourly limit in force (the sandbox's "unlimited")
         limit = None
+    # One write a second per process is enough while far from the reserve: between readings the
+    # calls let go are counted (spent_since_reading), so the estimate only errs on the safe side.
+    far = limit is None or remaining - _reserve_floor(limit) > 50
+    if far and now - _last_reading_write[0] < 1.0:
+        return
+    _last_reading_write[0] = now
     with transaction.atomic():
         st = _state()
         if st.seen and st.seen > now:

@@ -224,6 +224,7 @@ _HUEY_CONSUMER = {
     "worker_type": "thread",
     "periodic": True,  # periodic tasks (@db_periodic_task) run in the worker too
     "scheduler_interval": 1,  # seconds: a task scheduled for later starts within a second of its time
+    "max_delay": 1.0,  # an idle worker looks at the SQLite queue at least every second (Redis blocks instead)
     "check_worker_health": True,
 }
 if JOBS_QUEUE_URL:
@@ -241,3 +242,13 @@ JOBS_LEASE_SECONDS = env.float("JOBS_LEASE_SECONDS", default=3.0)
 JOBS_HOURLY_RESERVE = env.float("JOBS_HOURLY_RESERVE", default=0.30)
 JOBS_BURST_SHARE = env.float("JOBS_BURST_SHARE", default=0.5)
 TASKIP_BURST_LIMIT = env.int("TASKIP_BURST_LIMIT", default=100)
+# --- Snapshot-first reads (leads/snapshot.py; docs/DEVELOPING.md "The lead snapshot") ---
+# Every lead in ONE call, fetched again in the background before this lifetime ends (so a change
+# made in TaskIP's own screens shows within it); writes through the dashboard patch it at once.
+LEADS_SNAPSHOT_SECONDS = env.int("LEADS_SNAPSHOT_SECONDS", default=300)
+# With no copy at all (a fresh start, or nobody looked for a while) a page waits this long for
+# the first fetch, then goes on without it (real seconds: not scaled).
+LEADS_SNAPSHOT_WAIT = env.float("LEADS_SNAPSHOT_WAIT", default=2.0)
+# A lead page's notes, files and activity panels: each cached per lead this long (every write
+# made through the dashboard updates them at once; a change made in TaskIP shows within it).
+LEAD_PANEL_SECONDS = env.int("LEAD_PANEL_SECONDS", default=4 * 3600)

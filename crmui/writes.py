@@ -381,7 +381,8 @@ def _settle(check: Callable[[], Found] | None) -> Found | None:
 def perform(kind: str, *, actor, call: Callable[[], Any], check: Callable[[], Found] | None = None,
             token: str | None = None, object_id: Any = None, changes: dict | None = None, label: str = "",
             ctx: dict | None = None, result: Callable[[Any], Any] | None = None,
-            label_of: Callable[[Any], str] | None = None, id_of: Callable[[Any], Any] | None = None) -> Outcome:
+            label_of: Callable[[Any], str] | None = None, id_of: Callable[[Any], Any] | None = None,
+            guard: Callable[[], None] | None = None) -> Outcome:
     """Make one write. See the module docstring for the steps.
 
     ``call``: makes the TaskIP call and returns its answer. ``check``: reads TaskIP back and
@@ -389,7 +390,9 @@ def perform(kind: str, *, actor, call: Callable[[], Any], check: Callable[[], Fo
     submission). ``token``: the submission's idempotency token (None: no claim). ``ctx``: what
     the cache effects need (``lead_id``, ``contact_id``, ``write_through``...). ``result``:
     what to remember for a replay (default: the answer's ``id``). ``id_of`` / ``label_of``:
-    the audit entry's object id / label from the answer (creates).
+    the audit entry's object id / label from the answer (creates). ``guard``: the dashboard's
+    own refusal (e.g. a duplicate status name), run only when this request is about to write
+    (a replay of a saved submission is not refused); what it raises is raised, the claim freed.
     """
     ctx = dict(ctx or {})
     if object_id is not None:
@@ -419,6 +422,12 @@ def perform(kind: str, *, actor, call: Callable[[], Any], check: Callable[[], Fo
             outcome = Outcome(kind, SAVED, value=found.value, checked=True,
                               result=found.result if found.result is not None else result_of(found.value))
     if outcome is None:
+        if guard is not None:
+            try:
+                guard()
+            except Exception:
+                _settle_claim(key, Outcome(kind, NOT_SAVED))
+                raise
         outcome = _call(kind, call, check, result_of)
 
     value = outcome.value
@@ -539,8 +548,10 @@ def three_way(*, loaded: dict, typed: dict, held: dict, fields: Iterable[str] | 
         base = loaded.get(name)
         mine = canon(typed.get(name))
         theirs = canon(held.get(name))
+        if mine == theirs:
+            continue  # TaskIP already holds what this person wants (or they took the other value)
         if mine != base:
-            if theirs == base or theirs == mine:
+            if theirs == base:
                 merge.mine.add(name)
             elif name in seen and seen[name] == theirs:
                 merge.mine.add(name)  # they saw the other value and kept theirs

@@ -16,10 +16,12 @@ fix (``Stop``) pauses it with the message.
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -50,7 +52,14 @@ class Stop(Exception):
 
 
 class Runner:
-    """What a kind of job implements (see the module docstring)."""
+    """What a kind of job implements (see the module docstring).
+
+    ``concurrency``: how many items may be in flight at once. More than one only for kinds
+    whose ``step`` claims its item atomically (an import row goes PENDING -> IN_FLIGHT in one
+    UPDATE); the governor still spaces every call, so this only hides each item's own latency
+    (the answer, the database writes) behind the pacing."""
+
+    concurrency = 1
 
     def settle(self, job: Job) -> None:  # pragma: no cover - interface
         pass
@@ -60,6 +69,11 @@ class Runner:
 
     def counts(self, job: Job) -> tuple[int, int, int, int]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def step_pending(self, job: Job) -> bool:
+        """Whether items are left (after parallel steps stopped)."""
+        total, processed, _, _ = self.counts(job)
+        return processed < total
 
     def on_finish(self, job: Job) -> None:
         pass
@@ -195,6 +209,62 @@ def _stop(job: Job, message: str) -> None:
                                                             retry_at=None, updated_at=timezone.now())
 
 
+def _finish(job: Job, runner: Runner) -> str:
+    if Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
+            state=Job.DONE, message="", finished_at=timezone.now(), updated_at=timezone.now()):
+        job.state = Job.DONE
+        runner.on_finish(job)
+    return "done"
+
+
+def _steps_in_parallel(job: Job, runner: Runner, beat: Heartbeat, tally) -> str:
+    """``runner.concurrency`` threads step the same job; the first to stop (nothing left, a wait,
+    a pause) stops all; an exception is re-raised here for run() to handle as usual."""
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    left = {"more": True}
+
+    def worker():
+        checked = 0.0
+        try:
+            while not stop.is_set():
+                if time.monotonic() - checked > 0.5:  # a pause or cancel is seen within half a second
+                    if not Job.objects.filter(pk=job.pk, state=Job.RUNNING).exists() or beat.lost:
+                        break
+                    checked = time.monotonic()
+                if not runner.step(job):
+                    left["more"] = False
+                    break
+        except BaseException as exc:  # noqa: BLE001 - handed to run()
+            errors.append(exc)
+        finally:
+            stop.set()
+            connection.close()
+
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(worker,), daemon=True)
+               for _ in range(runner.concurrency)]
+    for t in threads:
+        t.start()
+    counted = tally.calls
+    while any(t.is_alive() for t in threads):
+        for t in threads:
+            t.join(timeout=0.5)
+        seen = tally.calls  # read once: calls made between two reads would be lost
+        _save_counts(job, runner, seen - counted)
+        counted = seen
+    _save_counts(job, runner, tally.calls - counted)
+    if errors:
+        raise errors[0]
+    job.refresh_from_db(fields=["state"])
+    if job.state != Job.RUNNING:
+        return job.state
+    if beat.lost:
+        return "lease lost"
+    if not left["more"] or not runner.step_pending(job):
+        return _finish(job, runner)
+    return "stopped"
+
+
 def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) -> str:
     """Work on a job until it is done or must stop. Returns what happened (for logs and tests)."""
     me = f"{WORKER_ID}:{uuid.uuid4().hex[:8]}"
@@ -223,28 +293,27 @@ def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) ->
             tally = begin_tally()
             try:
                 runner.settle(job)
-                while True:
-                    job.refresh_from_db(fields=["state"])
-                    if job.state != Job.RUNNING:
-                        outcome = job.state
-                        break
-                    if beat.lost:
-                        outcome = "lease lost"
-                        break
-                    before = tally.calls
-                    more = runner.step(job)
-                    _save_counts(job, runner, tally.calls - before)
-                    steps += 1
-                    if not more:
-                        if Job.objects.filter(pk=job_id, state=Job.RUNNING).update(
-                                state=Job.DONE, message="", finished_at=timezone.now(), updated_at=timezone.now()):
-                            job.state = Job.DONE
-                            runner.on_finish(job)
-                        outcome = "done"
-                        break
-                    if max_steps is not None and steps >= max_steps:
-                        outcome = "step limit"
-                        break
+                if runner.concurrency > 1 and max_steps is None and heartbeat:
+                    outcome = _steps_in_parallel(job, runner, beat, tally)
+                else:
+                    while True:
+                        job.refresh_from_db(fields=["state"])
+                        if job.state != Job.RUNNING:
+                            outcome = job.state
+                            break
+                        if beat.lost:
+                            outcome = "lease lost"
+                            break
+                        before = tally.calls
+                        more = runner.step(job)
+                        _save_counts(job, runner, tally.calls - before)
+                        steps += 1
+                        if not more:
+                            outcome = _finish(job, runner)
+                            break
+                        if max_steps is not None and steps >= max_steps:
+                            outcome = "step limit"
+                            break
             except taskip_errors.RateLimited as exc:
                 _save_counts(job, runner)
                 _wait(job, exc)

@@ -9,5 +9,8 @@ class LeadsConfig(AppConfig):
         from audit import labels as audit_labels
         from leads import bulk, labels  # noqa: F401  (bulk: importing it registers the "bulk" job runner)
 
+        from leads import snapshot
+
+        snapshot.register_write_effects()  # writes patch the lead snapshot (crmui/writes.py EFFECTS)
         audit_labels.register("lead", labels.describe)
         audit_labels.register("note", labels.describe)

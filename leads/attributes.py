@@ -67,7 +67,6 @@ def _all_now(type_: int) -> list[Attribute]:
 
 def attribute_create(*, actor, type_: int, name: str, color: str | None, token: str | None = None) -> Outcome:
     """Raises DuplicateName before any write. Unknown outcome: read back by name and type."""
-    _refuse_duplicate(type_, name)
     existing = attributes_of(type_)
     order = max([a.order or 0 for a in existing] + [0]) + 1  # new ones go last
     started = time.time()
@@ -84,7 +83,7 @@ def attribute_create(*, actor, type_: int, name: str, color: str | None, token: 
         "attribute.create", actor=actor, token=token, label=name,
         changes={"type": TYPES[type_], "name": name, "color": color, "order": order},
         call=lambda: api.client().attributes.create(name=name, type=type_, color=color, order=order),
-        check=check, id_of=lambda a: a.id)
+        check=check, id_of=lambda a: a.id, guard=lambda: _refuse_duplicate(type_, name))
 
 
 def _check_held(attribute_id: int, **sent) -> Found:
@@ -94,7 +93,6 @@ def _check_held(attribute_id: int, **sent) -> Found:
 
 def attribute_update(*, actor, attribute: Attribute, name: str, color: str | None) -> Outcome:
     """Raises DuplicateName before any write. Unknown outcome: read back and compare."""
-    _refuse_duplicate(attribute.type, name, except_id=attribute.id)
     changes = {}
     if (attribute.name or "") != name:
         changes["name"] = [attribute.name, name]
@@ -104,7 +102,8 @@ def attribute_update(*, actor, attribute: Attribute, name: str, color: str | Non
         "attribute.update", actor=actor, object_id=attribute.id, changes=changes, label=name,
         call=lambda: api.client().attributes.update(attribute.id, name=name, type=attribute.type, color=color,
                                                     order=attribute.order),
-        check=lambda: _check_held(attribute.id, name=name, color=color))
+        check=lambda: _check_held(attribute.id, name=name, color=color),
+        guard=lambda: _refuse_duplicate(attribute.type, name, except_id=attribute.id))
 
 
 def attribute_delete(*, actor, attribute: Attribute, lead_count: int | None = None) -> Outcome:

@@ -104,3 +104,16 @@ class SelfCheckRun(models.Model):
 
     def __str__(self):
         return f"Self-check #{self.pk} {self.state} {'passed' if self.passed else 'differed'}"
+
+    # A queued run no worker picked up within this long (no worker running) no longer blocks a new one.
+    STALE_AFTER_SECONDS = 600
+
+    @classmethod
+    def waiting(cls):
+        """Queued runs a worker may still pick up."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        since = timezone.now() - timedelta(seconds=cls.STALE_AFTER_SECONDS)
+        return cls.objects.filter(state=cls.QUEUED, created_at__gte=since)

@@ -11,6 +11,8 @@ import time
 from datetime import UTC, datetime
 from typing import BinaryIO
 
+from django.conf import settings
+
 from crmui import api, writes
 from crmui.cache import Cached, cached, peek, put
 from crmui.taskip import LeadFile, Note, Page
@@ -18,6 +20,12 @@ from crmui.writes import Found, Outcome
 
 FILES_PER_PAGE = 10
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _panel_seconds() -> int:
+    """``LEAD_PANEL_SECONDS``: how long a panel's copy is shown (every write through the
+    dashboard updates it at once; a change made in TaskIP itself shows within it)."""
+    return getattr(settings, "LEAD_PANEL_SECONDS", 4 * 3600)
 
 
 def _notes_ns(lead_id: int) -> str:
@@ -35,7 +43,7 @@ def notes_for(*, lead_id: int, refresh: bool = False) -> Cached[list[Note]]:
     def fetch() -> list[Note]:
         return _newest_first(api.client().notes.list(lead_id))
 
-    return cached(_notes_ns(lead_id), ["list"], fetch, refresh=refresh)
+    return cached(_notes_ns(lead_id), ["list"], fetch, refresh=refresh, ttl=_panel_seconds())
 
 
 def _peek_notes(lead_id: int) -> list[Note] | None:
@@ -54,7 +62,7 @@ def _write_through(lead_id: int, before: list[Note] | None, change):
 
     def effect(outcome: Outcome) -> None:
         if before is not None:
-            put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before), outcome.value)))
+            put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before), outcome.value)), ttl=_panel_seconds())
 
     return effect
 
@@ -146,7 +154,7 @@ def files_for(*, lead_id: int, search: str = "", page: int = 1, per_page: int | 
         _files_ns(lead_id),
         ["list", search, page, per_page],
         lambda: api.client().files.list(lead_id, search=search or None, item=per_page, page=page),
-        refresh=refresh,
+        refresh=refresh, ttl=_panel_seconds(),
     )
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from crmui import api
-from crmui.cache import Cached, cached, peek
+from crmui.cache import Cached, cached
 from crmui.taskip import Attribute, Lead, Page
 from leads import localcut
 
@@ -56,24 +56,34 @@ class LeadQuery:
     # --------------------------------------------------------------- URL <-> query
     @classmethod
     def from_params(cls, params) -> LeadQuery:
-        """Read the filters from a QueryDict (or dict). Anything malformed is ignored."""
-        g = params.get
-        converted = str(g("converted", "") or "").strip()
-        sort = str(g("sort", "") or "").strip()
-        direction = str(g("dir", "") or "").strip().lower()
-        from_date, to_date = _date(g("from")), _date(g("to"))
+        """Read the filters from a QueryDict (or dict): the list's, board's and overview's
+        parameters. The dashboard's own short names (q, status, source, assigned, converted,
+        from, to, sort=name|date|status, dir) and the API's names (search, status_id,
+        source_id, assigned_to, is_converted, from_date, to_date, sort_by, sort_order) are
+        both understood. Anything malformed is ignored."""
+        def g(*names) -> str:
+            for n in names:
+                v = params.get(n)
+                if v not in (None, ""):
+                    return str(v).strip()
+            return ""
+
+        converted = g("converted", "is_converted")
+        sort_by = SORTS.get(g("sort")) or (g("sort_by") if g("sort_by") in SORTS.values() else None)
+        direction = g("dir", "sort_order").lower()
+        from_date, to_date = _date(g("from", "from_date")), _date(g("to", "to_date"))
         if from_date and to_date and from_date > to_date:
             from_date, to_date = to_date, from_date
         return cls(
-            search=str(g("q", "") or "").strip()[:200],
-            status_id=_int(g("status")),
-            source_id=_int(g("source")),
-            assigned_to=_int(g("assigned")),
+            search=g("q", "search")[:200],
+            status_id=_int(g("status", "status_id")),
+            source_id=_int(g("source", "source_id")),
+            assigned_to=_int(g("assigned", "assigned_to")),
             is_converted=int(converted) if converted in ("0", "1") else None,
             from_date=from_date,
             to_date=to_date,
-            sort_by=SORTS[sort] if sort in SORTS else None,
-            sort_order=direction if sort in SORTS and direction in ("asc", "desc") else None,
+            sort_by=sort_by,
+            sort_order=direction if sort_by and direction in ("asc", "desc") else None,
         )
 
     @property
@@ -126,6 +136,13 @@ class LeadQuery:
         """The board shows every status as a column, so it ignores the status filter and sorting."""
         return replace(self, status_id=None, sort_by=None, sort_order=None)
 
+    def filter_params(self) -> dict:
+        """The API's filter parameters, without the sort (which does not change what matches)."""
+        params = self.api_params()
+        params.pop("sort_by", None)
+        params.pop("sort_order", None)
+        return params
+
     @property
     def is_filtered(self) -> bool:
         return any(v not in (None, "") for k, v in self.api_params().items() if k not in ("sort_by", "sort_order"))
@@ -140,18 +157,58 @@ def parse_page(value) -> int:
     return min(_int(value) or 1, 100_000)
 
 
+def snapshot_key(query: LeadQuery) -> list:
+    """THE key of a snapshot of the leads matching ``query``'s filters (sorting and the page do
+    not change which leads match, so they are not part of it)."""
+    return ["snapshot", query.filter_params()]
+
+
+def lead_snapshot(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, ...]]:
+    """Every lead matching ``query``'s filters, in TaskIP's default order (newest first): the
+    one read behind the list, the board, the overview and the export.
+
+    Cut locally from the dashboard's one unfiltered snapshot (leads/snapshot.py: kept fresh in
+    the background, patched by every write made through the dashboard) whenever it is at hand
+    and the query's shape is cut locally; otherwise ONE ``item=0`` call with the filters,
+    cached under ``snapshot_key(query)``. ``refresh``: fetch the unfiltered snapshot now (one
+    call, counted against the request)."""
+    from leads import snapshot
+
+    snap = snapshot.refresh_now() if refresh else snapshot.current()
+    if snap is not None and cut_locally(query):
+        if not query.is_filtered:
+            return Cached(snap.leads, snap.fetched_at, True)
+        key = snapshot_key(query)
+        leads = snapshot.derived(snap, "cut", key, lambda: tuple(l for l in snap.leads if localcut.matches(l, query)))
+        return Cached(leads, snap.fetched_at, True)
+    params = query.filter_params()
+    return cached(
+        "leads",
+        snapshot_key(query),
+        lambda: tuple(api.client().leads.list(item=0, **params).items),
+        refresh=refresh,
+    )
+
+
+def cut_locally(query: LeadQuery) -> bool:
+    """May this query be answered from the unfiltered snapshot? Yes unless the self-check
+    (``manage.py taskip_check``) switched one of its shapes off (leads/localcut.py)."""
+    return localcut.allowed(query)
+
+
 def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PAGE,
               refresh: bool = False) -> Cached[Page[Lead]]:
-    """One page of leads. When the dashboard already holds every lead (the board's or the
-    overview's unfiltered item=0 read, still fresh: no write since), the page is cut from it
-    locally with TaskIP's filter and sort semantics (leads/localcut.py) and costs no call, unless
-    a self-check switched local cutting off for one of the query's shapes; otherwise TaskIP is
-    asked, and the answer cached. Refresh always asks TaskIP."""
+    """One page of leads, cut from ``lead_snapshot`` (no call) when the dashboard holds every
+    lead and local cutting is on for the query's shapes (TaskIP's semantics: leads/localcut.py);
+    otherwise TaskIP is asked for that one page (cached). Refresh fetches the snapshot (one call)."""
+    from leads import snapshot
+
+    snap = snapshot.refresh_now() if refresh else snapshot.current()
+    if snap is not None and cut_locally(query):
+        everything = lead_snapshot(query=query)
+        chosen = snapshot.derived(snap, "sorted", query.api_params(), lambda: list_order(everything.value, query))
+        return Cached(_page(chosen, query, page, per_page), everything.fetched_at, True)
     params = query.api_params()
-    if not refresh and localcut.allowed(query):
-        everything = peek("leads", ["board", {}])
-        if everything is not None:
-            return Cached(local_page(everything.value, query, page, per_page), everything.fetched_at, True)
     return cached(
         "leads",
         ["list", params, page, per_page],
@@ -160,18 +217,27 @@ def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PA
     )
 
 
+def sorted_leads(leads, query: LeadQuery) -> list[Lead]:
+    """Leads in the order TaskIP would list them for ``query``'s sort (leads/localcut.py)."""
+    return localcut.ordered(leads, query)
+
+
 def page_of(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
     """A page of the list, cut from every lead held locally (semantics: leads/localcut.py)."""
     return localcut.cut(leads, query, page, per_page)
 
 
 def local_page(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
-    """A page of the list cut from every lead held locally, knowing how many match in all
-    (``Page.total``). Sorting by status sorts by the stage each row SHOWS (its furthest stage,
-    the board's placement rule, in the admins' status order) rather than TaskIP's lowest-status
-    order, so Won leads do not sit among New ones; ties by id, leads without a status last."""
-    everything = page_of(leads, query, 1, max(len(leads), 1))  # every match, in TaskIP's order
-    chosen = list(everything.items)
+    """A page of the list cut from every lead held locally, knowing how many match in all."""
+    return _page(list_order([l for l in leads if localcut.matches(l, query)], query), query, page, per_page)
+
+
+def list_order(matched, query: LeadQuery) -> list[Lead]:
+    """The list's order of leads that match: TaskIP's, except that sorting by status sorts by
+    the stage each row SHOWS (its furthest stage, the board's placement rule, in the admins'
+    status order) rather than TaskIP's lowest-status order, so Won leads do not sit among New
+    ones; ties by id, leads without a status last."""
+    chosen = localcut.ordered(matched, query)
     if query.sort_by == "status":
         order_of = _status_order_or_empty()
         desc = (query.sort_order or "desc") == "desc"
@@ -183,6 +249,10 @@ def local_page(leads, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
         staged = [l for l in chosen if stage(l) is not None]
         staged.sort(key=lambda l: (stage(l), l.id or 0), reverse=desc)
         chosen = staged + sorted((l for l in chosen if stage(l) is None), key=lambda l: l.id or 0, reverse=desc)
+    return chosen
+
+
+def _page(chosen, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
     start = (page - 1) * per_page
     return Page(items=tuple(chosen[start:start + per_page]), page=page, per_page=per_page,
                 has_next=len(chosen) > start + per_page, query=query.api_params(), total=len(chosen))
@@ -286,12 +356,21 @@ def group_board(leads, statuses: list[Attribute]) -> OrderedDict[str, Column]:
     return columns
 
 
+def board_columns(*, query: LeadQuery, statuses: list[Attribute], refresh: bool = False
+                  ) -> tuple[Cached[tuple[Lead, ...]], OrderedDict[str, Column]]:
+    """The board's leads and its columns, grouped once per snapshot version, query and status
+    list in each process (the board and each of its lazily loaded columns share them)."""
+    from leads import snapshot
+
+    leads = board_snapshot(query=query, refresh=refresh)
+    current = snapshot.read()
+    if current is not None and current.fetched_at == leads.fetched_at:
+        ref = tuple((s.id, s.name, s.order, s.color) for s in statuses)
+        return leads, snapshot.derived(current, "board", [query.for_board().filter_params(), ref],
+                                       lambda: group_board(leads.value, statuses))
+    return leads, group_board(leads.value, statuses)
+
+
 def board_snapshot(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, ...]]:
-    """Every lead matching the board's filters, in ONE upstream call (item=0), cached."""
-    params = query.for_board().api_params()
-    return cached(
-        "leads",
-        ["board", params],
-        lambda: tuple(api.client().leads.list(item=0, **params).items),
-        refresh=refresh,
-    )
+    """Every lead on the board: ``lead_snapshot`` of the board's query (no status filter)."""
+    return lead_snapshot(query=query.for_board(), refresh=refresh)

@@ -11,10 +11,13 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+
 from crmui import api, writes
 from crmui.cache import Cached, cached
 from crmui.taskip import Contact, Lead, TaskipError
 from crmui.writes import Found, Outcome
+from leads import snapshot
 
 
 # --------------------------------------------------------------------------- reads
@@ -29,17 +32,40 @@ def _detail_namespace(lead_id: int) -> str:
     return f"lead:{int(lead_id)}"
 
 
+def panel_seconds() -> int:
+    """Lifetime of a lead page's panels (notes, files, activity), in the product's seconds."""
+    return getattr(settings, "LEAD_PANEL_SECONDS", 4 * 3600)
+
+
 def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
-    """One lead, full (statuses, sources, activities...). Cached under "lead:<id>"."""
+    """One lead, full (statuses, sources, activities...): ``GET /lead/{id}``, cached under
+    "lead:<id>" for ``LEAD_PANEL_SECONDS`` (the activity panel; the edit forms)."""
     return cached(_detail_namespace(lead_id), _detail_key(lead_id), lambda: api.client().leads.get(lead_id),
-                  refresh=refresh, also=("lead-records",))
+                  refresh=refresh, also=("lead-records",), ttl=panel_seconds())
+
+
+def lead_fields(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
+    """The lead page's fields: the lead as the lead snapshot holds it (no call), patched by
+    every write made through the dashboard. A lead the snapshot does not hold (just created in
+    TaskIP, or no snapshot at hand) and a Refresh read ``GET /lead/{id}`` (one call); what
+    Refresh reads is patched into the snapshot, so the list and board show it too."""
+    if not refresh:
+        snap = snapshot.current()
+        lead = snap.get(lead_id) if snap is not None else None
+        if lead is not None and not lead.is_partial:
+            return Cached(lead, snap.fetched_at, True)
+    result = lead_get(lead_id=lead_id, refresh=refresh)
+    if refresh and not result.stale:
+        snapshot.patch(result.value)
+    return result
 
 
 def remember_lead(lead: Lead) -> None:
-    """Put a full lead (freshly fetched, or known after a write) in the cache so the page
-    shown next costs no call."""
+    """A full lead known after a write made through the dashboard: it becomes the cached detail
+    and is patched into the lead snapshot (every server shows it at once, no call)."""
     if lead.id is not None and not lead.is_partial:
         cached(_detail_namespace(lead.id), _detail_key(lead.id), lambda: lead, refresh=True, also=("lead-records",))
+    snapshot.patch(lead)
 
 
 # --------------------------------------------------------------------------- writes

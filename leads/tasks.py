@@ -1,5 +1,12 @@
 """Worker tasks of the leads app (the worker loads every app's tasks.py)."""
-from huey.contrib.djhuey import db_task
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from crmui.taskip import TaskipError
+
+log = logging.getLogger("leads.snapshot")
 
 
 @db_task()
@@ -19,3 +26,18 @@ def run_taskip_check(run_id: int):
         raise
     selfcheck.save(report, row)
     return report.passed
+
+
+@db_periodic_task(crontab(minute="*"))
+def refresh_lead_snapshot():
+    """Every minute: fetch the lead snapshot again when it is due (80 % of
+    ``LEADS_SNAPSHOT_SECONDS``, longer when the budget is low) and somebody is looking, so no
+    page waits for it. A background call: the budget governor may hold it back (the pages then
+    keep showing the last copy with its age, and fetch it themselves once it expires)."""
+    from leads import snapshot
+
+    try:
+        return snapshot.refresh_if_due()
+    except TaskipError as exc:
+        log.warning("lead snapshot refresh held back or failed: %s", type(exc).__name__)
+        return False

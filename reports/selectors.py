@@ -1,8 +1,9 @@
 """Reads for the reports app: the lead query from a request's query string, the one cached
 snapshot of every lead matching it, and the overview's numbers computed from that snapshot.
 
-The overview costs ONE upstream call (``leads.list(item=0, **filters)``, cached in the
-"leads" namespace) plus the cached reference data; a second view costs nothing.
+The overview is computed from the one lead snapshot (``leads.selectors.lead_snapshot``: no call
+when the dashboard holds it, which it keeps fresh in the background) plus the cached reference
+data, once per snapshot version and query in each process.
 """
 from __future__ import annotations
 
@@ -15,107 +16,23 @@ from decimal import Decimal
 from django.utils import timezone
 
 from crmui import api, reference
-from crmui.cache import Cached, cached
+from crmui.cache import Cached
 from crmui.taskip import Attribute, Lead
-from leads.selectors import LeadQuery, placing_status
+from leads.selectors import LeadQuery, lead_snapshot, placing_status
 
 HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-SORT_FIELDS = ("name", "lead_interaction_date", "status")
 WEEKS = 12
 
 
-# --------------------------------------------------------------------------- query string
-def _int(value) -> int | None:
-    try:
-        i = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return i if i > 0 else None
-
-
-def _iso_date(value) -> str | None:
-    value = (value or "").strip()
-    try:
-        return date.fromisoformat(value).isoformat() if value else None
-    except ValueError:
-        return None
-
-
-# The lead list/board also write their filters with short names (status, source, assigned,
-# converted, from, to, sort, dir); both spellings are understood.
-SHORT_SORTS = {"name": "name", "date": "lead_interaction_date", "status": "status"}
-
-
-def lead_query_from(params) -> LeadQuery:
-    """The lead list's query parameters (q or search, status_id, source_id, assigned_to,
-    is_converted, from_date, to_date, sort_by, sort_order); anything malformed is dropped."""
-    def g(*names):
-        for n in names:
-            v = params.get(n)
-            if v not in (None, ""):
-                return str(v).strip()
-        return ""
-
-    conv = g("is_converted", "converted")
-    sort_by = g("sort_by") or SHORT_SORTS.get(g("sort"), "")
-    sort_order = g("sort_order", "dir").lower()
-    from_date, to_date = _iso_date(g("from_date", "from")), _iso_date(g("to_date", "to"))
-    if from_date and to_date and from_date > to_date:
-        from_date, to_date = to_date, from_date
-    return LeadQuery(
-        search=g("q", "search")[:200],
-        status_id=_int(g("status_id", "status")),
-        source_id=_int(g("source_id", "source")),
-        assigned_to=_int(g("assigned_to", "assigned")),
-        is_converted=int(conv) if conv in ("0", "1") else None,
-        from_date=from_date,
-        to_date=to_date,
-        sort_by=sort_by if sort_by in SORT_FIELDS else None,
-        sort_order=sort_order if sort_order in ("asc", "desc") else None,
-    )
-
-
-def query_string(query: LeadQuery, *, keep_sort: bool = True) -> str:
-    """The query back as a URL query string (``q`` for the search, as the lead list uses)."""
-    from urllib.parse import urlencode
-
-    params = query.api_params()
-    if not keep_sort:
-        params.pop("sort_by", None)
-        params.pop("sort_order", None)
-    if "search" in params:
-        params["q"] = params.pop("search")
-    return urlencode(params)
-
-
 # --------------------------------------------------------------------------- the snapshot
-def all_leads(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Lead, ...]]:
-    """Every lead matching the query in ONE call (item=0), cached in "leads" (every lead write
-    through the dashboard invalidates it). Sorting does not change the numbers, so it is not
-    part of the key. Without a status filter the key is the board's (leads.selectors.
-    board_snapshot: ["board", filters without status and sort]), so the board and the
-    overview share one snapshot."""
-    params = query.api_params()
-    params.pop("sort_by", None)
-    params.pop("sort_order", None)
-    return cached(
-        "leads",
-        ["board" if "status_id" not in params else "overview", params],
-        lambda: tuple(api.client().leads.list(item=0, **params).items),
-        refresh=refresh,
-    )
+# The overview reads the one lead snapshot (leads.selectors.lead_snapshot) with the query the
+# list and the board read (leads.selectors.LeadQuery.from_params).
 
 
 def board_status(lead: Lead, order_of: dict[int, int]) -> Attribute | None:
     """The board's rule (leads.selectors.placing_status): a lead stands in its status with the
     highest order (the furthest stage reached); equal orders go to the lower id."""
     return placing_status(lead, order_of)
-
-
-def list_query_string(query: LeadQuery) -> str:
-    """The query in the lead list's own URL parameters (q, status, source, assigned, ...)."""
-    qs = getattr(query, "querystring", None)
-    return qs() if callable(qs) else query_string(query)
 
 
 # --------------------------------------------------------------------------- the overview
@@ -297,11 +214,30 @@ class OverviewResult:
     members: dict = field(default_factory=dict)
 
 
+def _overview_of(snap: Cached, query: LeadQuery, **kwargs) -> Overview:
+    from leads import snapshot
+
+    current = snapshot.read()
+    if current is not None and snap.fetched_at == current.fetched_at:
+        # computed once per snapshot version, query and reference data in this process
+        ref = (tuple((s.id, s.name, s.order, s.color) for s in kwargs["statuses"]),
+               tuple((s.id, s.name, s.color) for s in kwargs["sources"]),
+               tuple(sorted(kwargs["member_names"].items())), timezone.localdate().isoformat())
+        return snapshot.derived(current, "overview", [query.filter_params(), ref],
+                                lambda: compute_overview(snap.value, **kwargs))
+    return compute_overview(snap.value, **kwargs)
+
+
 def overview(*, query: LeadQuery, refresh: bool = False) -> OverviewResult:
     """Raises TaskipError for the view to show."""
+    # cold: the leads, the statuses and sources, and the team at the same time
+    warming = api.beside(lambda: api.parallel(reference.attributes, reference.team_members, return_exceptions=True))
+    try:
+        snap = lead_snapshot(query=query, refresh=refresh)  # in this thread: the local-cut switch is in the database
+    finally:
+        warming.exception()
     statuses = reference.statuses()
     sources = reference.sources()
     members = reference.team_member_names()
-    snap = all_leads(query=query, refresh=refresh)
-    ov = compute_overview(snap.value, statuses=statuses, sources=sources, member_names=members)
+    ov = _overview_of(snap, query, statuses=statuses, sources=sources, member_names=members)
     return OverviewResult(ov, snap.fetched_at, snap.hit, None, statuses, sources, members)

@@ -13,7 +13,8 @@ from django.utils.text import slugify
 from crmui import api, reference
 from crmui.errors import user_message
 from crmui.taskip import Contact, Lead, TaskipError
-from leads.selectors import LeadQuery
+from leads import selectors
+from leads.selectors import LeadQuery, lead_snapshot
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -119,13 +120,13 @@ def contact_export_filename(*, search: str = "", today: date | None = None) -> s
 
 
 def start_lead_export(query: LeadQuery) -> Iterator[str]:
-    """Fetch the first page now (a failure raises TaskipError before any byte is sent) and
-    return a generator of CSV text chunks, one per page, ending with an error row if a
-    later page fails."""
+    """The leads matching the query, in its order, from the one lead snapshot
+    (``lead_snapshot``: no call when the dashboard holds it; otherwise ONE item=0 call, and a
+    failure raises TaskipError before any byte is sent). Returns a generator of CSV chunks."""
     page_size = getattr(settings, "REPORTS_EXPORT_PAGE_SIZE", 100)
-    params = query.api_params()
-    leads = api.client().leads.iter_all(item=page_size, **params)
-    first = next(leads, None)  # may raise TaskipError: the view shows an error page
+    chosen = selectors.sorted_leads(lead_snapshot(query=query).value, query)
+    leads = iter(chosen)
+    first = next(leads, None)
     _, members = _safe_names()
     return _stream(first, leads, lambda lead: lead_row(lead, members), LEAD_COLUMNS, page_size, "leads")
 

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.roles import require
 from audit.trail import record as audit_record
 from crmui import cache as cache_mod
-from crmui import ops, tally
+from crmui import governor, ops, tally
 from crmui.budget import projection, usage
+from jobs.models import Job
 
 
 def home(request):
@@ -55,7 +56,11 @@ def budget_view(request):
     seen_at = None
     if rl and rl.get("seen"):
         seen_at = datetime.fromtimestamp(rl["seen"], tz=UTC)
+    background = governor.summary()
     return render(request, "budget.html", {
+        "background": background,
+        "background_until": datetime.fromtimestamp(background.waiting_until, tz=UTC) if background.waiting_until else None,
+        "active_jobs": list(Job.objects.filter(state__in=(*Job.ACTIVE, Job.PAUSED)).select_related("owner")[:20]),
         "rl": rl,
         "reset_at": reset_at,
         "seen_at": seen_at,

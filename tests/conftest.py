@@ -101,10 +101,13 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from crmui.cache import forget_memo
+    from leads import snapshot
 
+    snapshot.forget()
     cache.clear()
     forget_memo()
     yield
+    snapshot.forget()  # waits for a background snapshot fetch of this test to end
     cache.clear()
     forget_memo()
 
@@ -122,6 +125,15 @@ def use_sandbox(sandbox, settings):
     yield sandbox
     sandbox.reset()
     api.reset_client()
+
+
+def warm_reference() -> None:
+    """Load the reference data (statuses, sources, team) into the cache, but not the lead
+    snapshot: the next page's lead read is then its first call to TaskIP."""
+    from crmui import reference
+
+    reference.attributes()
+    reference.team_members()
 
 
 def make_user(django_user_model, username: str, role: str | None, team_member_id: int | None = None):

@@ -9,14 +9,13 @@ register = template.Library()
 
 @register.inclusion_tag("leads/_selfcheck_panel.html", takes_context=True)
 def selfcheck_panel(context):
-    run = SelfCheckRun.objects.first()
     latest_done = SelfCheckRun.objects.exclude(state=SelfCheckRun.QUEUED).first()
     report = (latest_done.report if latest_done else None) or {}
     rows = report.get("rows") or []
     return {
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
-        "queued": run is not None and run.state == SelfCheckRun.QUEUED,
+        "queued": SelfCheckRun.waiting().exists(),
         "run": latest_done,
         "rows": rows,
         "matched": sum(1 for r in rows if r.get("matched")),

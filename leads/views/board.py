@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
-from crmui import reference
+from crmui import api, reference
 from crmui.errors import page_status, user_message
 from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page, wants_json
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
 from leads import moves, selectors
-from leads.views.listing import filter_context, reference_context
+from leads.views.listing import filter_context, reference_context, warm_reference
 
 
 def _initials(name: str) -> str:
@@ -26,9 +26,13 @@ def _initials(name: str) -> str:
 
 
 def _columns(query: selectors.LeadQuery, *, refresh: bool = False):
-    snapshot = selectors.board_snapshot(query=query, refresh=refresh)
-    statuses = reference.statuses()
-    return snapshot, selectors.group_board(snapshot.value, statuses)
+    # cold: the leads, the statuses and the team at the same time
+    warming = api.beside(warm_reference)
+    try:
+        selectors.board_snapshot(query=query, refresh=refresh)
+    finally:
+        warming.exception()
+    return selectors.board_columns(query=query, statuses=reference.statuses())
 
 
 @require_GET

@@ -1,15 +1,18 @@
-"""The lead detail page: every field, badges in their colours, assignees by name, the
-activity timeline, the converted state, and the actions the user's role allows."""
+"""The lead detail page: every field (from the lead snapshot: no call), badges in their
+colours, assignees by name, the converted state and the actions the user's role allows; the
+notes, files and activity panels load when shown, each cached per lead (leads/panels.py,
+``LEAD_PANEL_SECONDS``) and saying how old it is."""
 from __future__ import annotations
 
 from uuid import uuid4
 
+from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
 from audit import labels as audit_labels
-from crmui import reference
+from crmui import api, reference
 from crmui.errors import page_status, user_message
 from crmui.htmx import HtmxHttpRequest, is_partial, render_page
 from crmui.taskip import NotFound, TaskipError
@@ -86,7 +89,12 @@ def detail_context(lead_id: int, lead, *, fetched_at=None, cache_hit=None) -> di
 @require("lead.view")
 def lead_detail(request: HtmxHttpRequest, lead_id: int):
     try:
-        result = services.lead_get(lead_id=lead_id, refresh="refresh" in request.GET)
+        # cold: the lead and the team's names at the same time
+        warming = api.beside(reference.team_members)
+        try:
+            result = services.lead_fields(lead_id=lead_id, refresh="refresh" in request.GET)
+        finally:
+            warming.exception()
     except NotFound:
         return _detail_page(request, {"gone": True, "lead_id": lead_id}, status=404)
     except TaskipError as exc:
@@ -100,3 +108,24 @@ def _detail_page(request: HtmxHttpRequest, context: dict, *, status: int = 200):
     place with 200: htmx swaps only 2xx answers."""
     return render_page(request, "leads/lead_detail.html", context, partial="lead-detail",
                        status=200 if is_partial(request) else status)
+
+
+@require_GET
+@require("lead.view")
+def activity_panel(request, lead_id: int):
+    """The activity tab: the lead's timeline from ``GET /lead/{id}`` (cached per lead for
+    ``LEAD_PANEL_SECONDS``; Refresh costs one call)."""
+    ctx = {"lead_id": lead_id, "activities": None, "activity_error": "", "fetched_at": None}
+    try:
+        result = services.lead_get(lead_id=lead_id, refresh="refresh" in request.GET)
+        ctx["activities"] = _activities(result.value)
+        ctx["fetched_at"] = result.fetched_at
+        ctx["stale"] = result.stale
+    except NotFound:
+        ctx["activity_error"] = "This lead no longer exists in TaskIP, so its activity cannot be shown."
+    except TaskipError as exc:
+        ctx["activity_error"] = user_message(exc)
+    if request.htmx:
+        return render(request, "leads/_activity_panel.html", ctx)
+    ctx.update(panel_template="leads/_activity_panel.html", panel_title="Activity")
+    return render(request, "leads/panel_page.html", ctx)

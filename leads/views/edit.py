@@ -273,7 +273,7 @@ _FIELD_TITLES["custom_fields"] = "Custom fields"
 # --------------------------------------------------------------------------- delete / convert
 def _cached_label(lead_id: int) -> tuple[object, str]:
     try:
-        lead = services.lead_get(lead_id=lead_id).value
+        lead = services.lead_fields(lead_id=lead_id).value  # from the lead snapshot: no call
         return lead, lead.display_name
     except TaskipError:
         return None, f"Lead #{lead_id}"

@@ -107,6 +107,7 @@ def _render(request, lead_id: int, *, search: str = "", page_no: int = 1, flash:
         result = panels.files_for(lead_id=lead_id, search=search, page=page_no, refresh=refresh)
         page = result.value
         ctx["page"] = page
+        ctx["fetched_at"], ctx["stale"] = result.fetched_at, result.stale
         who = panels.file_uploaders(lead_id=lead_id, names=[f.title for f in page.items if f.title])
         ctx["files"] = [{"f": f, "type": type_label(f.mime_type, f.title),
                          "by": who.get(f.title or "") or (f.created_by.name if f.created_by else "") or ""}

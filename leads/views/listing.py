@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import SavedView, profile_for
 from accounts.roles import require
-from crmui import reference
+from crmui import api, reference
 from crmui.errors import user_message
 from crmui.htmx import HtmxHttpRequest, render_page
 from crmui.sorting import SortHeader, sort_headers
@@ -36,6 +36,11 @@ def reference_context() -> dict:
     except TaskipError as exc:
         ctx["reference_error"] = ctx["reference_error"] or user_message(exc)
     return ctx
+
+
+def warm_reference() -> None:
+    """Load what ``reference_context`` shows into the cache (run beside a page's lead read)."""
+    api.parallel(reference.attributes, reference.team_members, return_exceptions=True)
 
 
 def filter_context(request, query: selectors.LeadQuery, *, board: bool) -> dict:
@@ -73,9 +78,15 @@ def lead_list(request: HtmxHttpRequest):
         "page_no": page_no, "per_page": per_page, "error": None, "page": None,
         "self_url": url(page=page_no if page_no > 1 else None),
     }
-    # The list first: when TaskIP fails, the failure belongs to the table area.
+    # The list first: when TaskIP fails, the failure belongs to the table area. A cold page
+    # makes its calls (leads, statuses and sources, team) at the same time.
     try:
-        result = selectors.lead_list(query=query, page=page_no, per_page=per_page, refresh="refresh" in request.GET)
+        warming = api.beside(warm_reference)
+        try:
+            result = selectors.lead_list(query=query, page=page_no, per_page=per_page,
+                                         refresh="refresh" in request.GET)
+        finally:
+            warming.exception()  # wait for it; a failure shows in the filters below
         context.update(page=result.value, fetched_at=result.fetched_at, cache_hit=result.hit)
     except TaskipError as exc:
         context["error"] = user_message(exc)

@@ -41,6 +41,7 @@ def _render(request, lead_id: int, *, form=None, editing=None, edit_form=None, f
         result = panels.notes_for(lead_id=lead_id, refresh=refresh)
         ctx["notes"] = result.value
         ctx["fetched_at"] = result.fetched_at
+        ctx["stale"] = result.stale
         authors = panels.note_authors(lead_id=lead_id, note_ids=[n.id for n in result.value])
         ctx["note_rows"] = [(n, authors.get(n.id, "")) for n in result.value]
     except TaskipError as exc:

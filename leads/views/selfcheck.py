@@ -13,7 +13,7 @@ from leads.models import SelfCheckRun
 def self_check(request):
     from leads.tasks import run_taskip_check
 
-    if SelfCheckRun.objects.filter(state=SelfCheckRun.QUEUED).exists():
+    if SelfCheckRun.waiting().exists():
         messages.info(request, "A self-check is already queued; it shows here when it has run.")
         return redirect("budget")
     run = SelfCheckRun.objects.create(state=SelfCheckRun.QUEUED, requested_by=request.user)

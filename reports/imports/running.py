@@ -155,8 +155,14 @@ def _process(imp: ImportJob, row: ImportRow, owner) -> None:
 
 
 class ImportRunner(runner.Runner):
+    concurrency = 4  # rows are claimed one UPDATE at a time; the governor still paces the calls
+
     def _imp(self, job: Job) -> ImportJob:
-        return ImportJob.objects.get(run=job)
+        # Read once per run (mode and the existing emails do not change while it runs).
+        cached = getattr(job, "_import_job", None)
+        if cached is None:
+            cached = job._import_job = ImportJob.objects.get(run=job)
+        return cached
 
     def counts(self, job):
         c = dict.fromkeys((s for s, _ in ImportRow.STATE_CHOICES), 0)
@@ -179,7 +185,8 @@ class ImportRunner(runner.Runner):
             if ImportRow.objects.filter(pk=row.pk, state=ImportRow.PENDING).update(state=ImportRow.IN_FLIGHT, attempted_at=now):
                 row.state, row.attempted_at = ImportRow.IN_FLIGHT, now
                 _process(imp, row, job.owner)
-        return imp.rows.filter(state__in=OPEN_STATES).exists()
+        # Rows still to send (a row in flight in another thread is that thread's to finish).
+        return imp.rows.filter(state=ImportRow.PENDING).exists()
 
     def on_finish(self, job):
         ImportJob.objects.filter(run=job).update(finished_at=timezone.now())

@@ -7,7 +7,8 @@ from accounts.roles import require
 from audit.trail import record
 from crmui.errors import page_status, user_message
 from crmui.taskip import TaskipError
-from reports import selectors, services
+from leads.selectors import LeadQuery
+from reports import services
 
 CONTACT_SORTS = ("name", "email", "created_at")
 
@@ -29,7 +30,7 @@ def _error_page(request, exc: TaskipError, what: str):
 @require_GET
 @require("export")
 def export_leads(request):
-    query = selectors.lead_query_from(request.GET)
+    query = LeadQuery.from_params(request.GET)
     try:
         chunks = services.start_lead_export(query)
     except TaskipError as exc:

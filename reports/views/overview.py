@@ -7,6 +7,7 @@ from crmui import reference
 from crmui.errors import user_message
 from crmui.htmx import HtmxHttpRequest
 from crmui.taskip import TaskipError
+from leads.selectors import LeadQuery
 from reports import selectors
 
 
@@ -21,14 +22,15 @@ def _choices():
 @require_GET
 @require("lead.view")
 def overview(request: HtmxHttpRequest):
-    query = selectors.lead_query_from(request.GET)
+    query = LeadQuery.from_params(request.GET)
+    qs = query.querystring(sort=None, dir=None)
     context = {
         "query": query,
-        "qs": selectors.query_string(query, keep_sort=False),
-        "list_qs": selectors.list_query_string(query),
+        "qs": qs,
+        "list_qs": query.querystring(),
         "error": None,
         "ov": None,
-        "filtered": bool(selectors.query_string(query, keep_sort=False)),
+        "filtered": query.is_filtered,
     }
     try:
         result = selectors.overview(query=query, refresh="refresh" in request.GET)

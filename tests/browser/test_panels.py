@@ -142,6 +142,7 @@ def test_pick_one_file_drop_another_then_delete_one(page, dashboard, sales_user,
     picked.write_text("our proposal")
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#files-fold summary").click()  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
 
@@ -166,6 +167,7 @@ def test_a_file_over_the_limit_is_refused_in_the_browser(page, dashboard, sales_
     settings.LEAD_FILE_MAX_MB = 1
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#files-fold summary").click()  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
     _sandbox_of(page).reset_stats()
@@ -178,6 +180,7 @@ def test_a_panel_that_fails_to_load_says_so_in_that_panel_only(page, dashboard, 
     log_in(page, dashboard, "sally")
     _sandbox_of(page).fail_next(status=500, count=1, path_contains="/lead/files", method="GET")
     page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#files-fold summary").click()
     files = page.locator("#files-panel")
     files.locator("text=Files could not be loaded").wait_for()
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()
@@ -205,6 +208,7 @@ def test_a_panel_the_dashboard_fails_to_build_offers_a_retry(page, dashboard, sa
     notes = page.locator("#notes-panel")
     notes.locator("text=This panel could not be loaded (error 500).").wait_for()
     assert notes.locator(".panel-loading").count() == 0
+    page.locator("#files-fold summary").click()
     page.locator("#files-panel").locator("text=No files yet").wait_for()
     notes.locator("button:has-text('Try again')").click()
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()
@@ -274,3 +278,18 @@ def test_a_status_dragged_first_is_the_boards_first_column(page, dashboard, admi
     titles = [t.strip() for t in page.locator(".board-col .board-col-head h2").all_inner_texts()]
     stages = [t for t in titles if t != "No status"]  # the board puts lead without a status first
     assert stages and stages[0] == name
+
+
+def test_lead_page_opens_files_and_activity_when_asked_and_each_panel_says_how_old_it_is(
+        page, dashboard, sales_user, log_in, lead):
+    log_in(page, dashboard, "sally")
+    page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#notes-panel").locator("text=No notes yet").wait_for()
+    assert page.locator("#notes-panel .panel-age").inner_text().startswith("From TaskIP")
+    assert page.locator("#files-panel .panel-loading").count() == 1, "files wait until opened"
+    page.locator("#files-fold summary").click()
+    page.locator("#files-panel").locator("text=No files yet").wait_for()
+    page.locator("#activity-fold summary").click()
+    page.locator("#activity-panel .panel-age").wait_for()
+    assert page.locator("#activity-panel").locator("text=Lead created").count() >= 1
+    shoot(page, "lead-page-panels")

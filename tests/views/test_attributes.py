@@ -291,3 +291,26 @@ def test_attribute_names_from_the_api_are_escaped(admin_client_, attrs):
     attrs.attributes.create(name="<i>x</i>", type=2, color="#111111")
     html = html_of(admin_client_.get(PAGE))
     assert "<i>x</i>" not in html and "&lt;i&gt;x&lt;/i&gt;" in html
+
+
+def test_a_second_status_with_the_same_name_ignoring_case_is_refused_on_the_name_field(admin_client_, attrs,
+                                                                                      use_sandbox):
+    name = unique("Dup")
+    add = reverse("pipeline:attribute_add", args=["statuses"])
+    admin_client_.post(add, {"name": name, "color": "#3498db"}, **HX)
+    use_sandbox.reset_stats()
+    html = html_of(admin_client_.post(add, {"name": name.upper(), "color": "#3498db"}, **HX))
+    assert "There is already a status called" in html and 'class="errorlist' in html
+    assert "POST /lead-attribute" not in use_sandbox.stats()["by_endpoint"]
+    held = [a for a in attrs.attributes.all(type=1) if (a.name or "").casefold() == name.casefold()]
+    assert len(held) == 1
+    # renaming another status to it is refused the same way; a source may share a status's name
+    other_name = unique("Other")
+    admin_client_.post(add, {"name": other_name, "color": "#3498db"}, **HX)
+    other = next(a for a in attrs.attributes.all(type=1) if a.name == other_name)
+    html = html_of(admin_client_.post(reverse("pipeline:attribute_edit", args=["statuses", other.id]),
+                                      {"name": name.lower(), "color": "#3498db"}, **HX))
+    assert "There is already a status called" in html
+    html = html_of(admin_client_.post(reverse("pipeline:attribute_add", args=["sources"]),
+                                      {"name": name, "color": "#3498db"}, **HX))
+    assert "There is already" not in html

@@ -5,6 +5,8 @@ from uuid import uuid4
 import pytest
 from django.urls import reverse
 
+from tests.conftest import warm_reference
+
 from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,7 @@ def test_board_page_has_a_column_per_status_in_order_plus_no_status(sales_client
 
 
 def test_board_costs_one_lead_call_and_columns_cost_none(sales_client, use_sandbox):
-    sales_client.get(BOARD)  # warm reference data
+    warm_reference()
     use_sandbox.reset_stats()
     tag = f"one{uuid4().hex[:6]}"
     response = sales_client.get(BOARD, {"q": tag})
@@ -99,7 +101,7 @@ def test_htmx_board_request_gets_only_the_board(sales_client, use_sandbox):
 
 @pytest.mark.parametrize("fault", [500, 429, "malformed"])
 def test_board_failure_is_shown_in_the_board_area(sales_client, use_sandbox, fault):
-    sales_client.get(BOARD)
+    warm_reference()  # the fault hits the first lead read
     use_sandbox.fail_next(status=fault, count=2, path_contains="/lead", method="GET")
     html = sales_client.get(BOARD, {"q": uuid4().hex[:6]}).content.decode()
     assert "The board could not be loaded" in html and "Try again" in html
@@ -107,8 +109,8 @@ def test_board_failure_is_shown_in_the_board_area(sales_client, use_sandbox, fau
 
 
 def test_column_failure_is_shown_in_the_column(sales_client, use_sandbox):
-    sales_client.get(BOARD)
-    use_sandbox.fail_next(status=500, count=1, path_contains="/lead", method="GET")
+    warm_reference()
+    use_sandbox.fail_next(status=500, count=2, path_contains="/lead", method="GET")
     html = sales_client.get(reverse("leads:board_column", args=["s1"]), {"q": uuid4().hex[:6]},
                             HTTP_HX_REQUEST="true").content.decode()
     assert "col-error" in html and "Try again" in html

@@ -6,6 +6,8 @@ from uuid import uuid4
 import pytest
 from django.urls import reverse
 
+from tests.conftest import warm_reference
+
 pytestmark = pytest.mark.django_db
 
 
@@ -99,11 +101,11 @@ def test_assigned_filter_offers_team_members_by_name(sales_client, use_sandbox):
 
 
 def test_my_leads_shortcut_uses_the_linked_team_member(sales_client, use_sandbox):
-    html = html_of(sales_client.get(URL))
-    assert "My leads" in html and "assigned=3" in html  # sally is team member 3
     tag = f"mine{uuid4().hex[:6]}"
     mine = make_lead(use_sandbox, tag, first_name="Mine", assigned_to=[3])
     other = make_lead(use_sandbox, tag, first_name="NotMine", assigned_to=[4])
+    html = html_of(sales_client.get(URL))
+    assert "My leads" in html and "assigned=3" in html  # sally is team member 3
     html = html_of(sales_client.get(URL, {"assigned": 3, "q": tag}))
     assert reverse("leads:detail", args=[mine["id"]]) in html
     assert reverse("leads:detail", args=[other["id"]]) not in html
@@ -181,7 +183,7 @@ def test_empty_state_for_filters_that_match_nothing(sales_client, use_sandbox):
 
 @pytest.mark.parametrize("fault", [500, 429, "malformed"])
 def test_api_failure_is_shown_in_the_table_area_with_retry(sales_client, use_sandbox, fault):
-    sales_client.get(URL + "?q=warm")  # warm reference data so the fault hits the list call
+    warm_reference()  # so the fault hits the lead read (the dashboard holds no snapshot yet)
     use_sandbox.fail_next(status=fault, count=2, path_contains="/lead", method="GET")
     response = sales_client.get(URL, {"q": "x" + uuid4().hex[:6]}, HTTP_HX_REQUEST="true")
     html = html_of(response)
@@ -193,8 +195,8 @@ def test_api_failure_is_shown_in_the_table_area_with_retry(sales_client, use_san
 
 
 def test_full_page_error_keeps_filters_usable(sales_client, use_sandbox):
-    sales_client.get(URL + "?q=warm")
-    use_sandbox.fail_next(status=500, count=1, path_contains="/lead", method="GET")
+    warm_reference()
+    use_sandbox.fail_next(status=500, count=2, path_contains="/lead", method="GET")
     html = html_of(sales_client.get(URL, {"q": "x" + uuid4().hex[:6], "status": 2}))
     assert "The leads could not be loaded" in html
     assert 'id="filters"' in html and '<option value="2" selected>' in html

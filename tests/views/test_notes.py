@@ -39,11 +39,13 @@ def html_of(response):
     return response.content.decode()
 
 
-def test_detail_page_loads_the_panels_lazily(sales_client, lead):
+def test_detail_page_loads_notes_after_the_first_paint_and_files_and_activity_when_opened(sales_client, lead):
     add_note_upstream(lead.id, "Lazy", "Should not be on the first paint")
     html = html_of(sales_client.get(reverse("leads:detail", args=[lead.id])))
     assert f'hx-get="{notes_url(lead)}" hx-trigger="load"' in html
-    assert f'hx-get="{reverse("leads:files", args=[lead.id])}" hx-trigger="load"' in html
+    opened = 'hx-trigger="toggle once from:closest details"'
+    assert f'hx-get="{reverse("leads:files", args=[lead.id])}" {opened}' in html
+    assert f'hx-get="{reverse("leads:activity", args=[lead.id])}" {opened}' in html
     assert "Loading notes" in html and "Loading files" in html
     assert "Should not be on the first paint" not in html
 

@@ -119,6 +119,18 @@ def test_the_budget_page_says_when_a_check_is_queued_and_what_is_switched_off(ad
     assert "The list asks TaskIP (does not cut locally) for: sort:name." in page
 
 
+def test_a_queued_run_no_worker_took_does_not_block_a_new_one(admin_client_, use_sandbox, immediate_queue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = SelfCheckRun.objects.create(state=SelfCheckRun.QUEUED)
+    SelfCheckRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert "Run the self-check</button>" in admin_client_.get(reverse("budget")).content.decode()
+    admin_client_.post(reverse("pipeline:self_check"))
+    assert SelfCheckRun.objects.filter(state=SelfCheckRun.DONE).count() == 1
+
+
 def test_only_admins_may_start_it(manager_client, use_sandbox):
     response = manager_client.post(reverse("pipeline:self_check"))
     assert response.status_code == 403

@@ -1,0 +1,497 @@
+"""The lead snapshot: every lead in ONE call (``GET /lead?item=0``), the one copy the lead list,
+the board, the overview, the export and the lead page's fields are served from.
+
+How it stays fresh without a page waiting for it:
+
+* **In the background.** ``refresh_if_due()`` (the job worker's periodic task; pages kick it in a
+  thread too when no worker has) fetches a new copy when the current one is older than
+  ``refresh_interval()``: 80 % of ``LEADS_SNAPSHOT_SECONDS`` (so a change made in TaskIP's own
+  screens shows within that lifetime), stretched when TaskIP's hourly budget runs low, and only
+  while somebody is looking (a page read it within the last two lifetimes): a quiet night costs
+  nothing. One process fetches at a time (a cache lock), so thirty people opening the dashboard
+  at 9:00 cost one call, not thirty.
+* **Writes patch it.** A write made through the dashboard puts the changed lead (or its removal)
+  into a small shared patch list applied on every read, so the change shows at once on every
+  server, without a refetch; the next fetch that started after the write supersedes the patch.
+  A write whose effect cannot be patched (a status renamed, an import) marks the snapshot
+  ``stale()``: it is fetched again in the background at once.
+* **Cold.** With no copy at all (a fresh start) a page waits at most ``LEADS_SNAPSHOT_WAIT``
+  seconds for the first fetch, then goes on without it (the list asks TaskIP for its one page).
+
+The big value (every lead) is read from the shared cache only when its stamp changed; each
+process keeps the unpickled copy it last read (one, not one per query), and what pages derive
+from it (a filtered cut, board columns, the overview) is memoised per copy and query.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django.conf import settings
+from django.core.cache import cache
+
+from crmui import api
+from crmui import tally as tally_mod
+from crmui.cache import direct_reads, invalidate, version_of
+from crmui.taskip import Lead, TaskipError
+from crmui.timescale import scaled, scaled_ttl
+
+log = logging.getLogger("leads.snapshot")
+
+BASE_KEY = "snap:leads:base"  # (leads, fetched_at, started_at): the big value
+STAMP_KEY = "snap:leads:stamp"  # fetched_at of BASE_KEY: cheap to read on every page
+PATCHES_KEY = "snap:leads:patches"  # {"v": version, "items": {lead_id: (Lead | None, written_at)}}
+VIEWED_KEY = "snap:leads:viewed"  # when a page last read the snapshot
+GEN_KEY = "snap:leads:generation"  # version_of(STALE_NAMESPACE) when the copy's fetch started
+# A write the snapshot cannot be patched with invalidates this namespace (crmui.api does it for
+# a status renamed, a bulk delete, a lead write whose outcome is unknown; ``stale()`` for the
+# rest; the budget page's "forget saved copies" invalidates every namespace).
+STALE_NAMESPACE = "lead-snapshot"
+LOCK_KEY = "snap:leads:fetching"
+PATCH_LOCK_KEY = "snap:leads:patch-lock"
+
+
+def lifetime() -> float:
+    """Real seconds a copy may be shown as current (``LEADS_SNAPSHOT_SECONDS`` / TIME_SCALE)."""
+    return scaled(getattr(settings, "LEADS_SNAPSHOT_SECONDS", 300))
+
+
+def refresh_interval() -> float:
+    """How old a copy may get before the background fetches the next one: 80 % of its lifetime
+    (so it is replaced before it expires); four lifetimes while less than
+    ``TASKIP_BUDGET_LOW_FRACTION`` of TaskIP's hourly budget is left (the pages then show the last
+    copy marked as a saved copy, and say the budget is low)."""
+    if tally_mod.budget_low():
+        return 4 * lifetime()  # pages show the last copy, marked as saved, meanwhile
+    return 0.8 * lifetime()
+
+
+@dataclass
+class Snapshot:
+    leads: tuple[Lead, ...]
+    fetched_at: float
+    started_at: float
+    version: tuple = ()
+    _by_id: dict | None = field(default=None, repr=False)
+
+    @property
+    def age(self) -> float:
+        return max(0.0, time.time() - self.fetched_at)
+
+    def get(self, lead_id: int) -> Lead | None:
+        if self._by_id is None:
+            self._by_id = {lead.id: lead for lead in self.leads if lead.id is not None}
+        return self._by_id.get(int(lead_id))
+
+
+# ------------------------------------------------------------------------ per-process memo
+_lock = threading.Lock()
+_base: Snapshot | None = None  # the last base copy this process unpickled
+_patched: Snapshot | None = None  # ... with the patches of _patched.version applied
+_derived: OrderedDict[tuple, Any] = OrderedDict()
+_DERIVED_SIZE = 32
+
+
+_threads: list[threading.Thread] = []
+
+
+def forget() -> None:
+    """Drop this process's copies, after any background fetch of this process ended (tests)."""
+    global _base, _patched
+    for t in list(_threads):
+        t.join(timeout=30)
+    _threads.clear()
+    with _lock:
+        _base = _patched = None
+        _derived.clear()
+
+
+def derived(snap: Snapshot, what: str, parts: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` memoised per snapshot version and (what, parts): a filtered cut, board
+    columns or the overview are computed once per copy and query in each process."""
+    key = (snap.version, what, repr(parts))
+    with _lock:
+        if key in _derived:
+            _derived.move_to_end(key)
+            return _derived[key]
+    value = compute()
+    with _lock:
+        for old in [k for k in _derived if k[0][:1] != snap.version[:1]]:
+            del _derived[old]  # a newer copy was fetched: let the old one's leads go
+        _derived[key] = value
+        while len(_derived) > _DERIVED_SIZE:
+            _derived.popitem(last=False)
+    return value
+
+
+def _apply(base: Snapshot, patches: dict) -> Snapshot:
+    items = {i: lead for i, (lead, at) in (patches.get("items") or {}).items() if at >= base.started_at}
+    version = (base.fetched_at, patches.get("v", 0))
+    if not items:
+        return Snapshot(base.leads, base.fetched_at, base.started_at, version)
+    have = set()
+    kept = []
+    for lead in base.leads:
+        have.add(lead.id)
+        if lead.id in items:
+            if items[lead.id] is not None:
+                kept.append(items[lead.id])
+        else:
+            kept.append(lead)
+    created = [lead for i, lead in items.items() if lead is not None and i not in have]
+    created.sort(key=lambda lead: (lead.created_at is not None, lead.created_at, lead.id or 0), reverse=True)
+    return Snapshot(tuple(created) + tuple(kept), base.fetched_at, base.started_at, version)
+
+
+def read() -> Snapshot | None:
+    """The current copy with the patches applied, or None when there is none yet. Never calls
+    TaskIP."""
+    global _base, _patched
+    got = cache.get_many([STAMP_KEY, PATCHES_KEY])
+    stamp = got.get(STAMP_KEY)
+    if stamp is None:
+        return None
+    patches = got.get(PATCHES_KEY) or {}
+    version = (stamp, patches.get("v", 0))
+    with _lock:
+        if _patched is not None and _patched.version == version:
+            return _patched
+        base = _base if _base is not None and _base.fetched_at == stamp else None
+    if base is None:
+        entry = cache.get(BASE_KEY)
+        if entry is None:
+            return None
+        base = Snapshot(entry[0], entry[1], entry[2])
+    snap = _apply(base, patches)
+    with _lock:
+        _base = base
+        _patched = snap
+    return snap
+
+
+# ------------------------------------------------------------------------------- fetching
+def fetch() -> Snapshot | None:
+    """Fetch a new copy now (ONE call), unless another process is already fetching (then None).
+    Raises TaskipError when TaskIP fails."""
+    if not cache.add(LOCK_KEY, 1, scaled_ttl(120)):
+        return None
+    try:
+        return _fetch_locked()
+    finally:
+        cache.delete(LOCK_KEY)
+
+
+def _fetch_locked() -> Snapshot:
+    started = time.time()
+    generation = version_of(STALE_NAMESPACE)  # before the call: a write during it makes it stale
+    with direct_reads():
+        leads = tuple(api.client().leads.list(item=0).items)
+    now = time.time()
+    cache.set(BASE_KEY, (leads, now, started), None)
+    cache.set(GEN_KEY, generation, None)
+    cache.set(STAMP_KEY, now, None)
+    _edit_patches(lambda items: [items.pop(i) for i, (_, at) in list(items.items()) if at < started])
+    return read()
+
+
+def _fetch_in_background() -> bool:
+    """Start a fetch in a thread of this process (the worker's periodic task does it too; the
+    lock makes sure only one runs). False when one is already running."""
+    if not cache.add(LOCK_KEY, 1, scaled_ttl(120)):
+        return False
+
+    def run():
+        try:
+            _fetch_locked()
+        except TaskipError as exc:
+            log.warning("lead snapshot refresh failed: %s", type(exc).__name__)
+        except Exception:  # a background thread must not die silently
+            log.exception("lead snapshot refresh failed")
+        finally:
+            cache.delete(LOCK_KEY)
+
+    thread = threading.Thread(target=run, name="lead-snapshot", daemon=True)
+    _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
+    thread.start()
+    return True
+
+
+def is_stale() -> bool:
+    """A write since the copy's fetch could not be patched into it."""
+    return cache.get(GEN_KEY) != version_of(STALE_NAMESPACE)
+
+
+def is_due(snap: Snapshot | None) -> bool:
+    if snap is None or is_stale():
+        return True
+    return snap.age >= refresh_interval()
+
+
+def refresh_if_due() -> bool:
+    """The worker's periodic task: fetch a new copy when it is due and somebody looked at the
+    pages within the last two lifetimes. True when it fetched."""
+    viewed = cache.get(VIEWED_KEY)
+    if viewed is None or time.time() - viewed > 2 * lifetime():
+        return False
+    if not is_due(read()):
+        return False
+    return fetch() is not None
+
+
+def current(*, wait: float | None = None) -> Snapshot | None:
+    """The copy a page shows. A copy within its lifetime is shown at once, and when it is due
+    the next one is fetched in the background (no page waits for it). With no copy at all, one
+    past its lifetime (nobody looked for a while) or one a write marked stale, the fetch starts
+    now and the page waits for it at most ``LEADS_SNAPSHOT_WAIT`` seconds, then goes on with
+    what there is (maybe None: the caller asks TaskIP for just what it shows). Raises the
+    fetch's TaskipError when there is no copy to fall back on. Decided once per request: the
+    page's later reads (and its parallel ones) get the same copy."""
+    tally = tally_mod.current_tally()
+    if tally is None:
+        return _current(wait)
+    with _lock:
+        decided = getattr(tally, "_lead_snapshot", None)
+        if decided is None:
+            decided = tally._lead_snapshot = _Decision()
+    with decided.lock:
+        if not decided.done:
+            try:
+                decided.snap = _current(wait)
+            except Exception as exc:
+                decided.error = exc
+            decided.done = True
+    if decided.error is not None:
+        raise decided.error
+    return decided.snap
+
+
+class _Decision:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.done = False
+        self.snap: Snapshot | None = None
+        self.error: Exception | None = None
+
+
+def _current(wait: float | None) -> Snapshot | None:
+    snap = read()
+    now = time.time()
+    viewed = cache.get(VIEWED_KEY)
+    if viewed is None or now - viewed > min(5.0, lifetime() / 10):
+        cache.set(VIEWED_KEY, now, None)
+    stale = is_stale()
+    if snap is not None and not stale and snap.age < lifetime():
+        if is_due(snap):
+            _fetch_in_background()
+        return snap
+    if snap is not None and not stale and tally_mod.budget_low():
+        # past its lifetime, but TaskIP's hourly budget is nearly spent: the last copy, marked
+        _served_saved_copy()
+        return snap
+    return _fetch_and_wait(snap, getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0) if wait is None else wait)
+
+
+def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
+    if not cache.add(LOCK_KEY, 1, scaled_ttl(120)):
+        return _wait_for_other(snap, wait)  # another process is fetching: wait for its copy
+    tally = tally_mod.current_tally()
+    done = threading.Event()
+    outcome: dict = {}
+
+    def run():
+        own = tally_mod.begin_tally()  # no page deadline: a big workspace takes longer than a page
+        try:
+            outcome["snap"] = _fetch_locked()
+        except Exception as exc:  # handed to the page below
+            outcome["error"] = exc
+            log.warning("lead snapshot fetch failed: %s", type(exc).__name__)
+        finally:
+            cache.delete(LOCK_KEY)
+            outcome["calls"] = own.calls
+            tally_mod.end_tally()
+            done.set()
+
+    thread = threading.Thread(target=run, name="lead-snapshot", daemon=True)
+    _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
+    thread.start()
+    if not done.wait(wait):
+        if snap is not None:
+            _served_saved_copy()
+        return snap  # still fetching: this page goes on without waiting for it
+    if tally is not None and outcome.get("calls"):
+        with tally._lock:
+            tally.calls += outcome["calls"]  # the fetch was made for this page: count it against it
+    error = outcome.get("error")
+    if error is None:
+        return outcome.get("snap")
+    if snap is not None and isinstance(error, TaskipError):
+        _served_saved_copy()
+        return snap  # the last copy, with its age shown, beats an error
+    raise error
+
+
+def _served_saved_copy() -> None:
+    """Count a copy past its lifetime served (``X-Served-Stale``; the pages' saved-copy banner)."""
+    tally = tally_mod.current_tally()
+    if tally is not None:
+        tally.add_cache(hit=True, stale=True)
+
+
+def _wait_for_other(snap: Snapshot | None, wait: float) -> Snapshot | None:
+    deadline = time.monotonic() + wait
+    first = snap.fetched_at if snap is not None else None
+    delay = 0.02
+    while time.monotonic() < deadline:
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.25)
+        stamp = cache.get(STAMP_KEY)
+        if stamp is not None and stamp != first:
+            return read()
+    return snap
+
+
+def refresh_now() -> Snapshot | None:
+    """A user's Refresh: fetch now, in this request (one call, counted against it). If another
+    process is fetching already, wait for its copy."""
+    try:
+        snap = fetch()
+    except TaskipError:
+        old = read()
+        if old is None:
+            raise
+        _served_saved_copy()
+        return old
+    if snap is not None:
+        return snap
+    return _wait_for_other(read(), getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0))
+
+
+# --------------------------------------------------------------------------------- writes
+def _edit_patches(change: Callable[[dict], Any]) -> None:
+    deadline = time.monotonic() + 2.0
+    while not cache.add(PATCH_LOCK_KEY, 1, 5) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        patches = cache.get(PATCHES_KEY) or {"v": 0, "items": {}}
+        items = dict(patches.get("items") or {})
+        before = len(items)
+        change(items)
+        if not items and not before:
+            return
+        cache.set(PATCHES_KEY, {"v": time.time_ns(), "items": items}, None)
+    finally:
+        cache.delete(PATCH_LOCK_KEY)
+
+
+def patch(lead: Lead) -> None:
+    """A lead written through the dashboard (created or changed; a full lead, not the update's
+    partial answer): every server shows it at once."""
+    if lead is None or lead.id is None or lead.is_partial:
+        stale()
+        return
+    at = time.time()
+    _edit_patches(lambda items: items.__setitem__(lead.id, (lead, at)))
+
+
+def drop(*lead_ids: int) -> None:
+    """Leads deleted through the dashboard."""
+    at = time.time()
+
+    def change(items):
+        for i in lead_ids:
+            items[int(i)] = (None, at)
+
+    _edit_patches(change)
+
+
+def stale() -> None:
+    """A write the snapshot cannot be patched with (an import, a bulk change, a lead write
+    whose answer was partial): the next page fetches a new copy (waiting at most
+    ``LEADS_SNAPSHOT_WAIT``)."""
+    invalidate(STALE_NAMESPACE)
+
+
+# ------------------------------------------------------------------ the write path's effects
+def _lead_of(outcome) -> Lead | None:
+    value = getattr(outcome, "value", None)
+    return value if isinstance(value, Lead) else None
+
+
+def _patch_created(outcome, ctx: dict) -> None:
+    lead = _lead_of(outcome)
+    if outcome.saved and lead is not None and not lead.is_partial:
+        patch(lead)  # TaskIP answers a create with the whole new lead
+    else:
+        stale()
+
+
+def _patch_updated(outcome, ctx: dict) -> None:
+    """A saved update whose full lead the service did not write through (no ``base``, partial
+    answer): the snapshot's copy with the sent fields; anything else: fetch again."""
+    if not outcome.saved:
+        stale()  # may or may not have happened
+        return
+    lead = _lead_of(outcome)
+    if lead is not None and not lead.is_partial:
+        return  # written through by the service (leads.services.remember_lead)
+    if ctx.get("base") is not None:
+        return  # written through from the lead as just read
+    from leads.services import _patched
+
+    snap = read()
+    held = snap.get(ctx["lead_id"]) if snap is not None and ctx.get("lead_id") else None
+    merged = _patched(held, ctx.get("payload") or {}) if held is not None else None
+    if merged is None:
+        stale()
+    else:
+        patch(merged)
+
+
+def _drop_deleted(outcome, ctx: dict) -> None:
+    ids = ctx.get("lead_ids") or ([ctx["lead_id"]] if ctx.get("lead_id") else [])
+    if outcome.saved and ids:
+        drop(*ids)
+    else:
+        stale()
+
+
+def _patch_converted(outcome, ctx: dict) -> None:
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    snap = read()
+    held = snap.get(ctx["lead_id"]) if snap is not None and ctx.get("lead_id") else None
+    contact = getattr(outcome, "value", None)
+    if not outcome.saved or held is None:
+        stale()
+        return
+    patch(replace(held, converted=True, converted_contact_id=getattr(contact, "id", None),
+                  converted_at=timezone.now()))
+
+
+def _stale_effect(outcome, ctx: dict) -> None:
+    stale()
+
+
+def register_write_effects() -> None:
+    """The lead snapshot's rows in the write path's effects table (crmui/writes.py): a write
+    patches the changed lead in (or drops it) instead of discarding the snapshot; what cannot
+    be patched (statuses or sources renamed, an unknown outcome) makes it fetched again."""
+    from crmui import writes
+
+    if getattr(writes, "_lead_snapshot_effects", False):
+        return
+    writes._lead_snapshot_effects = True
+    writes.add_effect("lead.create", _patch_created)
+    writes.add_effect("lead.update", _patch_updated)
+    writes.add_effect("lead.move", _patch_updated)
+    writes.add_effect("lead.delete", _drop_deleted)
+    writes.add_effect("lead.bulk_delete", _drop_deleted)
+    writes.add_effect("lead.convert", _patch_converted)
+    for kind in ("attribute.update", "attribute.delete", "attribute.reorder"):
+        writes.add_effect(kind, _stale_effect)  # every lead embeds status and source names and orders

@@ -1,0 +1,139 @@
+"""The lead snapshot: one item=0 read serves the list, the board, the overview and the lead page;
+it is kept fresh in the background; a change made in TaskIP's own screens shows within the
+configured lifetime; a change made through the dashboard shows at once on every server; thirty
+people opening the dashboard within a minute stay under TaskIP's 100 calls a minute."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from leads import snapshot
+from tests.conftest import make_user, warm_reference
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LIST = reverse("leads:list")
+
+
+def _lead_calls(sandbox) -> int:
+    by = sandbox.stats()["by_endpoint"]
+    return sum(n for k, n in by.items() if k.startswith("GET") and k.rstrip("/").endswith("/lead"))
+
+
+def _outside_rename(sandbox, lead_id: int, first_name: str) -> None:
+    """A change made in TaskIP's own screens: straight to the API, not through the dashboard."""
+    import requests
+
+    r = requests.put(f"{sandbox.api_url}/lead/{lead_id}", headers={"X-Secret-Key": sandbox.key},
+                     json={"first_name": first_name}, timeout=10)
+    assert r.status_code == 200, r.text
+
+
+def _new_lead(sandbox, **fields) -> dict:
+    last = uuid.uuid4().hex[:8]
+    return sandbox.create_lead(**{"first_name": "Snap", "last_name": last, "email": f"snap-{last}@example.com", **fields})
+
+
+def test_list_board_overview_and_lead_page_share_one_lead_read(sales_client, use_sandbox):
+    lead = _new_lead(use_sandbox)
+    warm_reference()
+    use_sandbox.reset_stats()
+    assert sales_client.get(LIST).status_code == 200
+    assert sales_client.get(reverse("leads:board")).status_code == 200
+    assert sales_client.get(reverse("reports:overview")).status_code == 200
+    assert sales_client.get(LIST, {"q": "snap", "sort": "name"}).status_code == 200
+    page = sales_client.get(reverse("leads:detail", args=[lead["id"]]))
+    assert lead["last_name"] in page.content.decode()
+    assert page["X-Upstream-Calls"] == "0", "the lead page's fields come from the snapshot"
+    assert use_sandbox.stats()["total"] == 1, use_sandbox.stats()["by_endpoint"]
+
+
+def test_a_change_made_outside_the_dashboard_shows_within_the_lifetime(sales_client, use_sandbox, settings):
+    settings.LEADS_SNAPSHOT_SECONDS = 3
+    lead = _new_lead(use_sandbox, first_name="Outside")
+    title = f"Renamed{uuid.uuid4().hex[:6]}"
+    url = reverse("leads:detail", args=[lead["id"]])
+    assert title not in sales_client.get(url).content.decode()
+    _outside_rename(use_sandbox, lead["id"], title)
+    changed_at = time.monotonic()
+    seen = None
+    while time.monotonic() - changed_at < 3 + 1.0:  # the lifetime, plus one page's time
+        if title in sales_client.get(url).content.decode():
+            seen = time.monotonic() - changed_at
+            break
+        time.sleep(0.2)
+    assert seen is not None and seen <= 3 + 1.0, "the outside change did not show within the lifetime"
+
+
+def test_the_workers_refresh_fetches_before_the_lifetime_ends_and_only_while_people_look(sales_client, use_sandbox,
+                                                                                         settings):
+    settings.LEADS_SNAPSHOT_SECONDS = 2
+    sales_client.get(LIST)
+    use_sandbox.reset_stats()
+    assert snapshot.refresh_if_due() is False, "a fresh copy is not fetched again"
+    time.sleep(0.8 * 2 + 0.1)
+    assert snapshot.refresh_if_due() is True, "due at 80 % of the lifetime"
+    assert _lead_calls(use_sandbox) == 1
+    view = sales_client.get(LIST)
+    assert view["X-Upstream-Calls"] == "0", "the page did not wait for anything"
+    time.sleep(2 * 2 + 0.2)  # nobody looks for two lifetimes: a quiet night costs nothing
+    assert snapshot.refresh_if_due() is False
+    assert _lead_calls(use_sandbox) == 1
+
+
+def test_a_dashboard_edit_shows_at_once_on_every_server_without_a_refetch(sales_client, use_sandbox):
+    lead = _new_lead(use_sandbox, first_name="Before")
+    sales_client.get(LIST)
+    moved = sales_client.post(reverse("leads:move"), {"lead_id": lead["id"], "to": "s3"},
+                              HTTP_ACCEPT="application/json")
+    assert moved.status_code == 200 and moved.json()["changed"]
+    snapshot.forget()  # another server: nothing of this process's memory, only the shared cache
+    use_sandbox.reset_stats()
+    board = sales_client.get(reverse("leads:board"), {"q": lead["last_name"]})
+    html = board.content.decode()
+    qualified = html.split('data-column="s3"')[1].split("</section>")[0]
+    assert '<span class="col-count" title="Leads in this stage">1</span>' in qualified
+    assert _lead_calls(use_sandbox) == 0, "patched into the snapshot: no lead list re-read"
+
+
+def test_a_deleted_lead_leaves_every_list_at_once(manager_client, use_sandbox):
+    lead = _new_lead(use_sandbox, first_name="Gone")
+    assert reverse("leads:detail", args=[lead["id"]]) in manager_client.get(LIST, {"q": lead["last_name"]}).content.decode()
+    manager_client.post(reverse("leads:delete", args=[lead["id"]]))
+    snapshot.forget()
+    use_sandbox.reset_stats()
+    html = manager_client.get(LIST, {"q": lead["last_name"]}).content.decode()
+    assert reverse("leads:detail", args=[lead["id"]]) not in html
+    assert _lead_calls(use_sandbox) == 0
+
+
+def test_thirty_people_opening_the_dashboard_within_a_minute_stay_under_the_burst_limit(
+        use_sandbox, django_user_model, settings):
+    use_sandbox.config(burst_limit=100)  # TaskIP's per-minute limit
+    leads = [_new_lead(use_sandbox, first_name=f"Burst{i}") for i in range(10)]
+    use_sandbox.reset_limits()
+    use_sandbox.reset_stats()
+    started = time.monotonic()
+    refused = []
+    for i in range(30):
+        user = make_user(django_user_model, f"burst{i}", "Sales", team_member_id=1 + i % 3)
+        c = Client()
+        c.force_login(user)
+        # what a browser fetches on opening the dashboard and looking at a lead or two
+        pages = [LIST, reverse("leads:board"), reverse("reports:overview")]
+        for lead in (leads[i % 10], leads[(i + 3) % 10]):
+            pages += [reverse("leads:detail", args=[lead["id"]]), reverse("leads:notes", args=[lead["id"]])]
+        for url in pages:
+            r = c.get(url, HTTP_HX_REQUEST="true") if "/notes/" in url else c.get(url)
+            body = r.content.decode()
+            if r.status_code != 200 or "Too many requests" in body or "Try again in" in body:
+                refused.append((url, r.status_code))
+    elapsed = time.monotonic() - started
+    calls = use_sandbox.stats()["total"]
+    assert elapsed < 60, f"the burst took {elapsed:.0f} s, not within a minute"
+    assert not refused, refused
+    assert calls < 100, f"{calls} calls in a minute: {use_sandbox.stats()['by_endpoint']}"
