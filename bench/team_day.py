@@ -155,7 +155,7 @@ def busiest_hour(series: list[tuple[float, float]]) -> tuple[float, float]:
     """(count, start) of the sliding hour with the most: ``series`` is (time, cumulative)."""
     best, start = 0.0, series[0][0] if series else 0.0
     j = 0
-    for i, (t, total) in enumerate(series):
+    for _i, (t, total) in enumerate(series):
         while j < len(series) and series[j][0] <= t + HOUR:
             j += 1
         n = series[j - 1][1] - total

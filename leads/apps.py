@@ -7,9 +7,7 @@ class LeadsConfig(AppConfig):
 
     def ready(self):
         from audit import labels as audit_labels
-        from leads import bulk, labels  # noqa: F401  (bulk: importing it registers the "bulk" job runner)
-
-        from leads import snapshot
+        from leads import bulk, labels, snapshot  # noqa: F401  (bulk: importing it registers the "bulk" job runner)
 
         snapshot.register_write_effects()  # writes patch the lead snapshot (crmui/writes.py EFFECTS)
         audit_labels.register("lead", labels.describe)

@@ -8,16 +8,16 @@ returns a ``crmui.writes.Outcome`` for the view to render. Writes are never retr
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
 from crmui import api, writes
 from crmui.cache import Cached, cached
-from crmui.taskip import Contact, Lead, TaskipError
+from crmui.taskip import Contact, Lead
 from crmui.writes import Found, Outcome
 from leads import snapshot
+from leads.patching import patched_lead
 
 
 # --------------------------------------------------------------------------- reads
@@ -124,7 +124,7 @@ def lead_update(*, actor, lead_id: int, payload: dict, changes: dict | None = No
         if isinstance(value, Lead) and not value.is_partial:
             remember_lead(value)
         elif base is not None:
-            patched = _patched(base, payload)
+            patched = patched_lead(base, payload)
             if patched is not None:
                 remember_lead(patched)
 
@@ -133,39 +133,6 @@ def lead_update(*, actor, lead_id: int, payload: dict, changes: dict | None = No
         token=token, result=lambda _: True,
         call=lambda: api.client().leads.update(lead_id, payload), check=check,
         ctx={"lead_id": lead_id, "payload": payload, "base": base, "write_through": through})
-
-
-_SCALARS = ("first_name", "last_name", "email", "phone_number", "website", "company_id", "value", "currency",
-            "lead_interaction_date", "address", "zip_code", "description")
-
-
-def _patched(base: Lead, payload: dict) -> Lead | None:
-    """``base`` with the sent fields, when every sent field can be applied without a read
-    (statuses and sources need their names from the reference list)."""
-    from crmui import reference
-
-    changes: dict = {}
-    for key, value in payload.items():
-        if key in _SCALARS:
-            changes[key] = value
-        elif key == "assigned_to":
-            changes[key] = tuple(value or ())
-        elif key in ("status_ids", "source_ids"):
-            try:
-                known = {a.id: a for a in reference.attributes()}
-            except TaskipError:
-                return None
-            if not all(i in known for i in value or ()):
-                return None
-            changes["statuses" if key == "status_ids" else "sources"] = tuple(known[i] for i in value or ())
-        else:
-            return None  # place ids, groups, custom fields: TaskIP derives names we cannot know
-    if "first_name" in changes or "last_name" in changes:
-        changes["full_name"] = None
-    try:
-        return replace(base, **changes)
-    except TypeError:
-        return None
 
 
 def lead_delete(*, actor, lead_id: int, label: str = "") -> Outcome:

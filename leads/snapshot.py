@@ -28,8 +28,9 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,6 +40,7 @@ from crmui import tally as tally_mod
 from crmui.cache import direct_reads, invalidate, version_of
 from crmui.taskip import Lead, TaskipError
 from crmui.timescale import scaled, scaled_ttl
+from leads.patching import patched_lead
 
 log = logging.getLogger("leads.snapshot")
 
@@ -440,11 +442,9 @@ def _patch_updated(outcome, ctx: dict) -> None:
         return  # written through by the service (leads.services.remember_lead)
     if ctx.get("base") is not None:
         return  # written through from the lead as just read
-    from leads.services import _patched
-
     snap = read()
     held = snap.get(ctx["lead_id"]) if snap is not None and ctx.get("lead_id") else None
-    merged = _patched(held, ctx.get("payload") or {}) if held is not None else None
+    merged = patched_lead(held, ctx.get("payload") or {}) if held is not None else None
     if merged is None:
         stale()
     else:

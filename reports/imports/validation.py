@@ -13,8 +13,7 @@ from django.core.validators import URLValidator, validate_email
 
 from crmui import reference
 from crmui.taskip import errors as e
-from leads.selectors import LeadQuery
-from reports import selectors
+from leads.selectors import LeadQuery, lead_snapshot
 from reports.imports.reading import FIELD_LABELS
 from reports.models import ImportJob, ImportRow
 from reports.services import csv_unescape
@@ -256,7 +255,7 @@ def validate_job(job: ImportJob) -> None:
 def existing_in_snapshot(job: ImportJob, *, refresh: bool = False) -> dict[str, list]:
     """{email: [lead_id, first_name]} for the file's emails, from ONE all-leads call (cached)."""
     emails = {e.casefold() for e in job.rows.filter(state=ImportRow.PENDING).exclude(email="").values_list("email", flat=True)}
-    snap = selectors.all_leads(query=LeadQuery(), refresh=refresh).value
+    snap = lead_snapshot(query=LeadQuery(), refresh=refresh).value
     out = {}
     for lead in snap:
         if lead.email and lead.email.casefold() in emails:

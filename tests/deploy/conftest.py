@@ -23,6 +23,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -38,13 +39,14 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def pytest_collection_modifyitems(config, items):
+    """(The `deploy` marker comes from the directory: tests/conftest.py.) One stack for the tier:
+    under xdist (--dist loadgroup, scripts/test.sh) every deploy test runs in one worker."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.deploy)
-            # one stack for the tier: under xdist (--dist loadgroup) every deploy test runs in one worker
-            if config.pluginmanager.hasplugin("xdist"):
-                item.add_marker(pytest.mark.xdist_group("deploy"))
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.xdist_group("deploy"))
 
 
 # --- steps 1-2: PostgreSQL and Redis of our own -------------------------------------------------
@@ -86,6 +88,7 @@ def deploy_env(postgres, redis_server, deploy_sandbox, tmp_path_factory) -> dict
         "JOBS_QUEUE_URL": f"{redis_server.url}/1",
         "TASKIP_BASE_URL": deploy_sandbox.api_url,
         "TASKIP_SECRET_KEY": deploy_sandbox.key,
+        "TASKIP_BURST_LIMIT": "100000",  # the test sandbox's burst limit is as generous
         "SECURE_PROXY_SSL_HEADER_ENABLED": "1",
         "FORWARDED_ALLOW_IPS": "127.0.0.1",
         "TRUSTED_PROXY_COUNT": "1",
@@ -148,6 +151,7 @@ class Process:
     popen: subprocess.Popen
     log_path: Path
     url: str = ""
+    quit_signal: int = signal.SIGINT  # gunicorn: quick shutdown (huey: SIGTERM is the quick one)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -155,9 +159,9 @@ class Process:
     def log_lines(self) -> list[str]:
         return self.log().splitlines()
 
-    def stop(self, sig=signal.SIGINT) -> None:  # quick shutdown: the tier is over
+    def stop(self) -> None:  # quick shutdown: the tier is over
         if self.popen.poll() is None:
-            self.popen.send_signal(sig)
+            self.popen.send_signal(self.quit_signal)
             try:
                 self.popen.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -197,6 +201,7 @@ def start_web(name: str, env: dict, log_dir: Path) -> Process:
 def start_worker(name: str, env: dict, log_dir: Path) -> Process:
     """One job worker: `worker:` of the Procfile."""
     proc = _spawn(name, [sys.executable, "manage.py", "run_huey"], env, log_dir)
+    proc.quit_signal = signal.SIGTERM
     deadline = time.monotonic() + 60
     while "consumer" not in proc.log().lower() and "huey" not in proc.log().lower():
         if proc.popen.poll() is not None:
@@ -307,11 +312,14 @@ class Visitor:
             origin = url.split("/", 3)
             headers.setdefault("Referer", f"https://{origin[2]}/")
         r = requests.request(method, url, headers=headers, cookies=self.cookies, allow_redirects=False, timeout=60, **kw)
-        for cookie in r.cookies:
-            if cookie.value == "" or (cookie.expires is not None and cookie.expires < time.time()):
-                self.cookies.pop(cookie.name, None)
-            else:
-                self.cookies[cookie.name] = cookie.value
+        for header in r.raw.headers.getlist("Set-Cookie"):  # (requests' jar drops deletions silently)
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel.value in ("", '""') or morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
         return r
 
     def get(self, url: str, **kw) -> requests.Response:

@@ -59,6 +59,8 @@ def test_a_write_on_a_is_seen_at_once_on_b(stack, deploy_sandbox):
     saved = me.post(f"{stack.a.url}{detail}edit/", fields)
     assert saved.status_code in (302, 303), saved.text[:2000]
     assert deploy_sandbox.api("GET", f"/lead/{lead['id']}").json()["data"]["last_name"] == "After"
+    landed = me.get(stack.a.url + saved.headers["Location"])  # the browser follows the redirect (and reads the flash)
+    assert landed.status_code == 200
     on_b = me.get(stack.b.url + detail)
     assert f"{word} After" in on_b.text and f"{word} Before" not in on_b.text, "B shows A's write at once"
 

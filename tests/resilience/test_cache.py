@@ -39,7 +39,6 @@ def test_a_read_no_service_cached_is_cached_and_a_write_to_that_lead_refetches_i
 
 def test_a_lead_page_is_cached_and_an_edit_through_the_dashboard_shows_at_once_without_a_call(
         sales_client, sales_user, use_sandbox):
-    from leads import services
 
     url = reverse("leads:detail", args=[3])
     assert int(sales_client.get(url)["X-Upstream-Calls"]) >= 1

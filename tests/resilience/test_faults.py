@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from crmui import api, tally
-from tests.conftest import warm_reference
 from crmui.taskip import errors as taskip_errors
+from tests.conftest import warm_reference
 
 pytestmark = pytest.mark.django_db
 

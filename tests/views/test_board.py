@@ -5,9 +5,8 @@ from uuid import uuid4
 import pytest
 from django.urls import reverse
 
-from tests.conftest import warm_reference
-
 from audit.models import AuditEntry
+from tests.conftest import warm_reference
 
 pytestmark = pytest.mark.django_db
 
