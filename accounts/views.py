@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +14,7 @@ from accounts.roles import can, require
 from audit.trail import record
 from crmui import reference
 from crmui.errors import user_message
+from crmui.htmx import redirect_after_write
 from crmui.taskip import TaskipError
 
 
@@ -55,7 +56,7 @@ def profile(request):
             record(request.user, "profile.update", "user", request.user.pk, label=request.user.get_username(),
                    changes={"team_member": [old[1] or old[0], name or member_id]})
             messages.success(request, f"You are now linked to {name}." if member_id else "Your login is no longer linked to a team member.")
-            return redirect("accounts:profile")
+            return redirect_after_write(request, reverse("accounts:profile"))
     else:
         form = ProfileForm(initial=initial, members=members)
     return render(request, "accounts/profile.html", {"form": form, "profile": current, "error": error})
@@ -89,7 +90,7 @@ def saved_view_save(request):
         view.save()
         record(request.user, "view.create", "saved_view", view.pk, label=view.name, changes={"query": view.query})
         messages.success(request, f"Saved “{view.name}” for the team.")
-        return redirect(_next_or(request, reverse("accounts:saved_views")))
+        return redirect_after_write(request, _next_or(request, reverse("accounts:saved_views")))
     return render(request, "accounts/saved_views.html", {"views": SavedView.objects.select_related("created_by"), "form": form})
 
 
@@ -101,4 +102,4 @@ def saved_view_delete(request, view_id: int):
     view.delete()
     record(request.user, "view.delete", "saved_view", view_id, label=name)
     messages.success(request, f"Deleted the saved view “{name}”.")
-    return redirect(_next_or(request, reverse("accounts:saved_views")))
+    return redirect_after_write(request, _next_or(request, reverse("accounts:saved_views")))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import can, require
-from crmui.htmx import render_page
+from crmui.htmx import redirect_after_write, render_page
 from jobs import access, runner
 from jobs.models import Job
 
@@ -51,4 +52,4 @@ def job_control(request, pk: int, op: str):
         runner.cancel(job)
     else:
         raise Http404("No such operation")
-    return redirect(job.detail_url or "jobs:list")
+    return redirect_after_write(request, job.detail_url or reverse("jobs:list"))

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +17,7 @@ from audit.trail import record as audit_record
 from crmui import cache as cache_mod
 from crmui import governor, ops, tally
 from crmui.budget import projection, usage
+from crmui.htmx import redirect_after_write
 from jobs.models import Job
 
 
@@ -43,7 +45,7 @@ def budget_view(request):
         cache_mod.invalidate_all()
         audited_note(request)
         messages.success(request, "Saved copies forgotten: the next page views fetch fresh data from TaskIP.")
-        return redirect("budget")
+        return redirect_after_write(request, reverse("budget"))
     rl = tally.rate_limit()
     rows = usage()
     total_views = sum(r.views for r in rows)

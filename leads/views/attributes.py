@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import require
 from crmui.errors import apply_api_errors, user_message
+from crmui.htmx import redirect_after_write
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as api_errors
 from leads import attributes as svc
@@ -78,7 +79,7 @@ def _done(request, kind: str, text: str):
     if request.htmx:
         return _respond(request, kind, flash=text)
     messages.success(request, text)
-    return redirect(reverse("pipeline:attributes") + f"#attr-list-{kind}")
+    return redirect_after_write(request, reverse("pipeline:attributes") + f"#attr-list-{kind}")
 
 
 def _failed(request, kind: str, text: str, **kw):

@@ -4,13 +4,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
-from crmui.htmx import render_page
+from crmui.htmx import redirect_after_write, render_page
 from jobs import access as jobs_access
 from leads import bulk
 from leads.models import BulkJob
@@ -38,7 +38,7 @@ def bulk_start(request):
     if chosen > bulk.MAX_IDS:
         messages.error(request, f"{chosen:,} leads were selected; one bulk action takes at most {bulk.MAX_IDS:,}, "
                                 "so nothing was changed. Narrow the list with filters and run it in parts.")
-        return redirect(back)
+        return redirect_after_write(request, back)
     ids = bulk.parse_ids(request.POST.getlist("ids"))
     do = request.POST.get("do", "")
     try:
@@ -48,7 +48,7 @@ def bulk_start(request):
         bulk.check_offered(action, value)
     except bulk.BadAction as exc:
         messages.error(request, str(exc))
-        return redirect(back)
+        return redirect_after_write(request, back)
     labels = {str(i): request.POST.get(f"label_{i}", "") for i in ids}
     if action == BulkJob.DELETE and request.POST.get("confirmed") != "1":
         return render(request, "leads/_bulk_confirm.html", {
@@ -58,11 +58,11 @@ def bulk_start(request):
     token = (request.POST.get("token") or "")[:64]
     token_key = f"bulk-token:{request.user.pk}:{token}"
     if token and (earlier := cache.get(token_key)):
-        return redirect("leads:bulk_job", pk=earlier)  # a double submit: the first job is the one
+        return redirect_after_write(request, reverse("leads:bulk_job", args=[earlier]))  # a double submit: the first job is the one
     job = bulk.start_job(actor=request.user, ids=ids, do=do, labels=labels, back=back)
     if token:
         cache.set(token_key, job.pk, 600)
-    return redirect("leads:bulk_job", pk=job.pk)
+    return redirect_after_write(request, reverse("leads:bulk_job", args=[job.pk]))
 
 
 @require_GET
@@ -78,4 +78,4 @@ def bulk_job(request, pk: int):
 @require("lead.bulk")
 def bulk_retry(request, pk: int):
     b = bulk.retry_failed(_job_for(request, pk))
-    return redirect("leads:bulk_job", pk=b.pk)
+    return redirect_after_write(request, reverse("leads:bulk_job", args=[b.pk]))

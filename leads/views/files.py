@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
 from crmui.errors import retry_hint, user_message
-from crmui.htmx import wants_json
+from crmui.htmx import redirect_after_write, wants_json
 from crmui.security import MAX_FILE_NAME_CHARS, allowed_extensions_label, allowed_types, validate_upload
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as api_errors
@@ -178,7 +178,7 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
         if as_json:
             return JsonResponse({"ok": False, "error": text}, status=400)
         messages.error(request, text)
-        return redirect(reverse("leads:detail", args=[lead_id]) + "#files-panel")
+        return redirect_after_write(request, reverse("leads:detail", args=[lead_id]) + "#files-panel")
 
     done: list[str] = []
     failures: list[str] = [too_large_message(name, None) for name in cap.skipped]
@@ -226,7 +226,7 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
         messages.success(request, f"Uploaded {', '.join(done)}.")
     for text in failures:
         messages.error(request, text)
-    return redirect(reverse("leads:detail", args=[lead_id]) + "#files-panel")
+    return redirect_after_write(request, reverse("leads:detail", args=[lead_id]) + "#files-panel")
 
 
 def _names_of(lead_id: int, ids: list[int], search: str, page_no: int) -> list[str]:
@@ -261,7 +261,7 @@ def files_delete(request, lead_id: int):
         if request.htmx:
             return _render(request, lead_id, search=search, page_no=page_no, alert=text)
         messages.error(request, text)
-        return redirect(reverse("leads:detail", args=[lead_id]) + "#files-panel")
+        return redirect_after_write(request, reverse("leads:detail", args=[lead_id]) + "#files-panel")
     outcome = panels.files_delete(actor=request.user, lead_id=lead_id, ids=ids, names=names)
     if not outcome.saved:
         if outcome.unconfirmed:
@@ -271,10 +271,10 @@ def files_delete(request, lead_id: int):
         if request.htmx:
             return _render(request, lead_id, search=search, page_no=page_no, alert=text, selected=frozenset(ids))
         messages.error(request, text)
-        return redirect(reverse("leads:detail", args=[lead_id]) + "#files-panel")
+        return redirect_after_write(request, reverse("leads:detail", args=[lead_id]) + "#files-panel")
     text = f"Deleted {len(ids)} file{'s' if len(ids) != 1 else ''}."
     if request.htmx:
         # The page may now be empty: go back to the first page of the same search.
         return _render(request, lead_id, search=search, page_no=1, flash=text)
     messages.success(request, text)
-    return redirect(reverse("leads:detail", args=[lead_id]) + "#files-panel")
+    return redirect_after_write(request, reverse("leads:detail", args=[lead_id]) + "#files-panel")

@@ -6,12 +6,13 @@ the panel (GET) or go back to the lead (a successful POST), so everything works 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import require
 from crmui.errors import apply_api_errors, user_message
+from crmui.htmx import redirect_after_write
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as api_errors
 from crmui.writes import canon, conflict_rows, read_snapshot, resolve_edit, seen_of, snapshot
@@ -72,7 +73,7 @@ def _done(request, lead_id: int, text: str):
     if request.htmx:
         return _render(request, lead_id, flash=text)
     messages.success(request, text)
-    return redirect(reverse("leads:detail", args=[lead_id]) + "#notes-panel")
+    return redirect_after_write(request, reverse("leads:detail", args=[lead_id]) + "#notes-panel")
 
 
 @require_GET
@@ -176,4 +177,4 @@ def note_delete(request, lead_id: int, note_id: int):
     if request.htmx:
         return _render(request, lead_id, alert=text)
     messages.error(request, text)
-    return redirect(reverse("leads:detail", args=[lead_id]) + "#notes-panel")
+    return redirect_after_write(request, reverse("leads:detail", args=[lead_id]) + "#notes-panel")

@@ -1,11 +1,13 @@
 """The CSV import wizard: upload › map columns › check rows › import (with progress) › report."""
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import can, require
 from crmui.errors import user_message
+from crmui.htmx import redirect_after_write
 from crmui.taskip import TaskipError
 from jobs import access as jobs_access
 from reports.forms import StartForm, UploadForm
@@ -33,7 +35,7 @@ def import_upload(request):
         except reading.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("reports:import_map", job_id=job.pk)
+            return redirect_after_write(request, reverse("reports:import_map", args=[job.pk]))
     recent = ImportJob.objects.select_related("created_by", "run")
     if not can(request.user, "jobs.all"):
         recent = recent.filter(created_by=request.user)
@@ -61,7 +63,7 @@ def import_map(request, job_id):
             except TaskipError as exc:
                 error = "The rows could not be checked: the dashboard needs TaskIP's statuses, sources, team and companies. " + user_message(exc)
             else:
-                return redirect("reports:import_review", job_id=job.pk)
+                return redirect_after_write(request, reverse("reports:import_review", args=[job.pk]))
     columns = [
         {"index": i, "header": h, "field": job.mapping.get(str(i), ""), "samples": s}
         for i, (h, s) in enumerate(zip(job.headers, reading.samples(job)))
@@ -89,7 +91,7 @@ def import_review(request, job_id):
         except TaskipError as exc:
             error = "The import could not start: the dashboard must first check which emails already exist. " + user_message(exc)
         else:
-            return redirect("reports:import_job", job_id=job.pk)
+            return redirect_after_write(request, reverse("reports:import_job", args=[job.pk]))
     existing, existing_error = None, None
     try:
         existing = len(validation.existing_in_snapshot(job))

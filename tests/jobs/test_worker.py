@@ -37,7 +37,7 @@ def _put_count(sandbox):
 def _start_bulk(client, ids, do):
     data = {"ids": ids, "do": do, "back": "/leads/", **{f"label_{i}": f"Lead {i}" for i in ids}}
     response = client.post(reverse("leads:bulk_start"), data)
-    assert response.status_code == 302, response.content[:500]
+    assert response.status_code == 303, response.content[:500]
     return BulkJob.objects.latest("id")
 
 

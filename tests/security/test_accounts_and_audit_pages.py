@@ -18,7 +18,7 @@ def test_profile_lists_team_members_by_name_and_saves_the_choice(sales_client, s
     html = sales_client.get(reverse("accounts:profile")).content.decode()
     assert "Sofia Reyes" in html and "Marcus Chen" in html
     response = sales_client.post(reverse("accounts:profile"), {"team_member": "2"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     profile = profile_for(type(sales_user).objects.get(pk=sales_user.pk))
     assert (profile.team_member_id, profile.team_member_name) == (2, "Sofia Reyes")
     page = sales_client.get(reverse("accounts:profile")).content.decode()
@@ -62,7 +62,7 @@ def test_profile_page_without_a_profile_yet(client, django_user_model, use_sandb
 def test_manager_saves_a_view_from_the_lead_list_query(manager_client):
     response = manager_client.post(reverse("accounts:saved_view_save"),
                                    {"name": "  Hot   leads ", "query": "/leads/?q=acme&status=3&page=4"})
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:saved_views")
+    assert response.status_code == 303 and response["Location"] == reverse("accounts:saved_views")
     view = SavedView.objects.get()
     assert (view.name, view.query) == ("Hot leads", "q=acme&status=3")
     assert view.get_absolute_url() == reverse("leads:list") + "?q=acme&status=3"
@@ -97,7 +97,7 @@ def test_sales_opens_shared_views_but_cannot_save_or_delete(sales_client, manage
 
 def test_manager_deletes_a_view(manager_client, manager_user):
     view = SavedView.objects.create(name="Old", query="q=old", created_by=manager_user)
-    assert manager_client.post(reverse("accounts:saved_view_delete", args=[view.pk])).status_code == 302
+    assert manager_client.post(reverse("accounts:saved_view_delete", args=[view.pk])).status_code == 303
     assert not SavedView.objects.exists()
     assert manager_client.post(reverse("accounts:saved_view_delete", args=[view.pk])).status_code == 404
 

@@ -108,7 +108,7 @@ def test_create_a_status_shows_it_last_everywhere_and_is_audited(admin_client_, 
 
 def test_create_without_htmx_redirects_to_the_page(admin_client_, attrs):
     response = admin_client_.post(reverse("pipeline:attribute_add", args=["sources"]), {"name": unique("Src"), "color": ""})
-    assert response.status_code == 302 and response["Location"].startswith(PAGE)
+    assert response.status_code == 303 and response["Location"].startswith(PAGE)
 
 
 def test_short_hex_is_expanded(admin_client_, attrs):

@@ -64,7 +64,7 @@ def test_starting_a_bulk_change_makes_a_job_the_page_shows_and_polls(manager_cli
     use_sandbox.reset_stats()
     response = start(manager_client, ids, "status:3")
     bulk = BulkJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("leads:bulk_job", args=[bulk.pk])
+    assert response.status_code == 303 and response["Location"] == reverse("leads:bulk_job", args=[bulk.pk])
     assert bulk.job.owner == manager_user and bulk.job.state == Job.QUEUED and bulk.job.total == 7
     assert sum(use_sandbox.stats()["by_endpoint"].values()) <= 4  # the page wrote nothing: the worker does
 
@@ -168,7 +168,7 @@ def test_pause_stops_the_runner_and_resume_queues_it_again(manager_client, use_s
     start(manager_client, ids, "source:8")
     bulk = run_to_end(BulkJob.objects.get(), max_steps=2)
     r = manager_client.post(reverse("jobs:control", args=[bulk.job_id, "pause"]))
-    assert r.status_code == 302 and r["Location"] == reverse("leads:bulk_job", args=[bulk.pk])
+    assert r.status_code == 303 and r["Location"] == reverse("leads:bulk_job", args=[bulk.pk])
     assert run_to_end(bulk).job.state == Job.PAUSED and bulk.job.processed == 2
     page = manager_client.get(reverse("leads:bulk_job", args=[bulk.pk])).content.decode()
     assert "2 / 4" in page and page.count("✓ Saved") == 2 and "Resume" in page and "every 2s" not in page
@@ -212,7 +212,7 @@ def test_bulk_delete_asks_first_then_deletes_in_chunks(manager_client, use_sandb
     use_sandbox.reset_stats()
     response = start(manager_client, ids, "delete", confirmed="1")
     bulk = run_to_end(BulkJob.objects.get())
-    assert response.status_code == 302 and bulk.job.state == Job.DONE and bulk.job.succeeded == 3
+    assert response.status_code == 303 and bulk.job.state == Job.DONE and bulk.job.succeeded == 3
     by = use_sandbox.stats()["by_endpoint"]
     assert sum(v for k, v in by.items() if "bulk-delete" in k) == 1
     assert all(use_sandbox.api("GET", f"/lead/{i}").status_code == 404 for i in ids)
@@ -222,9 +222,9 @@ def test_bulk_delete_asks_first_then_deletes_in_chunks(manager_client, use_sandb
 
 def test_bulk_without_selection_or_action_goes_back_with_a_message(manager_client, use_sandbox):
     r = start(manager_client, [], "status:2")
-    assert r.status_code == 302 and r["Location"] == "/leads/?q=x"
+    assert r.status_code == 303 and r["Location"] == "/leads/?q=x"
     r = manager_client.post(reverse("leads:bulk_start"), {"ids": [1], "do": "explode", "back": "https://evil.example/"})
-    assert r.status_code == 302 and r["Location"] == reverse("leads:list")
+    assert r.status_code == 303 and r["Location"] == reverse("leads:list")
     assert not BulkJob.objects.exists()
 
 

@@ -128,7 +128,7 @@ def test_a_large_upload_streams_through_a_temporary_file(sales_client, lead):
 def test_plain_form_uploads_several_files_and_goes_back_to_the_lead(sales_client, lead):
     files = [SimpleUploadedFile("one.txt", b"1"), SimpleUploadedFile("two.txt", b"2")]
     response = sales_client.post(upload_url(lead), {"file": files})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"].startswith(reverse("leads:detail", args=[lead.id]))
     html = html_of(sales_client.get(files_url(lead), **HX))
     assert "one.txt" in html and "two.txt" in html
@@ -260,7 +260,7 @@ def test_plain_bulk_delete_goes_back_to_the_lead(sales_client, lead):
     put_file(lead.id, "bye.txt")
     response = sales_client.post(reverse("leads:files_delete", args=[lead.id]),
                                  {"ids": [_ids_by_name(lead.id)["bye.txt"]]})
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def test_file_names_from_the_api_are_escaped(sales_client, lead):

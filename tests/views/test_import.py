@@ -38,7 +38,7 @@ def _csv_text(header, rows, delimiter=","):
 def upload(client, text, name="leads.csv", encoding="utf-8"):
     data = text.encode(encoding) if isinstance(text, str) else text
     response = client.post(reverse("reports:import"), {"file": SimpleUploadedFile(name, data, content_type="text/csv")})
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 303, response.content.decode()[:2000]
     return ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-2])
 
 
@@ -167,7 +167,7 @@ def test_every_row_is_checked_before_anything_is_written(manager_client, use_san
     job = upload(manager_client, _csv_text(["First name", "Email", "Status", "Value", "Interaction date"], rows))
     use_sandbox.reset_stats()
     response = map_columns(manager_client, job)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert not any(k.startswith(("POST", "PUT")) for k in use_sandbox.stats()["by_endpoint"])
     html = manager_client.get(response["Location"]).content.decode()
     assert re.search(r'id="problem-count">6<', html) and re.search(r'id="ready-count">1<', html)
@@ -208,7 +208,7 @@ def test_import_of_500_rows_with_20_bad_ones(manager_client, use_sandbox):
         rows.append([f"{marker} {n}", "Bulk", email, str(n)])
     job = upload(manager_client, _csv_text(["First name", "Last name", "Email", "Value"], rows))
     map_columns(manager_client, job)
-    assert start(manager_client, job).status_code == 302
+    assert start(manager_client, job).status_code == 303
     response = run_until_stopped(manager_client, job)
     assert job.run.state == Job.DONE and job.run.processed == 480 and job.run.calls == 480
     html = response.content.decode()
@@ -330,7 +330,7 @@ def test_pause_and_resume_continue_from_the_next_row(manager_client, use_sandbox
     start(manager_client, job)
     run_until_stopped(manager_client, job, max_steps=2)
     r = manager_client.post(reverse("jobs:control", args=[job.run_id, "pause"]))
-    assert r.status_code == 302 and r["Location"] == reverse("reports:import_job", args=[job.pk])
+    assert r.status_code == 303 and r["Location"] == reverse("reports:import_job", args=[job.pk])
     run_until_stopped(manager_client, job)
     assert job.rows.filter(state=ImportRow.CREATED).count() == 2
     html = manager_client.get(reverse("reports:import_job", args=[job.pk])).content.decode()
@@ -435,7 +435,7 @@ def test_export_then_import_round_trip_loses_nothing(manager_client, use_sandbox
 
     job = upload(manager_client, data, name="export.csv")
     assert job.encoding == "utf-8-sig"
-    assert map_columns(manager_client, job).status_code == 302
+    assert map_columns(manager_client, job).status_code == 303
     assert not job.rows.filter(state=ImportRow.INVALID).exists(), list(job.rows.values_list("problems", flat=True))
     start(manager_client, job)
     run_until_stopped(manager_client, job)

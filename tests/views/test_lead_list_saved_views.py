@@ -11,7 +11,7 @@ def test_manager_can_save_a_filtered_view_and_sales_sees_it_as_a_quick_view(mana
     html = manager_client.get(reverse("leads:list"), {"q": "son"}).content.decode()
     assert "Save view" in html and 'name="query" value="q=son"' in html
     response = manager_client.post(reverse("accounts:saved_view_save"), {"name": "Sons", "query": "q=son", "next": "/leads/?q=son"})
-    assert response.status_code == 302 and response["Location"] == "/leads/?q=son"
+    assert response.status_code == 303 and response["Location"] == "/leads/?q=son"
     assert SavedView.objects.get().query == "q=son"
     client.force_login(sales_user)
     html = client.get(reverse("leads:list")).content.decode()

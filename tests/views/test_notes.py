@@ -110,7 +110,7 @@ def test_add_note_swaps_the_panel_and_is_audited(sales_client, sales_user, lead)
 
 def test_add_note_without_htmx_goes_back_to_the_lead(sales_client, lead):
     response = sales_client.post(reverse("leads:note_add", args=[lead.id]), {"title": "Plain", "note": "form"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"].startswith(reverse("leads:detail", args=[lead.id]))
 
 
@@ -196,7 +196,7 @@ def test_edit_without_htmx_is_a_full_page_and_saves_with_a_redirect(sales_client
     edit_url = reverse("leads:note_edit", args=[lead.id, note.id])
     assert "<html" in html_of(sales_client.get(edit_url))
     response = sales_client.post(edit_url, {"title": "Final", "note": "new"})
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 @pytest.mark.parametrize("fault,expected", FAULTS)

@@ -103,7 +103,7 @@ def immediate_queue():
 
 def test_admins_run_it_from_the_budget_page_through_the_queue(admin_client_, accented, immediate_queue):
     response = admin_client_.post(reverse("pipeline:self_check"))
-    assert response.status_code == 302 and response["Location"] == reverse("budget")
+    assert response.status_code == 303 and response["Location"] == reverse("budget")
     run = SelfCheckRun.objects.get()
     assert run.state == SelfCheckRun.DONE and run.passed and run.requested_by.username == "addie"
     page = admin_client_.get(reverse("budget")).content.decode()
