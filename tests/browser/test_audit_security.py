@@ -57,6 +57,7 @@ def test_a_drop_with_a_program_and_a_disguised_page_uploads_only_the_real_file(p
 
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
+    page.locator("#files-fold summary").click()  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
     page.evaluate(DROP_FILES_JS, [

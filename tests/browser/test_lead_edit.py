@@ -83,7 +83,8 @@ def test_convert_a_lead_and_follow_the_link_to_the_contact(page, dashboard, sale
     page.on("dialog", lambda d: (messages.append(d.message), d.accept()))
     page.click("#convert-button")
     page.locator("#converted-contact-link").wait_for()
-    assert messages and "Convert Dorothy Vaughan to a contact?" in messages[0]
+    # the name is bidi-isolated (U+2068 … U+2069) on purpose
+    assert messages and "Convert \u2068Dorothy Vaughan\u2069 to a contact?" in messages[0]
     contact_id = use_sandbox.api("GET", f"/lead/{lead['id']}").json()["data"]["converted_contact_id"]
     assert page.locator("#converted-contact-link").get_attribute("href") == f"/contacts/{contact_id}/"
     assert page.locator(".flash a").get_attribute("href") == f"/contacts/{contact_id}/"

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from crmui.taskip import TaskipClient, errors
+from leads import localcut
 
 
 def email(prefix="c"):
@@ -52,8 +53,11 @@ def test_lead_list_filters_survive_paging(client):
 def test_lead_search_sort_and_converted_filter(client, lead):
     found = client.leads.list(search=lead.email, item=0)
     assert [l.id for l in found.items] == [lead.id]
-    names = [l.display_name.lower() for l in client.leads.list(sort_by="name", sort_order="asc", item=0).items]
-    assert names == sorted(names)
+    listed = client.leads.list(sort_by="name", sort_order="asc", item=0).items
+    # TaskIP (MySQL utf8mb4_unicode_ci, sandbox/collation.py) sorts by first name then last name,
+    # case- and accent-insensitively ("émile" as "emile"), ties by id: the same rule as leads.localcut
+    expected = sorted(listed, key=lambda l: (localcut.sort_key(l, "name"), l.id))
+    assert [l.id for l in listed] == [l.id for l in expected]
     converted = client.leads.list(is_converted=1, item=0).items
     assert converted and all(l.converted for l in converted)
 
