@@ -8,6 +8,9 @@ export PATH="$PWD/.venv/bin:$PATH"
 export PORT=${PORT:-8000}
 export SANDBOX_PORT=${SANDBOX_PORT:-8001}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
+# Web workers and the job worker are separate processes: without CACHE_URL they share one
+# cache on disk under var/ (a per-process cache would hide one process's writes from the others).
+export CACHE_URL=${CACHE_URL:-filecache://$PWD/var/cache}
 mkdir -p var
 export TASKIP_BASE_URL=${TASKIP_BASE_URL:-http://127.0.0.1:${SANDBOX_PORT}/api/public-v1}
 
