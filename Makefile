@@ -15,6 +15,7 @@ test: setup browser services
 
 test-fast: setup
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -p no:xdist -q -m unit tests/unit tests/client
 
 setup: $(STAMP)

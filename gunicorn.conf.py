@@ -3,6 +3,7 @@
 Everything can be overridden from the environment. Workers share state only through the
 cache (CACHE_URL: Redis in production, or a file cache) and the database (DATABASE_URL).
 """
+
 import multiprocessing
 import os
 

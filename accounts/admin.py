@@ -1,5 +1,6 @@
 """Users and roles in Django's admin (/admin/, Admin role only): a user's TaskIP team member
 is edited inline on the user; roles are the Sales / Manager / Admin groups."""
+
 from __future__ import annotations
 
 from django import forms
@@ -36,8 +37,12 @@ class ProfileAdminForm(forms.ModelForm):
             if current and current not in dict(choices):
                 choices.append((current, self.instance.team_member_name or f"#{current}"))
             self.fields["team_member_id"] = forms.TypedChoiceField(
-                label="TaskIP team member", choices=[("", "— Not linked —"), *choices], coerce=int,
-                empty_value=None, required=False)
+                label="TaskIP team member",
+                choices=[("", "— Not linked —"), *choices],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
             self.fields["team_member_name"].widget = forms.HiddenInput()
             self._names = dict(choices)
         else:

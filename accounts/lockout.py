@@ -13,6 +13,7 @@ as a failure before the password is looked at; a successful login then clears th
 before (AXES_RESET_ON_SUCCESS). So at most LOGIN_FAILURE_LIMIT passwords are ever checked
 between two successes, however many servers take the burst.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -119,18 +120,25 @@ class AtomicLoginHandler(AxesDatabaseHandler):
     def _claim(self, request, username) -> None:
         """Record this try as a failure now (a successful login clears it again)."""
         attempt, created = AccessAttempt.objects.select_for_update().get_or_create(
-            username=username, ip_address=request.axes_ip_address, user_agent=request.axes_user_agent,
+            username=username,
+            ip_address=request.axes_ip_address,
+            user_agent=request.axes_user_agent,
             defaults={
                 "get_data": get_query_str(request.GET).replace("\0", "0x00"),
                 "post_data": get_query_str(request.POST).replace("\0", "0x00"),
-                "http_accept": request.axes_http_accept, "path_info": request.axes_path_info,
-                "failures_since_start": 1, "attempt_time": request.axes_attempt_time,
+                "http_accept": request.axes_http_accept,
+                "path_info": request.axes_path_info,
+                "failures_since_start": 1,
+                "attempt_time": request.axes_attempt_time,
             },
         )
         if not created:
             AccessAttempt.objects.filter(pk=attempt.pk).update(
-                failures_since_start=F("failures_since_start") + 1, attempt_time=request.axes_attempt_time,
-                path_info=request.axes_path_info, http_accept=request.axes_http_accept)
+                failures_since_start=F("failures_since_start") + 1,
+                attempt_time=request.axes_attempt_time,
+                path_info=request.axes_path_info,
+                http_accept=request.axes_http_accept,
+            )
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         if request is None or not getattr(request, "axes_claimed", False):
@@ -152,7 +160,8 @@ def locked_until(request, credentials=None):
     """When the lock-out of this request's (username, address) ends, or None."""
     username = get_client_username(request, credentials)
     last = AccessAttempt.objects.filter(username=username, ip_address=client_ip(request)).aggregate(
-        last=Max("attempt_time"))["last"]
+        last=Max("attempt_time")
+    )["last"]
     return last + cool_off() if last else None
 
 
@@ -161,8 +170,10 @@ def lockout_message(until) -> str:
 
     seconds = product_seconds((until - timezone.now()).total_seconds()) if until else lockout_seconds()
     minutes = max(1, math.ceil(seconds / 60))
-    return (f"Too many failed login attempts. This login is locked for {minutes} minute{'s' if minutes != 1 else ''}; "
-            "try again later or ask an administrator.")
+    return (
+        f"Too many failed login attempts. This login is locked for {minutes} minute{'s' if minutes != 1 else ''}; "
+        "try again later or ask an administrator."
+    )
 
 
 def lockout_response(request, original_response=None, credentials=None):

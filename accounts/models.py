@@ -29,8 +29,9 @@ class SavedView(models.Model):
 
     name = models.CharField(max_length=80)
     query = models.CharField(max_length=1000, blank=True)  # e.g. "status=3&assigned=me&sort=-value"
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="saved_views")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="saved_views"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

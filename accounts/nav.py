@@ -1,5 +1,6 @@
 """The Settings page's links, built from URL names, shown only when the URL exists and the
 role may use it."""
+
 from django.urls import NoReverseMatch, reverse
 
 from accounts.roles import can
@@ -7,10 +8,25 @@ from accounts.roles import can
 # (label, url name, capability, blurb)
 SETTINGS = (
     ("Your TaskIP team member", "accounts:profile", None, "Link your login to a TaskIP team member for “My leads”."),
-    ("Statuses and sources", "pipeline:attributes", "attributes.manage", "Create, rename, recolour and reorder lead statuses and sources."),
-    ("Audit trail", "audit:list", "audit.view", "Every change made through the dashboard: who, when, what, and the outcome."),
+    (
+        "Statuses and sources",
+        "pipeline:attributes",
+        "attributes.manage",
+        "Create, rename, recolour and reorder lead statuses and sources.",
+    ),
+    (
+        "Audit trail",
+        "audit:list",
+        "audit.view",
+        "Every change made through the dashboard: who, when, what, and the outcome.",
+    ),
     ("API budget", "budget", "budget.view", "TaskIP calls per page and what is left of the hourly budget."),
-    ("Import leads from CSV", "reports:import", "import", "Upload a CSV, map its columns, validate, and import within the rate budget."),
+    (
+        "Import leads from CSV",
+        "reports:import",
+        "import",
+        "Upload a CSV, map its columns, validate, and import within the rate budget.",
+    ),
     ("Users and roles", "admin:index", "users.manage", "Add people and give them the Sales, Manager or Admin role."),
 )
 

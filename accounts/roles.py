@@ -3,6 +3,7 @@ capabilities are the union of their groups' capabilities. Superusers may do ever
 
 Views declare what they need with ``@require("lead.delete")``; templates ask ``caps.lead_delete``.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -14,17 +15,37 @@ MANAGER = "Manager"
 ADMIN = "Admin"
 ROLES = (SALES, MANAGER, ADMIN)
 
-_SALES_CAPS = frozenset({
-    "lead.view", "lead.create", "lead.edit", "lead.convert", "lead.email",
-    "note.write", "file.write",
-    "contact.view", "contact.create", "contact.edit", "contact.invite",
-})
+_SALES_CAPS = frozenset(
+    {
+        "lead.view",
+        "lead.create",
+        "lead.edit",
+        "lead.convert",
+        "lead.email",
+        "note.write",
+        "file.write",
+        "contact.view",
+        "contact.create",
+        "contact.edit",
+        "contact.invite",
+    }
+)
 _MANAGER_CAPS = _SALES_CAPS | {
-    "lead.delete", "lead.bulk", "contact.delete", "contact.bulk", "view.share", "export", "import",
+    "lead.delete",
+    "lead.bulk",
+    "contact.delete",
+    "contact.bulk",
+    "view.share",
+    "export",
+    "import",
 }
 _ADMIN_CAPS = _MANAGER_CAPS | {"attributes.manage", "audit.view", "users.manage", "budget.view", "jobs.all"}
 
-ROLE_CAPS: dict[str, frozenset[str]] = {SALES: _SALES_CAPS, MANAGER: frozenset(_MANAGER_CAPS), ADMIN: frozenset(_ADMIN_CAPS)}
+ROLE_CAPS: dict[str, frozenset[str]] = {
+    SALES: _SALES_CAPS,
+    MANAGER: frozenset(_MANAGER_CAPS),
+    ADMIN: frozenset(_ADMIN_CAPS),
+}
 ALL_CAPS = frozenset(_ADMIN_CAPS)
 
 

@@ -1,4 +1,5 @@
 """Logins, logouts and failed logins go to the audit trail; the Admin role gets /admin/ access."""
+
 from __future__ import annotations
 
 import logging
@@ -49,18 +50,24 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     # credentials are already scrubbed by Django (the password is replaced by stars)
     username = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or ""
     if getattr(request, "axes_refused", False):  # locked out: the password was not even checked
-        record_auth("login.locked", username, client_ip(request), outcome="failed", message="refused: login is locked out")
+        record_auth(
+            "login.locked", username, client_ip(request), outcome="failed", message="refused: login is locked out"
+        )
         return
-    record_auth("login.failed", username, client_ip(request), outcome="failed",
-                message="wrong username or password")
+    record_auth("login.failed", username, client_ip(request), outcome="failed", message="wrong username or password")
 
 
 @receiver(user_locked_out, dispatch_uid="accounts-audit-lockout")
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     if getattr(request, "axes_refused", False):  # a try while locked: "login.locked" above
         return
-    record_auth("login.lockout", username or "", client_ip(request), outcome="failed",
-                message="locked out after repeated failed logins")
+    record_auth(
+        "login.lockout",
+        username or "",
+        client_ip(request),
+        outcome="failed",
+        message="locked out after repeated failed logins",
+    )
 
 
 def _sync_staff(user) -> None:

@@ -21,11 +21,15 @@ from crmui.taskip import TaskipError
 @require_GET
 @require()  # any signed-in person (a user without a role sees only this page and their profile)
 def settings_index(request):
-    return render(request, "accounts/settings_index.html", {
-        "profile": profile_for(request.user),
-        "taskip_base_url": settings.TASKIP_BASE_URL,
-        "links": settings_links(request.user),
-    })
+    return render(
+        request,
+        "accounts/settings_index.html",
+        {
+            "profile": profile_for(request.user),
+            "taskip_base_url": settings.TASKIP_BASE_URL,
+            "links": settings_links(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,9 +57,18 @@ def profile(request):
             old = (prof.team_member_id, prof.team_member_name)
             prof.team_member_id, prof.team_member_name = member_id, name[:200]
             prof.save()
-            record(request.user, "profile.update", "user", request.user.pk, label=request.user.get_username(),
-                   changes={"team_member": [old[1] or old[0], name or member_id]})
-            messages.success(request, f"You are now linked to {name}." if member_id else "Your login is no longer linked to a team member.")
+            record(
+                request.user,
+                "profile.update",
+                "user",
+                request.user.pk,
+                label=request.user.get_username(),
+                changes={"team_member": [old[1] or old[0], name or member_id]},
+            )
+            messages.success(
+                request,
+                f"You are now linked to {name}." if member_id else "Your login is no longer linked to a team member.",
+            )
             return redirect_after_write(request, reverse("accounts:profile"))
     else:
         form = ProfileForm(initial=initial, members=members)
@@ -64,7 +77,9 @@ def profile(request):
 
 def _next_or(request, default: str) -> str:
     nxt = request.POST.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return nxt
     return default
 
@@ -75,13 +90,15 @@ def saved_views(request):
     """The team's shared lead-list views. Everyone with the leads may open them; managers
     (``view.share``) save and delete them."""
     form = SavedViewForm(initial={"query": request.GET.get("query", "")}) if can(request.user, "view.share") else None
-    return render(request, "accounts/saved_views.html", {"views": SavedView.objects.select_related("created_by"), "form": form})
+    return render(
+        request, "accounts/saved_views.html", {"views": SavedView.objects.select_related("created_by"), "form": form}
+    )
 
 
 @require_POST
 @require("view.share")
 def saved_view_save(request):
-    """"Save this view": POST ``name`` + ``query`` (the lead list's current query string);
+    """ "Save this view": POST ``name`` + ``query`` (the lead list's current query string);
     optional ``next`` (a local URL) to return to."""
     form = SavedViewForm(request.POST)
     if form.is_valid():
@@ -91,7 +108,9 @@ def saved_view_save(request):
         record(request.user, "view.create", "saved_view", view.pk, label=view.name, changes={"query": view.query})
         messages.success(request, f"Saved “{view.name}” for the team.")
         return redirect_after_write(request, _next_or(request, reverse("accounts:saved_views")))
-    return render(request, "accounts/saved_views.html", {"views": SavedView.objects.select_related("created_by"), "form": form})
+    return render(
+        request, "accounts/saved_views.html", {"views": SavedView.objects.select_related("created_by"), "form": form}
+    )
 
 
 @require_POST

@@ -3,6 +3,7 @@
 Apps register how their fields read (``register("lead", describe)`` in their AppConfig.ready),
 so this app imports none of them: ``describe(field, value) -> (label, text) | None``; None falls
 back to the generic wording here ("phone_number" → "Phone number")."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,18 +13,39 @@ Describe = Callable[[str, Any], "tuple[str, str] | None"]
 _describers: dict[str, Describe] = {}
 
 ACTION_LABELS = {
-    "lead.create": "Created a lead", "lead.update": "Changed a lead", "lead.move": "Moved a lead on the board",
-    "lead.delete": "Deleted a lead", "lead.convert": "Converted a lead to a contact", "lead.email": "Emailed a lead",
-    "lead.bulk_delete": "Deleted leads in bulk", "note.create": "Added a note", "note.update": "Changed a note",
-    "note.delete": "Deleted a note", "file.upload": "Uploaded a file", "file.delete": "Deleted files",
-    "contact.create": "Created a contact", "contact.update": "Changed a contact", "contact.delete": "Deleted a contact",
-    "contact.bulk_delete": "Deleted contacts in bulk", "contact.invite": "Invited a contact to the portal",
-    "attribute.create": "Added a status or source", "attribute.update": "Changed a status or source",
-    "attribute.delete": "Deleted a status or source", "attribute.reorder": "Reordered statuses or sources",
-    "login": "Logged in", "login.failed": "Failed login", "logout": "Logged out",
+    "lead.create": "Created a lead",
+    "lead.update": "Changed a lead",
+    "lead.move": "Moved a lead on the board",
+    "lead.delete": "Deleted a lead",
+    "lead.convert": "Converted a lead to a contact",
+    "lead.email": "Emailed a lead",
+    "lead.bulk_delete": "Deleted leads in bulk",
+    "note.create": "Added a note",
+    "note.update": "Changed a note",
+    "note.delete": "Deleted a note",
+    "file.upload": "Uploaded a file",
+    "file.delete": "Deleted files",
+    "contact.create": "Created a contact",
+    "contact.update": "Changed a contact",
+    "contact.delete": "Deleted a contact",
+    "contact.bulk_delete": "Deleted contacts in bulk",
+    "contact.invite": "Invited a contact to the portal",
+    "attribute.create": "Added a status or source",
+    "attribute.update": "Changed a status or source",
+    "attribute.delete": "Deleted a status or source",
+    "attribute.reorder": "Reordered statuses or sources",
+    "login": "Logged in",
+    "login.failed": "Failed login",
+    "logout": "Logged out",
 }
-GENERIC_FIELDS = {"order": "Position", "bulk_job": "Bulk action", "lead_id": "Lead", "name": "Name", "color": "Colour",
-                  "type": "Kind"}
+GENERIC_FIELDS = {
+    "order": "Position",
+    "bulk_job": "Bulk action",
+    "lead_id": "Lead",
+    "name": "Name",
+    "color": "Colour",
+    "type": "Kind",
+}
 
 
 def register(object_type: str, describe: Describe) -> None:

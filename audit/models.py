@@ -25,4 +25,6 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id} {self.outcome}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id} {self.outcome}"
+        )

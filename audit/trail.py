@@ -8,6 +8,7 @@
 Success records outcome "ok"; a TaskipError records "failed" with the API's status and is
 re-raised for the view to show. The key is never part of what is recorded.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,8 +19,18 @@ from crmui.taskip import TaskipError
 log = logging.getLogger("crmui.audit")
 
 
-def record(actor, action: str, object_type: str, object_id=None, *, changes=None, outcome="ok",
-           api_status=None, message="", label="") -> None:
+def record(
+    actor,
+    action: str,
+    object_type: str,
+    object_id=None,
+    *,
+    changes=None,
+    outcome="ok",
+    api_status=None,
+    message="",
+    label="",
+) -> None:
     from audit.models import AuditEntry
 
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -53,12 +64,21 @@ def audited(actor, action: str, object_type: str, object_id=None, *, changes=Non
     try:
         yield result
     except TaskipError as exc:
-        record(actor, action, object_type, result.object_id, changes=changes, outcome="failed",
-               api_status=getattr(exc, "status", None), message=type(exc).__name__ + ": " + (exc.message or ""),
-               label=result.label)
+        record(
+            actor,
+            action,
+            object_type,
+            result.object_id,
+            changes=changes,
+            outcome="failed",
+            api_status=getattr(exc, "status", None),
+            message=type(exc).__name__ + ": " + (exc.message or ""),
+            label=result.label,
+        )
         raise
-    record(actor, action, object_type, result.object_id, changes=changes, outcome="ok", api_status=200,
-           label=result.label)
+    record(
+        actor, action, object_type, result.object_id, changes=changes, outcome="ok", api_status=200, label=result.label
+    )
 
 
 def _jsonable(value):

@@ -1,4 +1,5 @@
 """The audit trail page: every write (and login) made through the dashboard, filterable."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,11 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, label="Action")
     object_type = forms.ChoiceField(required=False, label="Object")
     object_id = forms.CharField(required=False, max_length=64, label="Object id")
-    outcome = forms.ChoiceField(required=False, label="Outcome",
-                                choices=[("", "Any outcome"), (AuditEntry.OK, "OK"), (AuditEntry.FAILED, "Failed")])
+    outcome = forms.ChoiceField(
+        required=False,
+        label="Outcome",
+        choices=[("", "Any outcome"), (AuditEntry.OK, "OK"), (AuditEntry.FAILED, "Failed")],
+    )
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 

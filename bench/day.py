@@ -16,6 +16,7 @@ expire by age during the run, so the figure measures the cache and invalidation 
 a real day costs. For that, run bench/team_day.py (a working day with TIME_SCALE, every lifetime
 expiring as it would).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,22 +38,32 @@ SEARCHES = ["smith", "acme", "john", "anna", "tech", "li", "garcia", "global", "
 # (action, weight): a salesperson's day is mostly reading
 # (about 4.5% writes: per person and day ~6 notes, ~4 status moves, 2 edits, 1 new lead)
 MIX = [
-    ("list", 20), ("list_search", 8), ("list_page", 5), ("list_partial", 10), ("board", 8),
-    ("detail", 34), ("note", 2), ("status_move", 1.5), ("edit", 0.75), ("create", 0.25),
+    ("list", 20),
+    ("list_search", 8),
+    ("list_page", 5),
+    ("list_partial", 10),
+    ("board", 8),
+    ("detail", 34),
+    ("note", 2),
+    ("status_move", 1.5),
+    ("edit", 0.75),
+    ("create", 0.25),
 ]
 WRITES = {"note", "status_move", "edit", "create"}
 
 
 def setup_inprocess(tmp: Path, sandbox, users: dict[str, str]):
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "crmui.settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'dashboard.sqlite3'}",
-        "TASKIP_BASE_URL": sandbox.api_url,
-        "TASKIP_SECRET_KEY": sandbox.key,
-        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "locmemcache://bench-day"),
-        "DEBUG": "0",
-        "LOG_LEVEL": "ERROR",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "crmui.settings",
+            "DATABASE_URL": f"sqlite:///{tmp / 'dashboard.sqlite3'}",
+            "TASKIP_BASE_URL": sandbox.api_url,
+            "TASKIP_SECRET_KEY": sandbox.key,
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "locmemcache://bench-day"),
+            "DEBUG": "0",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
     import django
 
     django.setup()
@@ -77,8 +88,9 @@ def setup_gunicorn(tmp: Path, sandbox, users: dict[str, str], workers: int):
     from bench.serve import start_dashboard
 
     cache_url = os.environ.get("BENCH_CACHE_URL") or f"filecache://{tmp / 'cache'}"
-    dash = start_dashboard(tmp / "dash", sandbox, workers=workers, env={"CACHE_URL": cache_url, "LOG_LEVEL": "ERROR"},
-                           users=users)
+    dash = start_dashboard(
+        tmp / "dash", sandbox, workers=workers, env={"CACHE_URL": cache_url, "LOG_LEVEL": "ERROR"}, users=users
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crmui.settings")
     import django
 
@@ -234,12 +246,18 @@ class Day:
         res = self.get_page(who, "edit", u)
         if self._stand_in("edit", res):
             return
-        forms = [f for f in parse(res.text).forms if f.method == "post" and ("last_name" in f.fields or "first_name" in f.fields)]
+        forms = [
+            f
+            for f in parse(res.text).forms
+            if f.method == "post" and ("last_name" in f.fields or "first_name" in f.fields)
+        ]
         if not forms:
             self.skipped.setdefault("edit", "no lead form on the edit page")
             return
         f = forms[0]
-        self.post_form(who, "edit", f, fill(f, self.rng, {"job_title": self.rng.choice(["CEO", "CTO", "Buyer", "Owner"])}))
+        self.post_form(
+            who, "edit", f, fill(f, self.rng, {"job_title": self.rng.choice(["CEO", "CTO", "Buyer", "Owner"])})
+        )
 
     def create(self, who):
         u = url("leads:create")
@@ -255,8 +273,12 @@ class Day:
             return
         f = forms[0]
         tag = uuid4().hex[:8]
-        self.post_form(who, "create", f, fill(f, self.rng, {"first_name": "Bench", "last_name": f"Lead {tag}",
-                                                            "email": f"bench-{tag}@example.com"}))
+        self.post_form(
+            who,
+            "create",
+            f,
+            fill(f, self.rng, {"first_name": "Bench", "last_name": f"Lead {tag}", "email": f"bench-{tag}@example.com"}),
+        )
 
     def run(self, steps: int):
         names, weights = zip(*MIX)

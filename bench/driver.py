@@ -4,6 +4,7 @@ page loads itself (``hx-trigger="load"``), and forms (CSRF token and hidden fiel
 Two transports: Django's test client in-process (``InProcess``) or a live server through
 ``requests`` (``Remote``, e.g. the gunicorn dashboard of ``bench/serve.py``).
 """
+
 from __future__ import annotations
 
 import random
@@ -150,9 +151,15 @@ class Remote:
         started = time.perf_counter()
         for attempt in (1, 2):
             try:
-                r = self.s.request(method.upper(), urljoin(self.base, url), params=data if method == "get" else None,
-                                   data=data if method == "post" else None, headers=headers, allow_redirects=False,
-                                   timeout=60)
+                r = self.s.request(
+                    method.upper(),
+                    urljoin(self.base, url),
+                    params=data if method == "get" else None,
+                    data=data if method == "post" else None,
+                    headers=headers,
+                    allow_redirects=False,
+                    timeout=60,
+                )
                 break
             except requests.ConnectionError:
                 # a kept-alive connection closed by the server just as we reused it: browsers

@@ -18,6 +18,7 @@ Reports, and fails (exit 1) unless each holds:
     second is shown a conflict and the first value is held): 0
 Writes whose pages are not on this branch yet are skipped and listed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,8 +87,17 @@ class FaultDay(Day):
             shown = bool(ERROR_SHOWN.search(landed.text or ""))
             unconfirmed = bool(UNCONFIRMED.search(landed.text or ""))
         lead_id = self.last_detail.get(who, (None, ""))[0] if action == "note" else None
-        self.writes.append({"action": action, "email": data.get("email"), "note": data.get("note"), "lead_id": lead_id,
-                            "status": res.status, "error_shown": shown, "unconfirmed": unconfirmed})
+        self.writes.append(
+            {
+                "action": action,
+                "email": data.get("email"),
+                "note": data.get("note"),
+                "lead_id": lead_id,
+                "status": res.status,
+                "error_shown": shown,
+                "unconfirmed": unconfirmed,
+            }
+        )
         return res
 
 
@@ -146,8 +156,13 @@ def _edit_form(session, base: str, lead_id: int) -> list[tuple[str, str]] | None
 
 def _post_edit(session, base: str, lead_id: int, fields: list[tuple[str, str]], **over) -> requests.Response:
     data = [(k, v) for k, v in fields if k not in over] + list(over.items())
-    return session.post(f"{base}/leads/{lead_id}/edit/", data=data, allow_redirects=False, timeout=60,
-                        headers={"Referer": base + "/", "X-CSRFToken": session.cookies.get("csrftoken", "")})
+    return session.post(
+        f"{base}/leads/{lead_id}/edit/",
+        data=data,
+        allow_redirects=False,
+        timeout=60,
+        headers={"Referer": base + "/", "X-CSRFToken": session.cookies.get("csrftoken", "")},
+    )
 
 
 def two_editors(dash, sandbox, *, pairs: int) -> dict:
@@ -157,8 +172,11 @@ def two_editors(dash, sandbox, *, pairs: int) -> dict:
     out = {"pairs": 0, "both_kept": 0, "conflicts_shown": 0, "first_kept": 0, "lost": 0, "skipped": 0}
     for i in range(pairs):
         tag = uuid4().hex[:6]
-        lead = sandbox.api("POST", "/lead", json={"first_name": "Two", "last_name": f"Editors {tag}",
-                                                  "email": f"two-{tag}@example.com"})
+        lead = sandbox.api(
+            "POST",
+            "/lead",
+            json={"first_name": "Two", "last_name": f"Editors {tag}", "email": f"two-{tag}@example.com"},
+        )
         if lead.status_code != 200:
             out["skipped"] += 1
             continue
@@ -223,19 +241,33 @@ def main(argv=None):
     from sandbox.testing import start_sandbox
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-faults-"))
-    print(f"Sandbox: {args.fault_rate:.0%} faults (500, 502, malformed, hang {args.hang_seconds:g}s, 429, "
-          f"malformed-after, hang-after), "
-          f"{args.latency_ms} ms latency; dashboard read timeout {args.read_timeout:g}s", flush=True)
-    sandbox = start_sandbox(tmp / "sandbox", leads=args.leads, threads=16, env={
-        "SANDBOX_LATENCY_MS": str(args.latency_ms), "SANDBOX_HANG_SECONDS": str(args.hang_seconds)})
+    print(
+        f"Sandbox: {args.fault_rate:.0%} faults (500, 502, malformed, hang {args.hang_seconds:g}s, 429, "
+        f"malformed-after, hang-after), "
+        f"{args.latency_ms} ms latency; dashboard read timeout {args.read_timeout:g}s",
+        flush=True,
+    )
+    sandbox = start_sandbox(
+        tmp / "sandbox",
+        leads=args.leads,
+        threads=16,
+        env={"SANDBOX_LATENCY_MS": str(args.latency_ms), "SANDBOX_HANG_SECONDS": str(args.hang_seconds)},
+    )
     users = {f"sales{i}": "Sales" for i in range(1, args.users + 1)}
     users.update({"editor1": "Manager", "editor2": "Manager"})
-    dash = start_dashboard(tmp / "dash", sandbox, workers=args.workers, threads=8, users=users, env={
-        "CACHE_URL": os.environ.get("BENCH_CACHE_URL") or f"filecache://{tmp / 'cache'}",
-        "TASKIP_READ_TIMEOUT": str(args.read_timeout),
-        "TASKIP_PAGE_DEADLINE": str(args.read_timeout * 2.5),
-        "LOG_LEVEL": "WARNING",
-    })
+    dash = start_dashboard(
+        tmp / "dash",
+        sandbox,
+        workers=args.workers,
+        threads=8,
+        users=users,
+        env={
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL") or f"filecache://{tmp / 'cache'}",
+            "TASKIP_READ_TIMEOUT": str(args.read_timeout),
+            "TASKIP_PAGE_DEADLINE": str(args.read_timeout * 2.5),
+            "LOG_LEVEL": "WARNING",
+        },
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crmui.settings")
     import django
 
@@ -327,19 +359,29 @@ def main(argv=None):
     n = len(lat)
     print()
     print(f"{args.users} users for {took:.0f} s against gunicorn ({args.workers} workers)")
-    print(f"requests: {n} ({n / took:.1f}/s), p50 {statistics.median(lat) * 1000:.0f} ms, "
-          f"p95 {lat[int(n * 0.95) - 1] * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms" if n else "requests: 0")
+    print(
+        f"requests: {n} ({n / took:.1f}/s), p50 {statistics.median(lat) * 1000:.0f} ms, "
+        f"p95 {lat[int(n * 0.95) - 1] * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"
+        if n
+        else "requests: 0"
+    )
     print(f"answers by status: {dict(sorted(status.items()))}")
-    print(f"pages served with saved copies (X-Served-Stale): {sum(d.stale for d in days)}; "
-          f"pages showing an error message: {sum(d.error_pages for d in days)}")
+    print(
+        f"pages served with saved copies (X-Served-Stale): {sum(d.stale for d in days)}; "
+        f"pages showing an error message: {sum(d.error_pages for d in days)}"
+    )
     print(f"upstream calls at the sandbox: {stats['total']}")
     by_kind = Counter(w["action"] for w in writes)
-    print(f"writes: {len(writes)} ({', '.join(f'{k} {n}' for k, n in sorted(by_kind.items()))}); "
-          f"an error shown to the user: {sum(1 for w in writes if w['error_shown'])}; "
-          f"checked against TaskIP: {verified}; told \"not confirmed yet\": {unconfirmed_n}")
-    print(f"two-editor scenario: {two['pairs']} pairs, different fields: {two['both_kept']} both kept; "
-          f"same field: {two['conflicts_shown']} conflicts shown, {two['first_kept']} first value kept; "
-          f"lost updates: {two['lost']}; not checkable (a save failed under faults): {two['skipped']}")
+    print(
+        f"writes: {len(writes)} ({', '.join(f'{k} {n}' for k, n in sorted(by_kind.items()))}); "
+        f"an error shown to the user: {sum(1 for w in writes if w['error_shown'])}; "
+        f'checked against TaskIP: {verified}; told "not confirmed yet": {unconfirmed_n}'
+    )
+    print(
+        f"two-editor scenario: {two['pairs']} pairs, different fields: {two['both_kept']} both kept; "
+        f"same field: {two['conflicts_shown']} conflicts shown, {two['first_kept']} first value kept; "
+        f"lost updates: {two['lost']}; not checkable (a save failed under faults): {two['skipped']}"
+    )
     if skipped:
         print("skipped (not on this branch yet): " + "; ".join(f"{k}: {v}" for k, v in sorted(skipped.items())))
     if crashed:
@@ -358,7 +400,7 @@ def main(argv=None):
         print(f"  {'OK  ' if value == 0 else 'FAIL'} {label}: {value}")
     if tracebacks:
         i = log.find("Traceback (most recent call last)")
-        print(log[i:i + 2000])
+        print(log[i : i + 2000])
     if five_xx:
         print("5xx answers:", sorted(Counter(e for d in days for e in d.errors).items(), key=lambda kv: -kv[1])[:10])
     if unreported:

@@ -16,6 +16,7 @@ Scaling: TaskIP allows 1,000 calls an hour and 100 a minute. So that the bench r
 minutes, both limits are multiplied by ``--scale`` (6: 6,000 an hour, 600 a minute); the
 rules are the same (jobs keep 30 % of the hour and take at most half of the burst).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,17 +81,34 @@ def main() -> int:
     hourly, burst = int(1000 * args.scale), int(100 * args.scale)
     share, reserve = 0.5, 0.3
     tmp = Path(tempfile.mkdtemp(prefix="import-bench-"))
-    print(f"sandbox limits: {hourly}/hour, {burst}/minute (TaskIP's x{args.scale:g}); jobs: <= {share:.0%} of the burst, "
-          f"never the last {reserve:.0%} of the hour")
-    sandbox = start_sandbox(tmp / "sandbox", leads=300, contacts=40, threads=8,
-                            env={"SANDBOX_RATE_LIMIT": hourly, "SANDBOX_BURST_LIMIT": burst})
-    env = {"JOBS_QUEUE_PATH": str(tmp / "queue.sqlite3"), "TASKIP_BURST_LIMIT": burst, "JOBS_BURST_SHARE": share,
-           "JOBS_HOURLY_RESERVE": reserve, "LOG_LEVEL": "WARNING"}
+    print(
+        f"sandbox limits: {hourly}/hour, {burst}/minute (TaskIP's x{args.scale:g}); jobs: <= {share:.0%} of the burst, "
+        f"never the last {reserve:.0%} of the hour"
+    )
+    sandbox = start_sandbox(
+        tmp / "sandbox",
+        leads=300,
+        contacts=40,
+        threads=8,
+        env={"SANDBOX_RATE_LIMIT": hourly, "SANDBOX_BURST_LIMIT": burst},
+    )
+    env = {
+        "JOBS_QUEUE_PATH": str(tmp / "queue.sqlite3"),
+        "TASKIP_BURST_LIMIT": burst,
+        "JOBS_BURST_SHARE": share,
+        "JOBS_HOURLY_RESERVE": reserve,
+        "LOG_LEVEL": "WARNING",
+    }
     users = {"manager1": "Manager", **{f"sales{i}": "Sales" for i in range(1, args.people + 1)}}
     dash = start_dashboard(tmp / "dash", sandbox, workers=2, env=env, users=users)
     worker_log = open(tmp / "worker.log", "ab")
-    worker = subprocess.Popen([sys.executable, "manage.py", "run_huey"], cwd=str(REPO_ROOT), env={**dash.env, "LOG_LEVEL": "WARNING"},
-                              stdout=worker_log, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "run_huey"],
+        cwd=str(REPO_ROOT),
+        env={**dash.env, "LOG_LEVEL": "WARNING"},
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
     stop = threading.Event()
     people = []
     try:
@@ -98,24 +116,46 @@ def main() -> int:
         sandbox.reset_limits()
         marker = f"Bench{int(time.time())}"
         csv_text = "First name,Last name,Email\n" + "".join(
-            f"{marker} {n},Row,{marker.lower()}-{n}@example.com\n" for n in range(args.rows))
+            f"{marker} {n},Row,{marker.lower()}-{n}@example.com\n" for n in range(args.rows)
+        )
         manager = dash.session("manager1")
-        people = [People(dash, name, lead_ids, stop, seed=i) for i, name in enumerate(sorted(users)) if name.startswith("sales")]
+        people = [
+            People(dash, name, lead_ids, stop, seed=i)
+            for i, name in enumerate(sorted(users))
+            if name.startswith("sales")
+        ]
         for p in people:
             p.start()
         time.sleep(5)  # people are browsing before the import starts
 
         token = csrf(manager, dash.url + "/reports/import/")
-        r = manager.post(dash.url + "/reports/import/", data={"csrfmiddlewaretoken": token},
-                         files={"file": ("bench.csv", csv_text.encode(), "text/csv")}, allow_redirects=False, timeout=120)
+        r = manager.post(
+            dash.url + "/reports/import/",
+            data={"csrfmiddlewaretoken": token},
+            files={"file": ("bench.csv", csv_text.encode(), "text/csv")},
+            allow_redirects=False,
+            timeout=120,
+        )
         map_url = dash.url + r.headers["Location"]
         token = csrf(manager, map_url)
-        r = manager.post(map_url, data={"csrfmiddlewaretoken": token, "col_0": "first_name", "col_1": "last_name",
-                                        "col_2": "email", "date_order": "dmy"}, allow_redirects=False, timeout=120)
+        r = manager.post(
+            map_url,
+            data={
+                "csrfmiddlewaretoken": token,
+                "col_0": "first_name",
+                "col_1": "last_name",
+                "col_2": "email",
+                "date_order": "dmy",
+            },
+            allow_redirects=False,
+            timeout=120,
+        )
         review_url = dash.url + r.headers["Location"]
         token = csrf(manager, review_url)
         started = time.time()
-        r = manager.post(review_url, data={"csrfmiddlewaretoken": token, "mode": "create"}, allow_redirects=False, timeout=120)
+        r = manager.post(
+            review_url, data={"csrfmiddlewaretoken": token, "mode": "create"}, allow_redirects=False, timeout=120
+        )
         job_url = dash.url + r.headers["Location"]
         while True:  # the manager's tab is closed: the bench only peeks at the job's state
             html = manager.get(job_url, headers={"HX-Request": "true", "HX-Target": "import-progress"}, timeout=60).text
@@ -137,10 +177,14 @@ def main() -> int:
         limit_errors = sum(p.limit_errors for p in people)
         server_errors = sum(p.server_errors for p in people)
         print(f"import: {created} of {args.rows} rows created, state {state}")
-        print(f"import wall time: {wall:.1f} s; minimum the budget allows: {minimum:.1f} s "
-              f"({calls_needed} calls at {per_minute:g}/min); ratio {wall / minimum:.2f}x")
-        print(f"people: {len(people)} browsing, {pages} pages, {limit_errors} rate-limit errors, {server_errors} server errors; "
-              f"429s behind people's pages: {people_429}; 429s met by the job: {job_429}")
+        print(
+            f"import wall time: {wall:.1f} s; minimum the budget allows: {minimum:.1f} s "
+            f"({calls_needed} calls at {per_minute:g}/min); ratio {wall / minimum:.2f}x"
+        )
+        print(
+            f"people: {len(people)} browsing, {pages} pages, {limit_errors} rate-limit errors, {server_errors} server errors; "
+            f"429s behind people's pages: {people_429}; 429s met by the job: {job_429}"
+        )
         for p in people:
             for e in p.errors[:3]:
                 print("  ", e)

@@ -5,6 +5,7 @@ own SQLite database, pointed at a sandbox, and log people in over HTTP.
     s = dash.session("sales1")        # a logged-in requests.Session
     dash.stop()
 """
+
 from __future__ import annotations
 
 import os
@@ -41,16 +42,18 @@ for i, (name, role) in enumerate(sorted(users.items())):
 
 def dashboard_env(tmp_dir: Path, sandbox, env: dict | None = None) -> dict:
     e = dict(os.environ)
-    e.update({
-        "DJANGO_SETTINGS_MODULE": "crmui.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_dir / 'dashboard.sqlite3'}",
-        "TASKIP_BASE_URL": sandbox.api_url,
-        "TASKIP_SECRET_KEY": sandbox.key,
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p),
-    })
+    e.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "crmui.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_dir / 'dashboard.sqlite3'}",
+            "TASKIP_BASE_URL": sandbox.api_url,
+            "TASKIP_SECRET_KEY": sandbox.key,
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p),
+        }
+    )
     e.update({k: str(v) for k, v in (env or {}).items()})
     return e
 
@@ -60,11 +63,14 @@ def prepare_dashboard_db(tmp_dir: Path, sandbox, users: dict | None = None, env:
     import json
 
     e = dashboard_env(tmp_dir, sandbox, env)
-    create = ("import sys, django; django.setup(); code = sys.argv.pop(1); "
-              "exec(compile(code, 'create_users', 'exec'))")
-    for args in (["-m", "django", "migrate", "-v", "0", "--no-input"],
-                 ["-c", create, _CREATE_USERS, json.dumps(users or DEFAULT_USERS), PASSWORD]):
-        proc = subprocess.run([sys.executable, *args], cwd=str(REPO_ROOT), env=e, capture_output=True, text=True, timeout=180)
+    create = "import sys, django; django.setup(); code = sys.argv.pop(1); exec(compile(code, 'create_users', 'exec'))"
+    for args in (
+        ["-m", "django", "migrate", "-v", "0", "--no-input"],
+        ["-c", create, _CREATE_USERS, json.dumps(users or DEFAULT_USERS), PASSWORD],
+    ):
+        proc = subprocess.run(
+            [sys.executable, *args], cwd=str(REPO_ROOT), env=e, capture_output=True, text=True, timeout=180
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"dashboard setup failed: {proc.stdout}\n{proc.stderr}")
     return e
@@ -89,8 +95,13 @@ class Dashboard:
         s = requests.Session()
         r = s.get(f"{self.url}/login/", timeout=30)
         token = _CSRF.search(r.text).group(1)
-        r = s.post(f"{self.url}/login/", data={"username": username, "password": password, "csrfmiddlewaretoken": token},
-                   headers={"Referer": f"{self.url}/login/"}, timeout=30, allow_redirects=False)
+        r = s.post(
+            f"{self.url}/login/",
+            data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{self.url}/login/"},
+            timeout=30,
+            allow_redirects=False,
+        )
         if r.status_code != 302:
             raise RuntimeError(f"login of {username} failed ({r.status_code})")
         return s
@@ -126,17 +137,32 @@ class Dashboard:
                 self.process.wait(timeout=5)
 
 
-def start_dashboard(tmp_dir, sandbox, *, workers: int = 2, threads: int = 8, env: dict | None = None,
-                    users: dict | None = None, startup_timeout: float = 30.0) -> Dashboard:
+def start_dashboard(
+    tmp_dir,
+    sandbox,
+    *,
+    workers: int = 2,
+    threads: int = 8,
+    env: dict | None = None,
+    users: dict | None = None,
+    startup_timeout: float = 30.0,
+) -> Dashboard:
     tmp_dir = Path(tmp_dir)
     tmp_dir.mkdir(parents=True, exist_ok=True)
     e = prepare_dashboard_db(tmp_dir, sandbox, users, env)
     port = free_port()
-    e.update({"PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads)})
+    e.update(
+        {"PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads)}
+    )
     log_path = tmp_dir / "dashboard.log"
     log = open(log_path, "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "gunicorn.conf.py"), "crmui.wsgi"],
-                            cwd=str(REPO_ROOT), env=e, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "gunicorn.conf.py"), "crmui.wsgi"],
+        cwd=str(REPO_ROOT),
+        env=e,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     log.close()
     dash = Dashboard(f"http://127.0.0.1:{port}", proc, log_path, e)
     deadline = time.monotonic() + startup_timeout

@@ -13,6 +13,7 @@ Prints, per sandbox size:
 Prerequisites: none beyond the project's virtualenv (the load generator is Python threads).
 Pages whose URL names do not resolve on this branch are skipped and listed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,13 +37,15 @@ def pct(values, p):
 
 
 def setup_django(tmp: Path):
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "crmui.settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'dashboard.sqlite3'}",
-        "CACHE_URL": "locmemcache://bench-speed",
-        "DEBUG": "0",
-        "LOG_LEVEL": "ERROR",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "crmui.settings",
+            "DATABASE_URL": f"sqlite:///{tmp / 'dashboard.sqlite3'}",
+            "CACHE_URL": "locmemcache://bench-speed",
+            "DEBUG": "0",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
     import django
 
     django.setup()
@@ -149,12 +152,26 @@ def main(argv=None):
                 client.get(url)  # warm
                 warm_own, _ = server_times(client, url, args.samples, refresh=False)
                 cold_own, cold_total = server_times(client, url, max(10, args.samples // 2), refresh=True)
-                rows.append((size, label, pct(warm_own, 50), pct(warm_own, 95), pct(cold_own, 50), pct(cold_own, 95),
-                             statistics.median(cold_total) / args.latency_ms))
+                rows.append(
+                    (
+                        size,
+                        label,
+                        pct(warm_own, 50),
+                        pct(warm_own, 95),
+                        pct(cold_own, 50),
+                        pct(cold_own, 95),
+                        statistics.median(cold_total) / args.latency_ms,
+                    )
+                )
 
-            dash = start_dashboard(tmp / f"dash{size}", sb, workers=args.workers, threads=args.threads,
-                                   users={"speed1": "Manager"}, env={"CACHE_URL": "locmemcache://speed", "LOG_LEVEL": "ERROR",
-                                                                     "GUNICORN_ACCESS_LOG": ""})
+            dash = start_dashboard(
+                tmp / f"dash{size}",
+                sb,
+                workers=args.workers,
+                threads=args.threads,
+                users={"speed1": "Manager"},
+                env={"CACHE_URL": "locmemcache://speed", "LOG_LEVEL": "ERROR", "GUNICORN_ACCESS_LOG": ""},
+            )
             try:
                 s = dash.session("speed1")
                 for _ in range(args.workers * 4):
@@ -169,20 +186,28 @@ def main(argv=None):
             sb.stop()
 
     print()
-    print(f"Server time per page excluding upstream wait (ms), sandbox latency {args.latency_ms} ms, "
-          f"{args.samples} samples (cached) / {max(10, args.samples // 2)} (uncached, ?refresh=1):")
-    print("| leads | page | cached p50 | cached p95 | uncached p50 | uncached p95 | uncached page time / upstream latency |")
+    print(
+        f"Server time per page excluding upstream wait (ms), sandbox latency {args.latency_ms} ms, "
+        f"{args.samples} samples (cached) / {max(10, args.samples // 2)} (uncached, ?refresh=1):"
+    )
+    print(
+        "| leads | page | cached p50 | cached p95 | uncached p50 | uncached p95 | uncached page time / upstream latency |"
+    )
     print("|---:|---|---:|---:|---:|---:|---:|")
     for size, label, wp50, wp95, cp50, cp95, ratio in rows:
         print(f"| {size:,} | {label} | {wp50:.1f} | {wp95:.1f} | {cp50:.1f} | {cp95:.1f} | {ratio:.2f} |")
     print()
-    print(f"List page under load (gunicorn, {args.workers} workers x {args.threads} threads, {args.concurrency} "
-          f"concurrent clients, {args.rps_seconds:g} s, cache warm):")
+    print(
+        f"List page under load (gunicorn, {args.workers} workers x {args.threads} threads, {args.concurrency} "
+        f"concurrent clients, {args.rps_seconds:g} s, cache warm):"
+    )
     print("| leads | requests/s | p50 ms | p95 ms | errors | RSS per worker (MB) | master RSS (MB) |")
     print("|---:|---:|---:|---:|---:|---|---:|")
     for size, r, p50, p95, errs, wrss, mrss in extra:
-        print(f"| {size:,} | {r:.0f} | {p50:.0f} | {p95:.0f} | {errs} | {', '.join(f'{kb / 1024:.0f}' for kb in wrss)} | "
-              f"{(mrss or 0) / 1024:.0f} |")
+        print(
+            f"| {size:,} | {r:.0f} | {p50:.0f} | {p95:.0f} | {errs} | {', '.join(f'{kb / 1024:.0f}' for kb in wrss)} | "
+            f"{(mrss or 0) / 1024:.0f} |"
+        )
     if skipped:
         print("\nNot measured (not on this branch): " + "; ".join(sorted(skipped)))
     return 0

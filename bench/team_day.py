@@ -21,6 +21,7 @@ Prints views per call, calls per person-hour, the busiest sliding hour, people p
 hour, calls by endpoint, and the same for a one-call-per-page dashboard on the same schedule
 (every GET a browser makes costs it one call, every write one call).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,14 +46,34 @@ KEY_BUDGET = 1000  # TaskIP: calls per hour per key
 
 # (action, weight) per role; about 7 % writes for sales
 SALES_MIX = [
-    ("open_lead", 34), ("list", 13), ("my_leads", 6), ("list_search", 6), ("list_page", 3), ("list_partial", 6),
-    ("board", 7), ("overview", 2), ("files_tab", 5), ("activity_tab", 3),
-    ("note", 4), ("status_move", 2), ("edit", 1), ("create", 0.4),
+    ("open_lead", 34),
+    ("list", 13),
+    ("my_leads", 6),
+    ("list_search", 6),
+    ("list_page", 3),
+    ("list_partial", 6),
+    ("board", 7),
+    ("overview", 2),
+    ("files_tab", 5),
+    ("activity_tab", 3),
+    ("note", 4),
+    ("status_move", 2),
+    ("edit", 1),
+    ("create", 0.4),
 ]
 MANAGER_MIX = [
-    ("open_lead", 18), ("list", 14), ("list_search", 6), ("list_page", 4), ("list_partial", 8),
-    ("board", 16), ("overview", 16), ("files_tab", 2), ("activity_tab", 3),
-    ("note", 1), ("status_move", 1), ("edit", 0.5),
+    ("open_lead", 18),
+    ("list", 14),
+    ("list_search", 6),
+    ("list_page", 4),
+    ("list_partial", 8),
+    ("board", 16),
+    ("overview", 16),
+    ("files_tab", 2),
+    ("activity_tab", 3),
+    ("note", 1),
+    ("status_move", 1),
+    ("edit", 0.5),
 ]
 WRITES = {"note", "status_move", "edit", "create"}
 
@@ -117,8 +138,16 @@ class TeamDay(Day):
         self.get_page(who, "overview", url("reports:overview"))
 
     def list_search(self, who):
-        self.get_page(who, "list_search", url("leads:list"), {"q": self.rngs[who].choice(
-            ["smith", "acme", "john", "anna", "tech", "li", "garcia", "global", "maria", "lee"])})
+        self.get_page(
+            who,
+            "list_search",
+            url("leads:list"),
+            {
+                "q": self.rngs[who].choice(
+                    ["smith", "acme", "john", "anna", "tech", "li", "garcia", "global", "maria", "lee"]
+                )
+            },
+        )
 
     def detail(self, who):  # bench.day's writes open a lead first through this name
         self.open_lead(who)
@@ -234,8 +263,11 @@ def main(argv=None):
 
         threads = [threading.Thread(target=sampler, daemon=True), threading.Thread(target=worker, daemon=True)]
         crowd = [threading.Thread(target=person, args=(who,), daemon=True) for who in people]
-        print(f"{len(events)} actions by {len(people)} people over {args.hours:g} h, at {F:g}x "
-              f"(about {args.hours * 3600 / F / 60:.1f} min) ...", flush=True)
+        print(
+            f"{len(events)} actions by {len(people)} people over {args.hours:g} h, at {F:g}x "
+            f"(about {args.hours * 3600 / F / 60:.1f} min) ...",
+            flush=True,
+        )
         for th in threads + crowd:
             th.start()
         for th in crowd:
@@ -271,20 +303,24 @@ def main(argv=None):
         print(f"  upstream calls:                          {calls}")
         print(f"  page views per upstream call:            {views / calls if calls else float('inf'):.1f}")
         print(f"  calls per person-hour over the day:      {per_ph:.1f}")
-        print(f"  busiest sliding hour:                    {busiest:.0f} calls from {hhmm(at)} "
-              f"({busy_pp:.1f} per person)")
-        print(f"  people one {KEY_BUDGET:,}/h key carries then:     {KEY_BUDGET / busy_pp if busy_pp else float('inf'):.0f}")
+        print(
+            f"  busiest sliding hour:                    {busiest:.0f} calls from {hhmm(at)} ({busy_pp:.1f} per person)"
+        )
+        print(
+            f"  people one {KEY_BUDGET:,}/h key carries then:     {KEY_BUDGET / busy_pp if busy_pp else float('inf'):.0f}"
+        )
         return per_ph, busy_pp
 
-    print(f"\n{n} people ({args.sales} sales, {args.managers} manager), {args.hours:g} h day at {F:g}x "
-          f"(TIME_SCALE={F:g}), {args.leads} leads, books of {args.book}, think {args.think:g} s; "
-          f"ran {took:.0f} s, worst lag behind schedule {max(lag.values(), default=0) / 60:.1f} min of the day")
+    print(
+        f"\n{n} people ({args.sales} sales, {args.managers} manager), {args.hours:g} h day at {F:g}x "
+        f"(TIME_SCALE={F:g}), {args.leads} leads, books of {args.book}, think {args.think:g} s; "
+        f"ran {took:.0f} s, worst lag behind schedule {max(lag.values(), default=0) / 60:.1f} min of the day"
+    )
     print(f"{'action':<14}{'times':>7}{'GETs':>7}{'posts':>7}{'calls (dashboard count)':>26}")
     for action, _ in SALES_MIX:
         c = day.by_action.get(action)
         if c:
-            print(f"{action:<14}{c['times']:>7}{c['get']:>7}"
-                  f"{c['post']:>7}{c['upstream']:>26}")
+            print(f"{action:<14}{c['times']:>7}{c['get']:>7}{c['post']:>7}{c['upstream']:>26}")
     print("\nUpstream calls by endpoint (sandbox):")
     by = Counter()
     for k, v in stats["by_endpoint"].items():
@@ -299,9 +335,11 @@ def main(argv=None):
     if day.errors:
         print(f"errors: {len(day.errors)}: {day.errors[:5]}")
     ratio = views / calls if calls else float("inf")
-    ok = (ratio >= 10 and per_ph <= 8 and busy_pp <= 10 and base_ph / max(per_ph, 1e-9) >= 4 and not day.errors)
-    print("targets: >= 10 views per call, <= 8 calls per person-hour, <= 10 in the busiest hour, >= 4x fewer "
-          "than the baseline")
+    ok = ratio >= 10 and per_ph <= 8 and busy_pp <= 10 and base_ph / max(per_ph, 1e-9) >= 4 and not day.errors
+    print(
+        "targets: >= 10 views per call, <= 8 calls per person-hour, <= 10 in the busiest hour, >= 4x fewer "
+        "than the baseline"
+    )
     print("RESULT:", "OK" if ok else "BELOW TARGET")
     return 0 if ok else 1
 

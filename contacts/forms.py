@@ -1,4 +1,5 @@
 """Forms mirroring TaskIP's contact payload (create / update / invite / bulk delete)."""
+
 from __future__ import annotations
 
 import zoneinfo
@@ -10,13 +11,43 @@ from django import forms
 from crmui.taskip import Contact
 
 COMMON_TIMEZONES = (
-    "UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
-    "Europe/Amsterdam", "Europe/Stockholm", "Europe/Warsaw", "Europe/Istanbul", "Africa/Lagos", "Africa/Cairo",
-    "Africa/Johannesburg", "Asia/Dubai", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok",
-    "Asia/Singapore", "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland",
-    "America/St_Johns", "America/Halifax", "America/New_York", "America/Chicago", "America/Denver",
-    "America/Phoenix", "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Mexico_City",
-    "America/Bogota", "America/Sao_Paulo", "America/Argentina/Buenos_Aires",
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Amsterdam",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Europe/Istanbul",
+    "Africa/Lagos",
+    "Africa/Cairo",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/St_Johns",
+    "America/Halifax",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Sao_Paulo",
+    "America/Argentina/Buenos_Aires",
 )
 ACCESS_LEVELS = (("basic", "Basic"), ("standard", "Standard"), ("premium", "Premium"))
 PASSWORD_MIN, PASSWORD_MAX = 6, 191
@@ -24,8 +55,18 @@ CUSTOM_KEY_MAX = 100
 CUSTOM_ROWS_MAX = 50
 
 # The form's text fields, in the order of the API payload; ints separately.
-TEXT_FIELDS = ("first_name", "last_name", "email", "phone_code", "phone_number", "position", "address",
-               "zip_code", "timezone", "details")
+TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone_code",
+    "phone_number",
+    "position",
+    "address",
+    "zip_code",
+    "timezone",
+    "details",
+)
 INT_FIELDS = ("company_id", "country_id", "state_id", "city_id", "image")
 # Fields TaskIP takes but never sends back (not in any documented contact answer): an edit form
 # starts them empty and sends them only when something is typed.
@@ -37,8 +78,11 @@ def timezone_choices() -> tuple:
     available = zoneinfo.available_timezones()
     common = [tz for tz in COMMON_TIMEZONES if tz in available]
     rest = sorted(tz for tz in available if tz not in common and "/" in tz and not tz.startswith(("Etc/", "SystemV/")))
-    return (("", "— Not set —"), ("Common", [(tz, tz.replace("_", " ")) for tz in common]),
-            ("All time zones", [(tz, tz.replace("_", " ")) for tz in rest]))
+    return (
+        ("", "— Not set —"),
+        ("Common", [(tz, tz.replace("_", " ")) for tz in common]),
+        ("All time zones", [(tz, tz.replace("_", " ")) for tz in rest]),
+    )
 
 
 def _flat_values(choices) -> set[str]:
@@ -63,32 +107,55 @@ def _text(v: Any) -> str:
 
 class ContactForm(forms.Form):
     # autocomplete off: the browser would offer the salesperson's own name and address
-    first_name = forms.CharField(max_length=191, label="First name", widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    last_name = forms.CharField(max_length=191, required=False, label="Last name",
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    first_name = forms.CharField(
+        max_length=191, label="First name", widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    last_name = forms.CharField(
+        max_length=191, required=False, label="Last name", widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     email = forms.EmailField(max_length=191, label="Email", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    phone_code = forms.CharField(max_length=5, required=False, label="Phone code",
-                                 widget=forms.TextInput(attrs={"placeholder": "+1", "inputmode": "tel", "size": 5}))
-    phone_number = forms.CharField(max_length=18, required=False, label="Phone number",
-                                   widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    phone_code = forms.CharField(
+        max_length=5,
+        required=False,
+        label="Phone code",
+        widget=forms.TextInput(attrs={"placeholder": "+1", "inputmode": "tel", "size": 5}),
+    )
+    phone_number = forms.CharField(
+        max_length=18,
+        required=False,
+        label="Phone number",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     company_id = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Company")
-    position = forms.CharField(max_length=191, required=False, label="Position",
-                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    address = forms.CharField(max_length=500, required=False, label="Address",
-                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    zip_code = forms.CharField(max_length=8, required=False, label="ZIP / postal code",
-                               widget=forms.TextInput(attrs={"autocomplete": "off", "size": 8}))
+    position = forms.CharField(
+        max_length=191, required=False, label="Position", widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    address = forms.CharField(
+        max_length=500, required=False, label="Address", widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    zip_code = forms.CharField(
+        max_length=8,
+        required=False,
+        label="ZIP / postal code",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 8}),
+    )
     country_id = forms.IntegerField(required=False, min_value=1, label="Country ID")
     state_id = forms.IntegerField(required=False, min_value=1, label="State ID")
     city_id = forms.IntegerField(required=False, min_value=1, label="City ID")
     timezone = forms.ChoiceField(required=False, label="Time zone")
-    details = forms.CharField(max_length=5000, required=False, label="Details",
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    details = forms.CharField(
+        max_length=5000, required=False, label="Details", widget=forms.Textarea(attrs={"rows": 3})
+    )
     image = forms.IntegerField(required=False, min_value=1, label="Profile image (TaskIP media ID)")
     access_portal = forms.BooleanField(required=False, label="Give access to the client portal")
-    password = forms.CharField(required=False, min_length=PASSWORD_MIN, max_length=PASSWORD_MAX,
-                               label="Portal password", strip=False,
-                               widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        required=False,
+        min_length=PASSWORD_MIN,
+        max_length=PASSWORD_MAX,
+        label="Portal password",
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
     invite_client = forms.BooleanField(required=False, label="Email the client-portal invitation now")
     # Not rendered as such: the rows are cf_key / cf_value pairs. This field carries their errors
     # (and the API's "custom_fields.*" errors, which apply_api_errors maps onto it).
@@ -98,8 +165,9 @@ class ContactForm(forms.Form):
     # the fields this person changed are sent, so nobody else's change is overwritten.
     loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, contact: Contact | None = None, companies=None, companies_error: str | None = None,
-                 **kwargs):
+    def __init__(
+        self, *args, contact: Contact | None = None, companies=None, companies_error: str | None = None, **kwargs
+    ):
         self.contact = contact
         self.duplicate: Contact | None = None  # set after a 409: who already has the email
         self.is_edit = contact is not None
@@ -116,7 +184,9 @@ class ContactForm(forms.Form):
             choices.append((str(c.id), c.name or f"Company #{c.id}"))
             seen.add(c.id)
         if contact is not None and contact.company_id and contact.company_id not in seen:
-            name = contact.company.name if contact.company and contact.company.name else f"Company #{contact.company_id}"
+            name = (
+                contact.company.name if contact.company and contact.company.name else f"Company #{contact.company_id}"
+            )
             choices.append((str(contact.company_id), name))
         self.fields["company_id"].choices = choices
         tz_choices = list(timezone_choices())
@@ -188,8 +258,10 @@ class ContactForm(forms.Form):
         password = data.get("password") or ""
         had_access = bool(self.contact and self.contact.access_portal)
         if access and not password and not had_access and "password" not in self.errors:
-            self.add_error("password", f"A password is required to give portal access ({PASSWORD_MIN} to "
-                                       f"{PASSWORD_MAX} characters).")
+            self.add_error(
+                "password",
+                f"A password is required to give portal access ({PASSWORD_MIN} to {PASSWORD_MAX} characters).",
+            )
         if self.is_edit and not access:
             data["password"] = ""
         return data
@@ -259,20 +331,39 @@ def form_values(form: ContactForm) -> dict[str, Any]:
 def initial_from_contact(c: Contact) -> dict[str, Any]:
     initial = {name: "" if name in WRITE_ONLY_FIELDS else (getattr(c, name) or "") for name in TEXT_FIELDS}
     initial["email"] = (c.email or "").strip().lower()
-    initial.update(company_id=c.company_id, country_id=c.country_id, state_id=c.state_id, city_id=c.city_id,
-                   image=c.image.id if c.image else None, access_portal=c.access_portal)
+    initial.update(
+        company_id=c.company_id,
+        country_id=c.country_id,
+        state_id=c.state_id,
+        city_id=c.city_id,
+        image=c.image.id if c.image else None,
+        access_portal=c.access_portal,
+    )
     initial["custom_fields_dict"] = {_text(k): _text(v) for k, v in c.custom_fields}
     return initial
 
 
 class InviteForm(forms.Form):
-    message = forms.CharField(required=False, max_length=2000, label="Message",
-                              widget=forms.Textarea(attrs={"rows": 3, "id": "id_invite_message",
-                                                           "placeholder": "Welcome to our client portal…"}))
-    send_email = forms.BooleanField(required=False, initial=True, label="Send the invitation by email",
-                                    widget=forms.CheckboxInput(attrs={"id": "id_invite_send_email"}))
-    access_level = forms.ChoiceField(choices=ACCESS_LEVELS, initial="standard", label="Access level",
-                                     widget=forms.Select(attrs={"id": "id_invite_access_level"}))
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Message",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "id": "id_invite_message", "placeholder": "Welcome to our client portal…"}
+        ),
+    )
+    send_email = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Send the invitation by email",
+        widget=forms.CheckboxInput(attrs={"id": "id_invite_send_email"}),
+    )
+    access_level = forms.ChoiceField(
+        choices=ACCESS_LEVELS,
+        initial="standard",
+        label="Access level",
+        widget=forms.Select(attrs={"id": "id_invite_access_level"}),
+    )
 
 
 MAX_BULK = 200

@@ -3,6 +3,7 @@
 
 Views never talk to the TaskIP client directly; they call these keyword-only functions.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,14 @@ DEFAULT_PER_PAGE = 25
 SORTS = {"name": "name", "email": "email", "created": "created_at"}
 DEFAULT_SORT = ("name", "asc")
 # the toolbar's one "Sort" select (also what phones use, where the column headers are hidden)
-ORDER_CHOICES = (("name-asc", "Name A–Z"), ("name-desc", "Name Z–A"), ("email-asc", "Email A–Z"),
-                 ("email-desc", "Email Z–A"), ("created-desc", "Newest first"), ("created-asc", "Oldest first"))
+ORDER_CHOICES = (
+    ("name-asc", "Name A–Z"),
+    ("name-desc", "Name Z–A"),
+    ("email-asc", "Email A–Z"),
+    ("email-desc", "Email Z–A"),
+    ("created-desc", "Newest first"),
+    ("created-asc", "Oldest first"),
+)
 _LEAD_REF = re.compile(r"^\s*lead:(\d+)\s*$", re.IGNORECASE)
 
 
@@ -93,8 +100,12 @@ class ContactQuery:
 # --------------------------------------------------------------------------- reads
 def contact_list(*, query: ContactQuery, refresh: bool = False) -> Cached[Page[Contact]]:
     params = query.api_params()
-    return cached(NAMESPACE, ["list", params, query.page],
-                  lambda: api.client().contacts.list(page=query.page, **params), refresh=refresh)
+    return cached(
+        NAMESPACE,
+        ["list", params, query.page],
+        lambda: api.client().contacts.list(page=query.page, **params),
+        refresh=refresh,
+    )
 
 
 def contact_get(*, contact_id: int, refresh: bool = False) -> Cached[Contact]:
@@ -144,9 +155,16 @@ def contact_create(*, actor, payload: dict[str, Any], token: str | None = None) 
         return writes.found_if(_find_by_email_now(email, since=writes.first_attempt_at(started)))
 
     return writes.perform(
-        "contact.create", actor=actor, token=token, changes=_redact(payload), label=_label(payload),
-        call=lambda: api.client().contacts.create(payload), check=check if email else None,
-        id_of=lambda c: c.id, label_of=lambda c: c.display_name)
+        "contact.create",
+        actor=actor,
+        token=token,
+        changes=_redact(payload),
+        label=_label(payload),
+        call=lambda: api.client().contacts.create(payload),
+        check=check if email else None,
+        id_of=lambda c: c.id,
+        label_of=lambda c: c.display_name,
+    )
 
 
 def contact_update(*, actor, contact_id: int, payload: dict[str, Any], label: str = "") -> Outcome:
@@ -161,16 +179,28 @@ def contact_update(*, actor, contact_id: int, payload: dict[str, Any], label: st
         return Found(all(writes.canon(held.get(k)) == writes.canon(v) for k, v in sent.items()))
 
     return writes.perform(
-        "contact.update", actor=actor, object_id=contact_id, changes=_redact(payload), label=label,
-        call=lambda: api.client().contacts.update(contact_id, payload), check=check, result=lambda _: True,
-        ctx={"contact_id": contact_id})
+        "contact.update",
+        actor=actor,
+        object_id=contact_id,
+        changes=_redact(payload),
+        label=label,
+        call=lambda: api.client().contacts.update(contact_id, payload),
+        check=check,
+        result=lambda _: True,
+        ctx={"contact_id": contact_id},
+    )
 
 
 def contact_delete(*, actor, contact_id: int, label: str = "") -> Outcome:
     return writes.perform(
-        "contact.delete", actor=actor, object_id=contact_id, label=label, ctx={"contact_id": contact_id},
+        "contact.delete",
+        actor=actor,
+        object_id=contact_id,
+        label=label,
+        ctx={"contact_id": contact_id},
         call=lambda: api.client().contacts.delete(contact_id),
-        check=lambda: writes.gone(lambda: api.client().contacts.get(contact_id)))
+        check=lambda: writes.gone(lambda: api.client().contacts.get(contact_id)),
+    )
 
 
 def contact_bulk_delete(*, actor, contact_ids: list[int], labels: list[str] | None = None) -> Outcome:
@@ -180,21 +210,35 @@ def contact_bulk_delete(*, actor, contact_ids: list[int], labels: list[str] | No
         return Found(all(writes.gone(lambda i=i: api.client().contacts.get(i)).held for i in contact_ids))
 
     return writes.perform(
-        "contact.bulk_delete", actor=actor, object_id=",".join(map(str, contact_ids))[:64], label=label,
-        changes={"contact_ids": contact_ids}, ctx={"contact_ids": list(contact_ids)},
-        call=lambda: api.client().contacts.bulk_delete(contact_ids), check=check)
+        "contact.bulk_delete",
+        actor=actor,
+        object_id=",".join(map(str, contact_ids))[:64],
+        label=label,
+        changes={"contact_ids": contact_ids},
+        ctx={"contact_ids": list(contact_ids)},
+        call=lambda: api.client().contacts.bulk_delete(contact_ids),
+        check=check,
+    )
 
 
-def contact_invite(*, actor, contact_id: int, message: str | None, send_email: bool, access_level: str | None,
-                   label: str = "") -> Outcome:
+def contact_invite(
+    *, actor, contact_id: int, message: str | None, send_email: bool, access_level: str | None, label: str = ""
+) -> Outcome:
     """Invite to the client portal. An invitation leaves nothing the API can read back, so an
     unknown outcome stays "not confirmed yet"."""
     changes = {"send_email": send_email, "access_level": access_level, "message": bool(message)}
     return writes.perform(
-        "contact.invite", actor=actor, object_id=contact_id, changes=changes, label=label,
-        ctx={"contact_id": contact_id}, result=lambda _: True,
-        call=lambda: api.client().contacts.invite(contact_id, message=message or None, send_email=send_email,
-                                                  access_level=access_level or None))
+        "contact.invite",
+        actor=actor,
+        object_id=contact_id,
+        changes=changes,
+        label=label,
+        ctx={"contact_id": contact_id},
+        result=lambda _: True,
+        call=lambda: api.client().contacts.invite(
+            contact_id, message=message or None, send_email=send_email, access_level=access_level or None
+        ),
+    )
 
 
 def _redact(payload: dict[str, Any]) -> dict[str, Any]:

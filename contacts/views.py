@@ -1,4 +1,5 @@
 """Contacts: list (+ bulk delete), detail, create, edit, delete, invite to the client portal."""
+
 from __future__ import annotations
 
 import json
@@ -37,16 +38,27 @@ def _list_url(query: ContactQuery, **overrides) -> str:
 
 def _sort_headers(query: ContactQuery) -> list[SortHeader]:
     """Clickable column headers; "Added" sorts newest first on its first click."""
-    return sort_headers(COLUMNS, sort=query.sort, direction=query.direction, descending_first={"created"},
-                        url=lambda key, direction: _list_url(query, sort=key, direction=direction, page=1))
+    return sort_headers(
+        COLUMNS,
+        sort=query.sort,
+        direction=query.direction,
+        descending_first={"created"},
+        url=lambda key, direction: _list_url(query, sort=key, direction=direction, page=1),
+    )
 
 
 def _list_context(request, query: ContactQuery, *, refresh: bool = False) -> dict:
     ctx = {
-        "query": query, "page": None, "error": None, "sort_headers": _sort_headers(query),
-        "per_page_choices": services.PER_PAGE_CHOICES, "sort_choices": services.ORDER_CHOICES, "list_url": _list_url(query),
+        "query": query,
+        "page": None,
+        "error": None,
+        "sort_headers": _sort_headers(query),
+        "per_page_choices": services.PER_PAGE_CHOICES,
+        "sort_choices": services.ORDER_CHOICES,
+        "list_url": _list_url(query),
         "refresh_url": _list_url(query) + ("&" if "?" in _list_url(query) else "?") + "refresh=1",
-        "clear_url": _list_url(query, search="", page=1), "selected_ids": set(),
+        "clear_url": _list_url(query, search="", page=1),
+        "selected_ids": set(),
     }
     try:
         result = services.contact_list(query=query, refresh=refresh)
@@ -156,8 +168,7 @@ def contact_bulk_delete(request: HtmxHttpRequest):
             ctx = _list_context(request, query)
             ctx.update(bulk_error=error, selected_ids=set(ids))
             return _render_list(request, ctx)
-        ctx = {"query": query, "items": [(i, names.get(i)) for i in ids], "list_url": _list_url(query),
-               "error": error}
+        ctx = {"query": query, "items": [(i, names.get(i)) for i in ids], "list_url": _list_url(query), "error": error}
         return render(request, "contacts/contact_bulk_confirm.html", ctx)
     notice = f"Deleted {len(ids)} contact{'s' if len(ids) != 1 else ''}: {', '.join(labels)}."
     if not request.htmx:
@@ -196,19 +207,37 @@ def contact_detail(request: HtmxHttpRequest, contact_id: int):
         return render(request, "upstream_error.html", {"message": user_message(exc)}, status=page_status(exc))
     contact = result.value
     # values may be any JSON: text as is, numbers and lists as JSON text
-    custom = [(k, v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False),
-               isinstance(v, str) and services.is_web_url(v)) for k, v in contact.custom_fields]
+    custom = [
+        (
+            k,
+            v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False),
+            isinstance(v, str) and services.is_web_url(v),
+        )
+        for k, v in contact.custom_fields
+    ]
     ctx = {
         "contact": contact,
-        "fetched_at": result.fetched_at, "cache_hit": result.hit,
+        "fetched_at": result.fetched_at,
+        "cache_hit": result.hit,
         "lead_id": services.lead_id_from_reference(contact),
         "image_url": contact.image.url if contact.image and services.is_web_url(contact.image.url) else None,
         "custom_fields": custom,
         "billing": contact.billings,
-        "has_billing": bool(contact.billings and any(
-            getattr(contact.billings, f) for f in ("billing_address", "billing_city", "billing_state",
-                                                   "billing_country", "billing_zip", "billing_phone",
-                                                   "tax_number"))),
+        "has_billing": bool(
+            contact.billings
+            and any(
+                getattr(contact.billings, f)
+                for f in (
+                    "billing_address",
+                    "billing_city",
+                    "billing_state",
+                    "billing_country",
+                    "billing_zip",
+                    "billing_phone",
+                    "tax_number",
+                )
+            )
+        ),
     }
     return render(request, "contacts/contact_detail.html", ctx)
 
@@ -230,21 +259,28 @@ def contact_create(request: HtmxHttpRequest):
     form = ContactForm(request.POST, companies=companies, companies_error=companies_error)
     if not form.is_valid():
         return _render_form(request, form)
-    outcome = services.contact_create(actor=request.user, payload=form.create_payload(),
-                                      token=form.cleaned_data.get("idem") or None)
+    outcome = services.contact_create(
+        actor=request.user, payload=form.create_payload(), token=form.cleaned_data.get("idem") or None
+    )
     if outcome.saved:
         contact_id = outcome.value.id if outcome.value is not None else outcome.result
         if outcome.replay:
-            messages.info(request, "This contact was already saved: the form was sent twice, so nothing was "
-                                   "created again.")
+            messages.info(
+                request, "This contact was already saved: the form was sent twice, so nothing was created again."
+            )
         else:
             messages.success(request, f"Contact {_short(outcome.value.display_name)} created.")
         if not contact_id:  # TaskIP said yes but sent no id: show the list rather than guess
             return redirect_after_write(request, reverse("contacts:list"))
         return redirect_after_write(request, reverse("contacts:detail", args=[contact_id]))
     if outcome.unconfirmed:
-        form.add_error(None, outcome.unconfirmed_message("the contact") + " Search the contact list for "
-                             + (form.cleaned_data.get("email") or "its email") + ".")
+        form.add_error(
+            None,
+            outcome.unconfirmed_message("the contact")
+            + " Search the contact list for "
+            + (form.cleaned_data.get("email") or "its email")
+            + ".",
+        )
     else:
         _form_error(form, outcome.error, checked=outcome.checked)
     return _render_form(request, form)
@@ -270,8 +306,11 @@ def contact_edit(request: HtmxHttpRequest, contact_id: int):
             return failure
         form = ContactForm(request.POST, contact=contact, companies=companies, companies_error=companies_error)
         if form.is_valid():
-            form.add_error(None, "TaskIP could not be asked what the contact holds now, so nothing was saved. "
-                                 "Everything you typed is kept; save again in a moment.")
+            form.add_error(
+                None,
+                "TaskIP could not be asked what the contact holds now, so nothing was saved. "
+                "Everything you typed is kept; save again in a moment.",
+            )
         return _render_form(request, form)
     form = ContactForm(request.POST, contact=current, companies=companies, companies_error=companies_error)
     if not form.is_valid():
@@ -284,17 +323,25 @@ def contact_edit(request: HtmxHttpRequest, contact_id: int):
         data = form.data.copy()
         data["seen"] = seen_of(merge)
         form.data = data
-        return _render_form(request, form, conflict={
-            "conflicts": conflict_rows(form, merge, {"custom_fields": "Custom fields"}), "conflict_what": "contact",
-            "conflict_kept": [_label_of(form, k) for k in sorted(merge.theirs)], "conflict_seen": seen_of(merge)})
+        return _render_form(
+            request,
+            form,
+            conflict={
+                "conflicts": conflict_rows(form, merge, {"custom_fields": "Custom fields"}),
+                "conflict_what": "contact",
+                "conflict_kept": [_label_of(form, k) for k in sorted(merge.theirs)],
+                "conflict_seen": seen_of(merge),
+            },
+        )
     payload = {k: v for k, v in form.update_payload().items() if k in merge.mine or k == "password"}
     kept = [_label_of(form, k) for k in sorted(merge.theirs)]
     kept_text = f" Someone else's changes meanwhile ({', '.join(kept)}) are kept." if kept else ""
     if not payload:
         messages.info(request, "Nothing changed, so nothing was sent to TaskIP." + kept_text)
         return redirect_after_write(request, reverse("contacts:detail", args=[contact_id]))
-    outcome = services.contact_update(actor=request.user, contact_id=contact_id, payload=payload,
-                                      label=current.display_name)
+    outcome = services.contact_update(
+        actor=request.user, contact_id=contact_id, payload=payload, label=current.display_name
+    )
     if isinstance(outcome.error, NotFound):
         return _gone(request, contact_id)
     if outcome.unconfirmed:
@@ -329,8 +376,12 @@ def _form_error(form: ContactForm, exc: TaskipError, *, checked: bool = False) -
     elif isinstance(exc, ValidationError):
         apply_api_errors(form, exc)
     elif checked:
-        form.add_error(None, "Nothing was saved (the dashboard checked with TaskIP). " + user_message(exc)
-                             + " Everything you typed is kept, so send it again.")
+        form.add_error(
+            None,
+            "Nothing was saved (the dashboard checked with TaskIP). "
+            + user_message(exc)
+            + " Everything you typed is kept, so send it again.",
+        )
     else:
         form.add_error(None, "Nothing was saved. " + user_message(exc))
 
@@ -380,14 +431,21 @@ def contact_invite(request: HtmxHttpRequest, contact_id: int):
         form = InviteForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            outcome = services.contact_invite(actor=request.user, contact_id=contact_id, message=d["message"],
-                                              send_email=d["send_email"], access_level=d["access_level"],
-                                              label=contact.display_name)
+            outcome = services.contact_invite(
+                actor=request.user,
+                contact_id=contact_id,
+                message=d["message"],
+                send_email=d["send_email"],
+                access_level=d["access_level"],
+                label=contact.display_name,
+            )
             exc = outcome.error
             if isinstance(exc, NotFound):
                 return _gone(request, contact_id)
             if outcome.unconfirmed:
-                ctx["error"] = f"{_short(contact.display_name)}: " + outcome.unconfirmed_message("the invitation", "sent")
+                ctx["error"] = f"{_short(contact.display_name)}: " + outcome.unconfirmed_message(
+                    "the invitation", "sent"
+                )
             elif outcome.not_saved:
                 reason = user_message(exc)
                 if isinstance(exc, ValidationError) and exc.errors:

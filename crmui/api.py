@@ -8,6 +8,7 @@ says about the budget is remembered for every worker (both in ``crmui.tally``).
 the same request. Reads made while building a page share one deadline
 (``TASKIP_PAGE_DEADLINE``): no page waits on TaskIP longer than that, whatever the retries.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -29,7 +30,6 @@ log = logging.getLogger("crmui.upstream")
 
 _client: TaskipClient | None = None
 _client_lock = threading.Lock()
-
 
 
 def _on_call(info: CallInfo) -> None:
@@ -70,8 +70,9 @@ class DashboardClient(TaskipClient):
         if left is None:
             return self._base_timeout
         if left <= 0.05:
-            raise taskip_errors.TaskipTimeout("TaskIP is answering too slowly to build this page in time.",
-                                              may_have_reached=False)
+            raise taskip_errors.TaskipTimeout(
+                "TaskIP is answering too slowly to build this page in time.", may_have_reached=False
+            )
         return (min(connect, left), min(read, left))
 
     @timeout.setter
@@ -89,8 +90,9 @@ class DashboardClient(TaskipClient):
     def _deadline_sleep(self, seconds: float) -> None:
         left = self._time_left()
         if left is not None and seconds >= left:
-            raise taskip_errors.TaskipTimeout("TaskIP is answering too slowly to build this page in time.",
-                                              may_have_reached=False)
+            raise taskip_errors.TaskipTimeout(
+                "TaskIP is answering too slowly to build this page in time.", may_have_reached=False
+            )
         time.sleep(seconds)
 
     def request(self, method: str, path: str, **kwargs) -> dict:
@@ -104,9 +106,11 @@ class DashboardClient(TaskipClient):
                 namespaces = read_namespaces(path)
                 params = kwargs.get("params")
                 return cache_mod.cached(
-                    namespaces[0], ["raw", method, path, sorted((params or {}).items())],
+                    namespaces[0],
+                    ["raw", method, path, sorted((params or {}).items())],
                     lambda: self._send(method, path, True, kwargs),
-                    refresh=cache_mod.refresh_requested.get(), also=namespaces[1:],
+                    refresh=cache_mod.refresh_requested.get(),
+                    also=namespaces[1:],
                 ).value
         if is_read:
             return self._send(method, path, True, kwargs)
@@ -155,7 +159,7 @@ def _govern(method: str, path: str) -> None:
 # lead's detail at once (bulk deletes, status/source renames). Writes declare their own
 # effects in crmui/writes.py.
 def _id_after(path: str, prefix: str) -> str | None:
-    rest = path[len(prefix):].strip("/").split("/")[0]
+    rest = path[len(prefix) :].strip("/").split("/")[0]
     return rest if rest.isdigit() else None
 
 

@@ -5,6 +5,7 @@ upstream calls, cache hits, cache lookups). ``usage()`` sums the last hour; the 
 (``shell.views.budget_view``) shows it with the last rate-limit reading and where this hour
 is heading.
 """
+
 from __future__ import annotations
 
 import math
@@ -52,10 +53,20 @@ def record(view_name: str, *, calls: int, hits: int, lookups: int, now: float | 
 
 
 LABELS = {
-    "leads:list": "Leads list", "leads:board": "Board", "leads:detail": "Lead detail", "leads:create": "New lead",
-    "leads:edit": "Edit lead", "contacts:list": "Contacts", "contacts:detail": "Contact detail",
-    "reports:overview": "Overview", "accounts:index": "Settings", "budget": "API budget", "login": "Log in",
-    "home": "Home", "audit:list": "Audit trail", "pipeline:attributes": "Statuses and sources",
+    "leads:list": "Leads list",
+    "leads:board": "Board",
+    "leads:detail": "Lead detail",
+    "leads:create": "New lead",
+    "leads:edit": "Edit lead",
+    "contacts:list": "Contacts",
+    "contacts:detail": "Contact detail",
+    "reports:overview": "Overview",
+    "accounts:index": "Settings",
+    "budget": "API budget",
+    "login": "Log in",
+    "home": "Home",
+    "audit:list": "Audit trail",
+    "pipeline:attributes": "Statuses and sources",
 }
 
 

@@ -18,6 +18,7 @@ served, marked ``stale``, when:
   others wait up to ``TASKIP_LOCK_WAIT`` seconds for its value, then use the stale copy, and
   fetch themselves only when there is none).
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -168,8 +169,16 @@ def _stale_key(namespace: str, parts: Any) -> str:
 def _serve_stale_on(exc: Exception) -> bool:
     """Failures where yesterday's copy beats an error: TaskIP down, slow, broken or out of budget.
     Not 404 (the record is gone) nor 400/422 (the question itself is wrong)."""
-    if isinstance(exc, (taskip_errors.TaskipConnectionError, taskip_errors.MalformedResponse,
-                        taskip_errors.RateLimited, taskip_errors.AuthenticationError, taskip_errors.ServerError)):
+    if isinstance(
+        exc,
+        (
+            taskip_errors.TaskipConnectionError,
+            taskip_errors.MalformedResponse,
+            taskip_errors.RateLimited,
+            taskip_errors.AuthenticationError,
+            taskip_errors.ServerError,
+        ),
+    ):
         return True
     return isinstance(exc, taskip_errors.TaskipAPIError) and exc.status >= 500
 
@@ -184,8 +193,15 @@ def _from_stale(entry, reason: str) -> Cached:
     return Cached(value, fetched_at, True, stale=True, stale_reason=reason)
 
 
-def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | None = None, refresh: bool = False,
-           also: tuple[str, ...] = ()) -> Cached[T]:
+def cached(
+    namespace: str,
+    parts: Any,
+    fetch: Callable[[], T],
+    *,
+    ttl: int | None = None,
+    refresh: bool = False,
+    also: tuple[str, ...] = (),
+) -> Cached[T]:
     """Return the cached value for (namespace, parts), fetching it on a miss or on refresh.
 
     ``also``: further namespaces the value depends on (invalidating any of them makes it
@@ -212,7 +228,9 @@ def cached(namespace: str, parts: Any, fetch: Callable[[], T], *, ttl: int | Non
         if tally.budget_low():
             entry = cache.get(skey)
             if entry is not None and len(entry) > 2 and entry[2] == version:
-                return _from_stale(entry, "TaskIP's hourly budget is nearly spent, so this saved copy is shown instead of a fresh one.")
+                return _from_stale(
+                    entry, "TaskIP's hourly budget is nearly spent, so this saved copy is shown instead of a fresh one."
+                )
 
     lock_key = f"lock:{key}"
     lock_seconds = scaled_ttl(getattr(settings, "TASKIP_LOCK_SECONDS", 15))
@@ -285,4 +303,8 @@ def put(namespace: str, parts: Any, value: Any, *, ttl: int | None = None, also:
     fresh_ttl = scaled_ttl(settings.TASKIP_CACHE_SECONDS if ttl is None else ttl)
     cache.set(f"c:{namespace}:{version}:{digest}", (value, now), fresh_ttl)
     _memo_put(f"c:{namespace}:{version}:{digest}", value, now, fresh_ttl)
-    cache.set(f"s:{namespace}:{digest}", (value, now, version), max(fresh_ttl, scaled_ttl(getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))))
+    cache.set(
+        f"s:{namespace}:{digest}",
+        (value, now, version),
+        max(fresh_ttl, scaled_ttl(getattr(settings, "TASKIP_STALE_SECONDS", 6 * 3600))),
+    )

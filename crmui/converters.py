@@ -4,6 +4,7 @@
 digits, so ``/leads/0/``, ``/leads/-3/`` or a 30-digit id never reach a view: Django answers
 with the not-found page and no TaskIP call is made. Importing this module registers it.
 """
+
 from __future__ import annotations
 
 from django.urls import register_converter

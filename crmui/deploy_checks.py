@@ -1,9 +1,24 @@
 """What production settings refuse at start (crmui/settings_production.py); importable on its own."""
+
 from __future__ import annotations
 
 # Placeholders people leave in .env files; a key containing one of these is not a secret.
-_PLACEHOLDERS = ("change-me", "changeme", "change_me", "insecure", "secret-key", "secretkey", "your-secret",
-                 "yoursecret", "example", "password", "default", "replace-me", "todo", "xxxxxxxx")
+_PLACEHOLDERS = (
+    "change-me",
+    "changeme",
+    "change_me",
+    "insecure",
+    "secret-key",
+    "secretkey",
+    "your-secret",
+    "yoursecret",
+    "example",
+    "password",
+    "default",
+    "replace-me",
+    "todo",
+    "xxxxxxxx",
+)
 # Caches each process keeps for itself.
 PER_PROCESS_CACHES = ("LocMemCache", "DummyCache")
 
@@ -19,7 +34,7 @@ def weak_secret_key(key: str) -> str | None:
         return "it is a placeholder, not a random value"
     if len(set(key)) < 16:
         return f"it uses only {len(set(key))} different characters"
-    grams = [key[i:i + 4] for i in range(len(key) - 3)]
+    grams = [key[i : i + 4] for i in range(len(key) - 3)]
     if len(set(grams)) < 0.75 * len(grams):
         return "it repeats itself"
     return None

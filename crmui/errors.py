@@ -1,4 +1,5 @@
 """How TaskIP failures are told to the people using the dashboard."""
+
 from __future__ import annotations
 
 import math

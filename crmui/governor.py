@@ -16,6 +16,7 @@ A short pacing wait is slept here; a longer one raises ``BudgetWait`` (a ``RateL
 ``retry_after``, raised before anything is sent), so a job is rescheduled for that time
 instead of holding a worker. People's calls are never delayed here.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -101,8 +102,13 @@ def acquire(*, now: float | None = None, sleep=time.sleep) -> float:
         wait = slot - now
         if st.blocked_until > now:
             refusal = (st.blocked_until, "TaskIP answered 429 (too many requests): waiting for its Retry-After.")
-        elif st.limit and st.remaining is not None and st.reset and st.reset > now \
-                and st.remaining - st.spent_since_reading - 1 < _reserve_floor(st.limit):
+        elif (
+            st.limit
+            and st.remaining is not None
+            and st.reset
+            and st.reset > now
+            and st.remaining - st.spent_since_reading - 1 < _reserve_floor(st.limit)
+        ):
             pct = round(100 * settings.JOBS_HOURLY_RESERVE)
             refusal = (st.reset + 1, f"Keeping the last {pct} % of this hour's TaskIP calls for people.")
         elif wait > MAX_INLINE_WAIT:
@@ -176,7 +182,9 @@ def summary(*, now: float | None = None) -> Summary:
     """What background work spent and what it waits for (the budget page)."""
     now = time.time() if now is None else now
     minute = int(now // 60)
-    hour = BackgroundMinute.objects.filter(minute__gt=minute - 60, minute__lte=minute).aggregate(n=Sum("calls"))["n"] or 0
+    hour = (
+        BackgroundMinute.objects.filter(minute__gt=minute - 60, minute__lte=minute).aggregate(n=Sum("calls"))["n"] or 0
+    )
     last = BackgroundMinute.objects.filter(minute=minute).values_list("calls", flat=True).first() or 0
     st = BudgetState.objects.filter(pk=1).first()
     until, reason, left, floor = None, "", None, None
@@ -186,8 +194,9 @@ def summary(*, now: float | None = None) -> Summary:
             reason = st.wait_reason
         if st.limit and st.remaining is not None and st.reset and st.reset > now:
             left, floor = st.remaining - st.spent_since_reading, _reserve_floor(st.limit)
-    return Summary(hour, last, int(60 / _burst_interval()), round(100 * settings.JOBS_HOURLY_RESERVE),
-                   until, reason, left, floor)
+    return Summary(
+        hour, last, int(60 / _burst_interval()), round(100 * settings.JOBS_HOURLY_RESERVE), until, reason, left, floor
+    )
 
 
 def forget_old(*, now: float | None = None) -> None:

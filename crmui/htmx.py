@@ -16,6 +16,7 @@
 Views annotate ``request: HtmxHttpRequest`` so editors and type checkers know ``request.htmx``.
 Modelled on django-htmx-patterns' ``for_htmx(use_block=...)``.
 """
+
 from __future__ import annotations
 
 import time
@@ -25,8 +26,15 @@ from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 from django_htmx.middleware import HtmxDetails
 
-__all__ = ["HtmxHttpRequest", "age_text", "is_partial", "page_or_partial", "redirect_after_write",
-           "render_page", "wants_json"]
+__all__ = [
+    "HtmxHttpRequest",
+    "age_text",
+    "is_partial",
+    "page_or_partial",
+    "redirect_after_write",
+    "render_page",
+    "wants_json",
+]
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -46,8 +54,15 @@ def page_or_partial(request: HtmxHttpRequest, template: str, partial: str) -> st
     return f"{template}#{partial}" if is_partial(request) else template
 
 
-def render_page(request: HtmxHttpRequest, template: str, context: dict | None = None, *,
-                partial: str | None = None, status: int = 200, push_url: str | None = None) -> HttpResponse:
+def render_page(
+    request: HtmxHttpRequest,
+    template: str,
+    context: dict | None = None,
+    *,
+    partial: str | None = None,
+    status: int = 200,
+    push_url: str | None = None,
+) -> HttpResponse:
     """Render the page, or only its ``partial`` block for an htmx swap. ``push_url``: the
     address htmx puts in the location bar after a partial swap (the tidy URL of what is shown)."""
     name = page_or_partial(request, template, partial) if partial else template

@@ -44,8 +44,12 @@ class UpstreamMiddleware:
         match = getattr(request, "resolver_match", None)
         if match is not None and match.view_name:
             try:
-                budget.record(match.view_name, calls=tally.calls, hits=tally.cache_hits,
-                              lookups=tally.cache_hits + tally.cache_misses)
+                budget.record(
+                    match.view_name,
+                    calls=tally.calls,
+                    hits=tally.cache_hits,
+                    lookups=tally.cache_hits + tally.cache_misses,
+                )
             except Exception:  # the record is a statistic: never let it break a page
                 log.exception("could not record the upstream budget")
         return response
@@ -99,7 +103,12 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
             return HttpResponseClientRedirect(login_url_for(request.htmx.current_url_abs_path or "/"))
         if wants_json(request):
             back = _same_site_path(request, request.headers.get("Referer", "")) or "/"
-            return JsonResponse({"ok": False, "login": login_url_for(back),
-                                 "error": "Your session has ended, so nothing was saved. Log in again to carry on."},
-                                status=401)
+            return JsonResponse(
+                {
+                    "ok": False,
+                    "login": login_url_for(back),
+                    "error": "Your session has ended, so nothing was saved. Log in again to carry on.",
+                },
+                status=401,
+            )
         return super().handle_no_permission(request, view_func)

@@ -3,6 +3,7 @@
 Web servers and job workers may run on several machines; the default cache is per process, so
 what every worker must agree on lives here (see crmui/governor.py).
 """
+
 from django.db import models
 
 

@@ -14,6 +14,7 @@ its ``reason``: one line per refusal. 5xx records (real errors) keep their trace
 contacts, notes, the audit trail), so none may be kept by a shared cache or the browser's
 disk cache: ``Cache-Control: private, no-store``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,9 +60,14 @@ class RequestLogMiddleware:
         upstream_ms = getattr(tally, "elapsed_ms", 0.0)
         user = getattr(request, "user", None)
         fields = {
-            "method": request.method, "path": request.path, "status": response.status_code,
-            "upstream_calls": calls, "upstream_ms": round(upstream_ms), "total_ms": round(total_ms),
-            "pid": self.pid, "user_id": getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "upstream_calls": calls,
+            "upstream_ms": round(upstream_ms),
+            "total_ms": round(total_ms),
+            "pid": self.pid,
+            "user_id": getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None,
         }
         reason = getattr(request, "refusal_reason", "")
         if reason:
@@ -69,9 +75,19 @@ class RequestLogMiddleware:
         level = logging.WARNING if 400 <= response.status_code < 500 else logging.INFO
         if response.status_code >= 500:
             level = logging.ERROR
-        log.log(level, "%s %s %s upstream_calls=%d upstream_ms=%d total_ms=%d pid=%d%s",
-                request.method, request.path, response.status_code, calls, round(upstream_ms), round(total_ms),
-                self.pid, f" reason={reason!r}" if reason else "", extra=fields)
+        log.log(
+            level,
+            "%s %s %s upstream_calls=%d upstream_ms=%d total_ms=%d pid=%d%s",
+            request.method,
+            request.path,
+            response.status_code,
+            calls,
+            round(upstream_ms),
+            round(total_ms),
+            self.pid,
+            f" reason={reason!r}" if reason else "",
+            extra=fields,
+        )
         return response
 
 
@@ -108,23 +124,53 @@ def logging_config(level: str = "INFO", fmt: str = "plain") -> dict:
         "disable_existing_loggers": False,
         "formatters": formatters,
         "filters": {"fold_into_request_line": {"()": "crmui.ops.FoldIntoRequestLine"}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if fmt == "json" else "plain",
-                                 "filters": ["fold_into_request_line"]}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json" if fmt == "json" else "plain",
+                "filters": ["fold_into_request_line"],
+            }
+        },
         "root": {"handlers": ["console"], "level": level},
         # one line per request: each TaskIP call (crmui.taskip) and axes' bookkeeping only at
         # LOG_LEVEL=DEBUG; their warnings always
-        "loggers": {"django.server": {"level": "WARNING"},
-                    # the job worker's own logger: one line per task (run_huey adds none when it has one)
-                    "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
-                    **({} if level.upper() == "DEBUG" else {"crmui.taskip": {"level": "WARNING"}, "axes": {"level": "WARNING"}})},
+        "loggers": {
+            "django.server": {"level": "WARNING"},
+            # the job worker's own logger: one line per task (run_huey adds none when it has one)
+            "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            **(
+                {} if level.upper() == "DEBUG" else {"crmui.taskip": {"level": "WARNING"}, "axes": {"level": "WARNING"}}
+            ),
+        },
     }
 
 
 # LogRecord's own attributes (not fields of a JSON line)
 _RESERVED = [
-    "args", "asctime", "created", "exc_info", "exc_text", "filename", "funcName", "levelname", "levelno", "lineno",
-    "module", "msecs", "message", "msg", "name", "pathname", "process", "processName", "relativeCreated",
-    "stack_info", "thread", "threadName", "taskName", "status_code",
+    "args",
+    "asctime",
+    "created",
+    "exc_info",
+    "exc_text",
+    "filename",
+    "funcName",
+    "levelname",
+    "levelno",
+    "lineno",
+    "module",
+    "msecs",
+    "message",
+    "msg",
+    "name",
+    "pathname",
+    "process",
+    "processName",
+    "relativeCreated",
+    "stack_info",
+    "thread",
+    "threadName",
+    "taskName",
+    "status_code",
 ]
 
 
@@ -164,8 +210,13 @@ def health() -> tuple[bool, dict]:
         status, reading = None, None
     taskip = {"last_answer": status or ("ok" if reading else "none yet")}
     if reading:
-        taskip.update({"seen_seconds_ago": max(0, int(time.time() - reading.get("seen", time.time()))),
-                       "requests_left": reading.get("remaining"), "limit": reading.get("limit")})
+        taskip.update(
+            {
+                "seen_seconds_ago": max(0, int(time.time() - reading.get("seen", time.time()))),
+                "requests_left": reading.get("remaining"),
+                "limit": reading.get("limit"),
+            }
+        )
     report["taskip"] = taskip
     return ok, report
 

@@ -1,5 +1,6 @@
 """Reference data every page needs (statuses, sources, team members, companies), read
 rarely and cached. Writes made through the dashboard call the matching ``invalidate_*``."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -6,6 +6,7 @@
   files (every upload path of leads/views/files.py calls it); returns the message to show the
   user when the file is refused (it names the file and why), None when it is fine.
 """
+
 from __future__ import annotations
 
 import os
@@ -98,17 +99,36 @@ _OOXML = {"zip", "docx", "xlsx", "pptx"}
 _ODF = {"zip", "odt", "ods", "odp"}
 _OLE = {"doc", "xls", "ppt", "msi"}
 _CONTENT_KINDS = {
-    "pdf": {"pdf"}, "png": {"png"}, "jpg": {"jpg"}, "jpeg": {"jpg"}, "gif": {"gif"}, "webp": {"webp"},
-    "zip": {"zip"} | _OOXML | _ODF, "docx": _OOXML, "xlsx": _OOXML, "pptx": _OOXML,
-    "odt": _ODF, "ods": _ODF, "doc": _OLE, "xls": _OLE, "ppt": _OLE,
-    "mp3": {"mp3"}, "m4a": {"m4a", "mp4"}, "wav": {"wav"}, "ogg": {"ogg", "opus", "oga"},
+    "pdf": {"pdf"},
+    "png": {"png"},
+    "jpg": {"jpg"},
+    "jpeg": {"jpg"},
+    "gif": {"gif"},
+    "webp": {"webp"},
+    "zip": {"zip"} | _OOXML | _ODF,
+    "docx": _OOXML,
+    "xlsx": _OOXML,
+    "pptx": _OOXML,
+    "odt": _ODF,
+    "ods": _ODF,
+    "doc": _OLE,
+    "xls": _OLE,
+    "ppt": _OLE,
+    "mp3": {"mp3"},
+    "m4a": {"m4a", "mp4"},
+    "wav": {"wav"},
+    "ogg": {"ogg", "opus", "oga"},
 }
 # Extensions whose content is text: no magic number, but no markup or binary either.
 _TEXT_EXTENSIONS = {"txt", "csv", "eml", "md", "tsv", "json", "ics", "vcf"}
 # Content never accepted whatever the name says (programs; web pages run in the browser that opens them).
 _KIND_WORDS = {
-    "exe": "a Windows program", "elf": "a Linux program", "swf": "a Flash file", "wasm": "a WebAssembly program",
-    "dex": "an Android program", "crx": "a browser extension",
+    "exe": "a Windows program",
+    "elf": "a Linux program",
+    "swf": "a Flash file",
+    "wasm": "a WebAssembly program",
+    "dex": "an Android program",
+    "crx": "a browser extension",
 }
 _MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed)\b|<\?xml", re.IGNORECASE)
 _HEAD_BYTES = 8192
@@ -173,7 +193,7 @@ MAX_FILE_NAME_CHARS = 200
 
 def short_file_name(name: str, keep: int = 60) -> str:
     """A file name short enough to repeat in a message: its start, "…", its last characters."""
-    return name if len(name) <= keep else f"{name[:keep - 12]}…{name[-10:]}"
+    return name if len(name) <= keep else f"{name[: keep - 12]}…{name[-10:]}"
 
 
 def _human_mb(n_bytes: int) -> str:
@@ -194,8 +214,10 @@ def validate_upload(uploaded_file) -> str | None:
     if not name or name in {".", ".."}:
         return "The file has no name."
     if len(name) > MAX_FILE_NAME_CHARS:
-        return (f"“{short_file_name(name)}” was not uploaded: its name is longer than {MAX_FILE_NAME_CHARS} "
-                f"characters. Rename it to at most {MAX_FILE_NAME_CHARS} characters and upload it again.")
+        return (
+            f"“{short_file_name(name)}” was not uploaded: its name is longer than {MAX_FILE_NAME_CHARS} "
+            f"characters. Rename it to at most {MAX_FILE_NAME_CHARS} characters and upload it again."
+        )
     size = getattr(uploaded_file, "size", None)
     if size is not None and size <= 0:
         return f"“{name}” is empty."

@@ -1,5 +1,6 @@
 """Dashboard settings. Everything comes from the environment (or a .env file) through
 django-environ; with no .env at all the defaults run locally against the embedded sandbox."""
+
 from pathlib import Path
 
 import environ
@@ -111,9 +112,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # memory) so the worker processes they start see the same database.
     # IMMEDIATE: a transaction takes the write lock when it begins (waiting up to `timeout`),
     # never half-way, where SQLite would refuse at once ("database is locked").
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": 20, "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "var" / "test-dashboard.sqlite3"))
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://crmui")}
 
@@ -228,12 +233,24 @@ _HUEY_CONSUMER = {
     "check_worker_health": True,
 }
 if JOBS_QUEUE_URL:
-    HUEY = {"huey_class": "huey.PriorityRedisHuey", "name": env("JOBS_QUEUE_NAME", default="crmui-jobs"),
-            "url": JOBS_QUEUE_URL, "immediate": False, "results": False, "consumer": _HUEY_CONSUMER}
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": env("JOBS_QUEUE_NAME", default="crmui-jobs"),
+        "url": JOBS_QUEUE_URL,
+        "immediate": False,
+        "results": False,
+        "consumer": _HUEY_CONSUMER,
+    }
 else:
     Path(JOBS_QUEUE_PATH).parent.mkdir(parents=True, exist_ok=True)
-    HUEY = {"huey_class": "huey.SqliteHuey", "name": "crmui-jobs", "filename": JOBS_QUEUE_PATH,
-            "immediate": False, "results": False, "consumer": _HUEY_CONSUMER}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "crmui-jobs",
+        "filename": JOBS_QUEUE_PATH,
+        "immediate": False,
+        "results": False,
+        "consumer": _HUEY_CONSUMER,
+    }
 # Seconds a worker holds a job between heartbeats: a worker killed mid-job is replaced within
 # about this long (the heartbeat renews it every third of it).
 JOBS_LEASE_SECONDS = env.float("JOBS_LEASE_SECONDS", default=3.0)

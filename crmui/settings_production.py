@@ -9,6 +9,7 @@ placeholder secret key, and a per-process cache (local memory, the default witho
 when more than one process serves the dashboard: every gunicorn worker and job worker would
 keep its own copy, so one worker would show what another has already changed.
 """
+
 from django.core.exceptions import ImproperlyConfigured
 
 from crmui.deploy_checks import per_process_cache_problem, weak_secret_key

@@ -6,6 +6,7 @@
 A first click on a column sorts it ascending (or newest first for the ``descending_first``
 columns); a click on the sorted column flips its direction.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -24,8 +25,14 @@ class SortHeader:
     next_label: str  # "Sort by name, descending": what a click does
 
 
-def sort_headers(columns: Iterable[tuple[str, str]], *, sort: str, direction: str,
-                 url: Callable[[str, str], str], descending_first: Iterable[str] = ()) -> list[SortHeader]:
+def sort_headers(
+    columns: Iterable[tuple[str, str]],
+    *,
+    sort: str,
+    direction: str,
+    url: Callable[[str, str], str],
+    descending_first: Iterable[str] = (),
+) -> list[SortHeader]:
     descending_first = set(descending_first)
     headers = []
     for key, label in columns:
@@ -34,12 +41,16 @@ def sort_headers(columns: Iterable[tuple[str, str]], *, sort: str, direction: st
             nxt = "asc" if direction == "desc" else "desc"
         else:
             nxt = "desc" if key in descending_first else "asc"
-        headers.append(SortHeader(
-            key=key, label=label, active=active,
-            direction=direction if active else "",
-            url=url(key, nxt),
-            aria_sort=("ascending" if direction == "asc" else "descending") if active else "none",
-            arrow=("↑" if direction == "asc" else "↓") if active else "↕",
-            next_label=f"Sort by {label.lower()}, {'ascending' if nxt == 'asc' else 'descending'}",
-        ))
+        headers.append(
+            SortHeader(
+                key=key,
+                label=label,
+                active=active,
+                direction=direction if active else "",
+                url=url(key, nxt),
+                aria_sort=("ascending" if direction == "asc" else "descending") if active else "none",
+                arrow=("↑" if direction == "asc" else "↓") if active else "↕",
+                next_label=f"Sort by {label.lower()}, {'ascending' if nxt == 'asc' else 'descending'}",
+            )
+        )
     return headers

@@ -6,6 +6,7 @@ its hits and misses and asks ``budget_low()``; the middleware opens and closes t
 around each request; the banner reads ``rate_limit()`` and ``api_status()``. This module
 imports nothing of the dashboard, so the client and the cache can both use it.
 """
+
 from __future__ import annotations
 
 import contextvars

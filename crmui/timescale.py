@@ -11,6 +11,7 @@ HTTP round trips, which do not get faster), and TaskIP's own rate-limit window (
     from crmui.timescale import scaled, scaled_ttl
     cache.set(key, value, scaled_ttl(settings.TASKIP_CACHE_SECONDS))
 """
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,5 +1,6 @@
 """Django's request-error handlers (``handler400`` in crmui/urls.py). The frame's own pages
 (home, /healthz, the budget page) are in ``shell.views``."""
+
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -12,20 +13,28 @@ def _limit_sentence(exception) -> str:
     from django.http.multipartparser import MultiPartParserError
 
     if isinstance(exception, TooManyFieldsSent):
-        return (f"The form sent more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields, more than the dashboard "
-                "takes at once, so nothing was saved. Select fewer leads or remove some rows, then send it again.")
+        return (
+            f"The form sent more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields, more than the dashboard "
+            "takes at once, so nothing was saved. Select fewer leads or remove some rows, then send it again."
+        )
     if isinstance(exception, TooManyFilesSent):
-        return (f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files were sent at once, so none was uploaded. "
-                f"Send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} at a time.")
+        return (
+            f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files were sent at once, so none was uploaded. "
+            f"Send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} at a time."
+        )
     if isinstance(exception, RequestDataTooBig):
         mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
-        return (f"The form was larger than {mb:.0f} MB without its files, so nothing was saved. "
-                "Shorten the longest texts and send it again.")
+        return (
+            f"The form was larger than {mb:.0f} MB without its files, so nothing was saved. "
+            "Shorten the longest texts and send it again."
+        )
     if isinstance(exception, MultiPartParserError):
         from crmui.security import MAX_FILE_NAME_CHARS
 
-        return ("The upload could not be read, usually because a file name is very long, so nothing was uploaded. "
-                f"Rename the file to at most {MAX_FILE_NAME_CHARS} characters and upload it again.")
+        return (
+            "The upload could not be read, usually because a file name is very long, so nothing was uploaded. "
+            f"Rename the file to at most {MAX_FILE_NAME_CHARS} characters and upload it again."
+        )
     return "The dashboard could not read what was sent, so nothing was saved. Go back and send it again."
 
 
@@ -56,8 +65,10 @@ def bad_request(request, exception=None):
 
 
 # --------------------------------------------------------------------------- CSRF failure
-SESSION_CHANGED = ("Your session changed since this page was opened (you logged in again, perhaps in another "
-                   "tab), so this was not sent.")
+SESSION_CHANGED = (
+    "Your session changed since this page was opened (you logged in again, perhaps in another "
+    "tab), so this was not sent."
+)
 TECHNICAL = "(The form's security token, CSRF, no longer matched the session.)"
 _NOT_RESENT = {"csrfmiddlewaretoken"}
 
@@ -111,9 +122,22 @@ def csrf_failure(request, reason=""):
         except Exception:  # an unreadable body: nothing to offer again
             fields, resend = [], False
     # What the person typed, in words ("first_name" → "First name"); tokens are sent, not shown.
-    shown = [(k.removesuffix("_id").replace("_", " ").capitalize(), v if len(v) <= 200 else v[:200] + "…")
-             for k, v in fields if v.strip() and not k.endswith(("token", "form_title"))][:40]
-    return render(request, "csrf_failure.html", {
-        "message": SESSION_CHANGED, "technical": TECHNICAL, "resend": resend, "fields": fields, "shown": shown, "files": files,
-        "action": request.get_full_path(),
-    }, status=403)
+    shown = [
+        (k.removesuffix("_id").replace("_", " ").capitalize(), v if len(v) <= 200 else v[:200] + "…")
+        for k, v in fields
+        if v.strip() and not k.endswith(("token", "form_title"))
+    ][:40]
+    return render(
+        request,
+        "csrf_failure.html",
+        {
+            "message": SESSION_CHANGED,
+            "technical": TECHNICAL,
+            "resend": resend,
+            "fields": fields,
+            "shown": shown,
+            "files": files,
+            "action": request.get_full_path(),
+        },
+        status=403,
+    )

@@ -25,6 +25,7 @@ callable ``effect(outcome, ctx)``; ``invalidates("leads", "lead:{lead_id}")`` bu
 bumps namespaces (``{name}`` filled from the write's ``ctx``). Another module may add an
 effect with ``add_effect(kind, fn)`` (e.g. patching a changed lead into the lead snapshot).
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -102,12 +103,16 @@ class Outcome:
         """TaskIP may or may not have done it, and could not be asked: say so, and that a
         resend of the same form is safe."""
         if self.pending_elsewhere:
-            return (f"The first click is still working on {what}. Wait a moment and look before sending it "
-                    f"again; sending this same form again will not do it twice.")
+            return (
+                f"The first click is still working on {what}. Wait a moment and look before sending it "
+                f"again; sending this same form again will not do it twice."
+            )
         reason = (self.error.message if self.error is not None else "").rstrip(".")
-        return (f"TaskIP's answer was lost{f' ({reason})' if reason else ''}, so it is not confirmed yet whether "
-                f"{what} was {done}, and TaskIP could not be asked just now. Look before sending it again; "
-                f"sending this same form again will not do it twice.")
+        return (
+            f"TaskIP's answer was lost{f' ({reason})' if reason else ''}, so it is not confirmed yet whether "
+            f"{what} was {done}, and TaskIP could not be asked just now. Look before sending it again; "
+            f"sending this same form again will not do it twice."
+        )
 
 
 @dataclass
@@ -134,11 +139,11 @@ def invalidates(*namespaces: str) -> Effect:
             if "{" not in ns:
                 out.append(ns)
                 continue
-            name = ns[ns.index("{") + 1:ns.index("}")]
+            name = ns[ns.index("{") + 1 : ns.index("}")]
             value = ctx.get(name)
             if value is None:
                 continue
-            for v in (value if isinstance(value, (list, tuple, set)) else [value]):
+            for v in value if isinstance(value, (list, tuple, set)) else [value]:
                 out.append(ns.replace("{" + name + "}", str(v)))
         if out:
             cache_mod.invalidate(*out)
@@ -223,11 +228,18 @@ def _audit(actor, kind: str, outcome: Outcome, *, object_id, changes, label, mes
     if exc is not None and not message:
         message = type(exc).__name__ + ": " + (exc.message or "")
     if outcome.checked:
-        message = ("TaskIP's answer was lost; read back: " + ("saved. " if outcome.saved else "not saved. ")
-                   + message)
-    _auditor(actor, kind, OBJECT_TYPES.get(kind.split(".")[0], kind.split(".")[0]), object_id,
-             changes=changes, outcome=state,
-             api_status=getattr(exc, "status", None) if exc is not None else 200, message=message, label=label)
+        message = "TaskIP's answer was lost; read back: " + ("saved. " if outcome.saved else "not saved. ") + message
+    _auditor(
+        actor,
+        kind,
+        OBJECT_TYPES.get(kind.split(".")[0], kind.split(".")[0]),
+        object_id,
+        changes=changes,
+        outcome=state,
+        api_status=getattr(exc, "status", None) if exc is not None else 200,
+        message=message,
+        label=label,
+    )
 
 
 # --------------------------------------------------------------------------- the claim
@@ -276,7 +288,8 @@ def _claim_once(key: str) -> tuple[str, Any]:
     if row["state"] == WriteClaim.UNKNOWN or stale:
         # take it over atomically (compare-and-set): one request checks, the others wait
         taken = WriteClaim.objects.filter(key=key, state=row["state"], updated_at=row["updated_at"]).update(
-            state=WriteClaim.PENDING, updated_at=timezone.now())
+            state=WriteClaim.PENDING, updated_at=timezone.now()
+        )
         if taken:
             return "unknown", None
     return "pending", None
@@ -315,8 +328,9 @@ def _settle_claim_once(key: str, outcome: Outcome) -> None:
     from crmui.models import WriteClaim
 
     if outcome.saved:
-        WriteClaim.objects.filter(key=key).update(state=WriteClaim.SAVED, result=_jsonable(outcome.result),
-                                                  updated_at=timezone.now())
+        WriteClaim.objects.filter(key=key).update(
+            state=WriteClaim.SAVED, result=_jsonable(outcome.result), updated_at=timezone.now()
+        )
     elif outcome.unconfirmed:
         WriteClaim.objects.filter(key=key).update(state=WriteClaim.UNKNOWN, updated_at=timezone.now())
     else:
@@ -378,11 +392,22 @@ def _settle(check: Callable[[], Found] | None) -> Found | None:
 
 
 # --------------------------------------------------------------------------- perform
-def perform(kind: str, *, actor, call: Callable[[], Any], check: Callable[[], Found] | None = None,
-            token: str | None = None, object_id: Any = None, changes: dict | None = None, label: str = "",
-            ctx: dict | None = None, result: Callable[[Any], Any] | None = None,
-            label_of: Callable[[Any], str] | None = None, id_of: Callable[[Any], Any] | None = None,
-            guard: Callable[[], None] | None = None) -> Outcome:
+def perform(
+    kind: str,
+    *,
+    actor,
+    call: Callable[[], Any],
+    check: Callable[[], Found] | None = None,
+    token: str | None = None,
+    object_id: Any = None,
+    changes: dict | None = None,
+    label: str = "",
+    ctx: dict | None = None,
+    result: Callable[[Any], Any] | None = None,
+    label_of: Callable[[Any], str] | None = None,
+    id_of: Callable[[Any], Any] | None = None,
+    guard: Callable[[], None] | None = None,
+) -> Outcome:
     """Make one write. See the module docstring for the steps.
 
     ``call``: makes the TaskIP call and returns its answer. ``check``: reads TaskIP back and
@@ -416,11 +441,21 @@ def perform(kind: str, *, actor, call: Callable[[], Any], check: Callable[[], Fo
         # The last attempt of this very submission was not confirmed: check before writing.
         found = _settle(check)
         if found is None:
-            outcome = Outcome(kind, UNCONFIRMED, error=taskip_errors.TaskipConnectionError(
-                "TaskIP could not be asked whether the first attempt was saved."))
+            outcome = Outcome(
+                kind,
+                UNCONFIRMED,
+                error=taskip_errors.TaskipConnectionError(
+                    "TaskIP could not be asked whether the first attempt was saved."
+                ),
+            )
         elif found.held:
-            outcome = Outcome(kind, SAVED, value=found.value, checked=True,
-                              result=found.result if found.result is not None else result_of(found.value))
+            outcome = Outcome(
+                kind,
+                SAVED,
+                value=found.value,
+                checked=True,
+                result=found.result if found.result is not None else result_of(found.value),
+            )
     if outcome is None:
         if guard is not None:
             try:
@@ -458,8 +493,14 @@ def _call(kind: str, call: Callable[[], Any], check, result_of) -> Outcome:
         if found is None:
             return Outcome(kind, UNCONFIRMED, error=exc)
         if found.held:
-            return Outcome(kind, SAVED, value=found.value, error=None, checked=True,
-                           result=found.result if found.result is not None else result_of(found.value))
+            return Outcome(
+                kind,
+                SAVED,
+                value=found.value,
+                error=None,
+                checked=True,
+                result=found.result if found.result is not None else result_of(found.value),
+            )
         return Outcome(kind, NOT_SAVED, error=exc, checked=True)
     return Outcome(kind, SAVED, value=value, result=result_of(value))
 
@@ -538,8 +579,9 @@ class Merge:
     theirs: set[str] = field(default_factory=set)
 
 
-def three_way(*, loaded: dict, typed: dict, held: dict, fields: Iterable[str] | None = None,
-              seen: dict | None = None) -> Merge:
+def three_way(
+    *, loaded: dict, typed: dict, held: dict, fields: Iterable[str] | None = None, seen: dict | None = None
+) -> Merge:
     """``loaded``: snapshot values (already canon). ``typed``/``held``: raw values. ``seen``:
     the other values this person was shown in a conflict and chose to override (canon)."""
     seen = seen or {}
@@ -570,8 +612,7 @@ def resolve_edit(*, form, post, loaded: dict, typed: dict, held: dict, fields: I
     for name in fields:
         if post.get(f"keep_{name}") == "theirs":
             typed[name] = held.get(name)
-    return three_way(loaded=loaded, typed=typed, held=held, fields=fields,
-                     seen=read_snapshot(post.get("seen")) or {})
+    return three_way(loaded=loaded, typed=typed, held=held, fields=fields, seen=read_snapshot(post.get("seen")) or {})
 
 
 def conflict_rows(form, merge: Merge, labels: dict | None = None) -> list[dict]:
@@ -581,8 +622,14 @@ def conflict_rows(form, merge: Merge, labels: dict | None = None) -> list[dict]:
     rows = []
     for name, (mine, theirs) in merge.conflicts.items():
         f = form.fields.get(name)
-        rows.append({"field": name, "label": labels.get(name) or (str(f.label) if f is not None and f.label else name),
-                     "mine": _shown(f, mine), "theirs": _shown(f, theirs)})
+        rows.append(
+            {
+                "field": name,
+                "label": labels.get(name) or (str(f.label) if f is not None and f.label else name),
+                "mine": _shown(f, mine),
+                "theirs": _shown(f, theirs),
+            }
+        )
     return rows
 
 
@@ -596,8 +643,9 @@ def _shown(form_field, value: Any) -> str:
         else:
             choices[str(key)] = str(label)
     if isinstance(value, list):
-        return ", ".join(_shown(form_field, v) if not isinstance(v, dict) else
-                         f"{v.get('key')}: {v.get('value')}" for v in value)
+        return ", ".join(
+            _shown(form_field, v) if not isinstance(v, dict) else f"{v.get('key')}: {v.get('value')}" for v in value
+        )
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, bool):
@@ -611,7 +659,23 @@ def seen_of(merge: Merge) -> str:
 
 
 __all__ = [
-    "SAVED", "NOT_SAVED", "UNCONFIRMED", "Outcome", "Found", "EFFECTS", "add_effect", "invalidates",
-    "write_through", "perform", "set_auditor", "reading_back", "found_if", "gone", "canon", "snapshot",
-    "read_snapshot", "Merge", "three_way",
+    "SAVED",
+    "NOT_SAVED",
+    "UNCONFIRMED",
+    "Outcome",
+    "Found",
+    "EFFECTS",
+    "add_effect",
+    "invalidates",
+    "write_through",
+    "perform",
+    "set_auditor",
+    "reading_back",
+    "found_if",
+    "gone",
+    "canon",
+    "snapshot",
+    "read_snapshot",
+    "Merge",
+    "three_way",
 ]

@@ -1,4 +1,5 @@
 """Who may see a job: its owner, and admins (``jobs.all``). Everyone else gets a 404."""
+
 from __future__ import annotations
 
 from django.utils import timezone

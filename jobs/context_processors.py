@@ -1,4 +1,5 @@
 """The navigation badge: how many of your jobs finished (or stopped for you) since you looked."""
+
 from __future__ import annotations
 
 import time

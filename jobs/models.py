@@ -5,6 +5,7 @@ each one's result) lives with its kind (``leads.BulkJob``, ``reports.ImportJob``
 one-to-one. A worker holds a job through a short lease it renews by heartbeat; a worker that
 dies stops renewing, and another takes the job over within seconds (see jobs/runner.py).
 """
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,8 +13,14 @@ from django.utils import timezone
 
 class Job(models.Model):
     QUEUED, RUNNING, WAITING, PAUSED, CANCELLED, DONE = "queued", "running", "waiting", "paused", "cancelled", "done"
-    STATES = [(QUEUED, "queued"), (RUNNING, "running"), (WAITING, "waiting"), (PAUSED, "paused"),
-              (CANCELLED, "cancelled"), (DONE, "done")]
+    STATES = [
+        (QUEUED, "queued"),
+        (RUNNING, "running"),
+        (WAITING, "waiting"),
+        (PAUSED, "paused"),
+        (CANCELLED, "cancelled"),
+        (DONE, "done"),
+    ]
     ACTIVE = (QUEUED, RUNNING, WAITING)  # a worker will (or does) work on it
     FINISHED = (DONE, CANCELLED)
 

@@ -14,6 +14,7 @@ through the budget governor (crmui/governor.py): a "not now" or a 429 puts the j
 with the time it goes on and schedules it for then (no spinning). A problem only a person can
 fix (``Stop``) pauses it with the message.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -92,8 +93,13 @@ def runner_for(kind: str) -> Runner:
 
 # --------------------------------------------------------------------------- starting and controls
 def create(*, kind: str, owner, title: str, detail_url: str = "", total: int = 0) -> Job:
-    return Job.objects.create(kind=kind, owner=owner if getattr(owner, "is_authenticated", False) else None,
-                              title=title[:300], detail_url=detail_url[:300], total=total)
+    return Job.objects.create(
+        kind=kind,
+        owner=owner if getattr(owner, "is_authenticated", False) else None,
+        title=title[:300],
+        detail_url=detail_url[:300],
+        total=total,
+    )
 
 
 @db_task()
@@ -115,14 +121,19 @@ def enqueue(job: Job, *, delay: float | None = None) -> None:
 
 def pause(job: Job) -> Job:
     Job.objects.filter(pk=job.pk, state__in=Job.ACTIVE).update(
-        state=Job.PAUSED, message="Paused. Nothing more is sent until you resume.", retry_at=None, updated_at=timezone.now())
+        state=Job.PAUSED,
+        message="Paused. Nothing more is sent until you resume.",
+        retry_at=None,
+        updated_at=timezone.now(),
+    )
     job.refresh_from_db()
     return job
 
 
 def resume(job: Job) -> Job:
     if Job.objects.filter(pk=job.pk, state__in=(Job.PAUSED, Job.WAITING)).update(
-            state=Job.QUEUED, message="", retry_at=None, updated_at=timezone.now()):
+        state=Job.QUEUED, message="", retry_at=None, updated_at=timezone.now()
+    ):
         enqueue(job)
     job.refresh_from_db()
     return job
@@ -130,8 +141,12 @@ def resume(job: Job) -> Job:
 
 def cancel(job: Job) -> Job:
     if Job.objects.filter(pk=job.pk, state__in=(*Job.ACTIVE, Job.PAUSED)).update(
-            state=Job.CANCELLED, message="Cancelled: what was done stays done; nothing more is sent.",
-            retry_at=None, finished_at=timezone.now(), updated_at=timezone.now()):
+        state=Job.CANCELLED,
+        message="Cancelled: what was done stays done; nothing more is sent.",
+        retry_at=None,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    ):
         pass
     job.refresh_from_db()
     return job
@@ -147,9 +162,11 @@ REQUEUED = "requeued"  # the lease a job holds between recover() and its run tak
 
 def take_lease(job_id: int, me: str) -> bool:
     now = timezone.now()
-    return bool(Job.objects.filter(pk=job_id).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me) | Q(lease_owner=REQUEUED)
-    ).update(lease_owner=me, lease_until=now + timedelta(seconds=_lease_seconds())))
+    return bool(
+        Job.objects.filter(pk=job_id)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me) | Q(lease_owner=REQUEUED))
+        .update(lease_owner=me, lease_until=now + timedelta(seconds=_lease_seconds()))
+    )
 
 
 def release_lease(job_id: int, me: str) -> None:
@@ -188,8 +205,9 @@ def _save_counts(job: Job, runner: Runner, calls: int = 0) -> None:
     total, processed, ok, failed = runner.counts(job)
     job.total, job.processed, job.succeeded, job.failed = total, processed, ok, failed
     job.calls += calls
-    Job.objects.filter(pk=job.pk).update(total=total, processed=processed, succeeded=ok, failed=failed,
-                                         calls=job.calls, updated_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(
+        total=total, processed=processed, succeeded=ok, failed=failed, calls=job.calls, updated_at=timezone.now()
+    )
 
 
 def _wait(job: Job, exc: taskip_errors.RateLimited) -> None:
@@ -200,18 +218,21 @@ def _wait(job: Job, exc: taskip_errors.RateLimited) -> None:
     else:
         message = "TaskIP's request limit was reached: the job waits for the time TaskIP gave, then goes on by itself."
     if Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
-            state=Job.WAITING, retry_at=retry_at, message=message[:500], updated_at=timezone.now()):
+        state=Job.WAITING, retry_at=retry_at, message=message[:500], updated_at=timezone.now()
+    ):
         enqueue(job, delay=seconds)
 
 
 def _stop(job: Job, message: str) -> None:
-    Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(state=Job.PAUSED, message=message[:500],
-                                                            retry_at=None, updated_at=timezone.now())
+    Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
+        state=Job.PAUSED, message=message[:500], retry_at=None, updated_at=timezone.now()
+    )
 
 
 def _finish(job: Job, runner: Runner) -> str:
     if Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
-            state=Job.DONE, message="", finished_at=timezone.now(), updated_at=timezone.now()):
+        state=Job.DONE, message="", finished_at=timezone.now(), updated_at=timezone.now()
+    ):
         job.state = Job.DONE
         runner.on_finish(job)
     return "done"
@@ -241,8 +262,10 @@ def _steps_in_parallel(job: Job, runner: Runner, beat: Heartbeat, tally) -> str:
             stop.set()
             connection.close()
 
-    threads = [threading.Thread(target=contextvars.copy_context().run, args=(worker,), daemon=True)
-               for _ in range(runner.concurrency)]
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(worker,), daemon=True)
+        for _ in range(runner.concurrency)
+    ]
     for t in threads:
         t.start()
     counted = tally.calls
@@ -286,7 +309,8 @@ def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) ->
     try:
         now = timezone.now()
         Job.objects.filter(pk=job_id, state__in=(Job.QUEUED, Job.WAITING, Job.RUNNING)).update(
-            state=Job.RUNNING, message="", retry_at=None, updated_at=now)
+            state=Job.RUNNING, message="", retry_at=None, updated_at=now
+        )
         Job.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
         job.refresh_from_db()
         with governor.background_calls(f"job:{job_id}"):
@@ -324,7 +348,10 @@ def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) ->
                 outcome = "paused"
             except TaskipError as exc:
                 _save_counts(job, runner)
-                _stop(job, f"Paused: {user_message(exc)} Resume to go on; an item whose answer was lost is read back first.")
+                _stop(
+                    job,
+                    f"Paused: {user_message(exc)} Resume to go on; an item whose answer was lost is read back first.",
+                )
                 outcome = "paused"
             finally:
                 end_tally()

@@ -15,6 +15,7 @@ How to declare a task or a periodic task in any app (see docs/DEVELOPING.md, "Jo
 Every TaskIP call a task makes is a background call: the budget governor decides when it
 may go (crmui/governor.py), and raises ``BudgetWait`` (a ``RateLimited``) when not soon.
 """
+
 from __future__ import annotations
 
 import logging

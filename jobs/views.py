@@ -1,5 +1,6 @@
 """The Jobs page, a job's controls (pause, resume, cancel) and the way to its own page.
 The work itself runs in the worker (jobs/runner.py): these views only read and flip states."""
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -28,9 +29,12 @@ def jobs_list(request):
     now = timezone.now()
     rows = [{"job": j, "seconds_left": j.seconds_left(now), "mine": j.owner_id == request.user.pk} for j in jobs]
     any_active = any(j.is_active for j in jobs)
-    return render_page(request, "jobs/jobs_list.html",
-                       {"rows": rows, "all_jobs": can(request.user, "jobs.all"), "any_active": any_active},
-                       partial="jobs-table")
+    return render_page(
+        request,
+        "jobs/jobs_list.html",
+        {"rows": rows, "all_jobs": can(request.user, "jobs.all"), "any_active": any_active},
+        partial="jobs-table",
+    )
 
 
 @require_GET

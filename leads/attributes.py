@@ -5,6 +5,7 @@ Every write goes through the one write path (``crmui.writes.perform``), whose de
 make the attributes and the lead lists stale, so a change shows everywhere at once. Two
 statuses (or two sources) may not share a name, ignoring case: one column per stage.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,10 @@ class DuplicateName(ValueError):
 
     def __init__(self, type_: int, name: str, other: Attribute):
         what = TYPES.get(type_, "attribute")
-        super().__init__(f"There is already a {what} called “{other.name}”. Each {what} needs its own name "
-                         f"(ignoring capitals), so the board shows one column per stage.")
+        super().__init__(
+            f"There is already a {what} called “{other.name}”. Each {what} needs its own name "
+            f"(ignoring capitals), so the board shows one column per stage."
+        )
         self.message = str(self)
 
 
@@ -75,15 +78,22 @@ def attribute_create(*, actor, type_: int, name: str, color: str | None, token: 
         cutoff = writes.since_cutoff(writes.first_attempt_at(started))
         for a in _all_now(type_):
             if (a.name or "").strip().casefold() == name.strip().casefold() and (
-                    a.created_at is None or a.created_at >= cutoff):
+                a.created_at is None or a.created_at >= cutoff
+            ):
                 return Found(True, a)
         return Found(False)
 
     return writes.perform(
-        "attribute.create", actor=actor, token=token, label=name,
+        "attribute.create",
+        actor=actor,
+        token=token,
+        label=name,
         changes={"type": TYPES[type_], "name": name, "color": color, "order": order},
         call=lambda: api.client().attributes.create(name=name, type=type_, color=color, order=order),
-        check=check, id_of=lambda a: a.id, guard=lambda: _refuse_duplicate(type_, name))
+        check=check,
+        id_of=lambda a: a.id,
+        guard=lambda: _refuse_duplicate(type_, name),
+    )
 
 
 def _check_held(attribute_id: int, **sent) -> Found:
@@ -99,20 +109,33 @@ def attribute_update(*, actor, attribute: Attribute, name: str, color: str | Non
     if (attribute.color or "") != (color or ""):
         changes["color"] = [attribute.color, color]
     return writes.perform(
-        "attribute.update", actor=actor, object_id=attribute.id, changes=changes, label=name,
-        call=lambda: api.client().attributes.update(attribute.id, name=name, type=attribute.type, color=color,
-                                                    order=attribute.order),
+        "attribute.update",
+        actor=actor,
+        object_id=attribute.id,
+        changes=changes,
+        label=name,
+        call=lambda: api.client().attributes.update(
+            attribute.id, name=name, type=attribute.type, color=color, order=attribute.order
+        ),
         check=lambda: _check_held(attribute.id, name=name, color=color),
-        guard=lambda: _refuse_duplicate(attribute.type, name, except_id=attribute.id))
+        guard=lambda: _refuse_duplicate(attribute.type, name, except_id=attribute.id),
+    )
 
 
 def attribute_delete(*, actor, attribute: Attribute, lead_count: int | None = None) -> Outcome:
     return writes.perform(
-        "attribute.delete", actor=actor, object_id=attribute.id, label=attribute.name or "",
-        changes={"type": TYPES.get(attribute.type, attribute.type), "name": attribute.name,
-                 "leads_carrying_it": lead_count},
+        "attribute.delete",
+        actor=actor,
+        object_id=attribute.id,
+        label=attribute.name or "",
+        changes={
+            "type": TYPES.get(attribute.type, attribute.type),
+            "name": attribute.name,
+            "leads_carrying_it": lead_count,
+        },
         call=lambda: api.client().attributes.delete(attribute.id),
-        check=lambda: writes.gone(lambda: api.client().attributes.get(attribute.id)))
+        check=lambda: writes.gone(lambda: api.client().attributes.get(attribute.id)),
+    )
 
 
 def leads_carrying(attribute: Attribute) -> int:
@@ -144,11 +167,16 @@ def reorder(*, actor, type_: int, ordered_ids: list[int]) -> int:
         if attr.order == position:
             continue
         outcome = writes.perform(
-            "attribute.reorder", actor=actor, object_id=attr.id, changes={"order": [attr.order, position]},
+            "attribute.reorder",
+            actor=actor,
+            object_id=attr.id,
+            changes={"order": [attr.order, position]},
             label=attr.name or "",
             call=lambda attr=attr, position=position: api.client().attributes.update(
-                attr.id, name=attr.name or "", type=attr.type, color=attr.color, order=position),
-            check=lambda attr=attr, position=position: _check_held(attr.id, order=position))
+                attr.id, name=attr.name or "", type=attr.type, color=attr.color, order=position
+            ),
+            check=lambda attr=attr, position=position: _check_held(attr.id, order=position),
+        )
         if not outcome.saved:
             raise outcome.error or TaskipError("TaskIP did not confirm the new order.")
         written += 1
@@ -168,6 +196,18 @@ def move(ids: list[int], attribute_id: int, direction: str) -> list[int]:
 
 
 __all__ = [
-    "STATUS", "SOURCE", "TYPES", "DuplicateName", "TYPE_PLURAL", "normalise_hex", "attributes_of", "find", "attribute_create",
-    "attribute_update", "attribute_delete", "leads_carrying", "reorder", "move",
+    "STATUS",
+    "SOURCE",
+    "TYPES",
+    "DuplicateName",
+    "TYPE_PLURAL",
+    "normalise_hex",
+    "attributes_of",
+    "find",
+    "attribute_create",
+    "attribute_update",
+    "attribute_delete",
+    "leads_carrying",
+    "reorder",
+    "move",
 ]

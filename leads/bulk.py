@@ -17,6 +17,7 @@ saved; if not, it is pending again. So nothing is written twice and nothing is s
 Delete goes in chunks of ``DELETE_CHUNK`` through TaskIP's bulk delete, settled the same way
 (a lead that reads back 404 was deleted).
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -43,7 +44,7 @@ class BadAction(ValueError):
 
 
 def parse_action(do: str) -> tuple[str, int | None]:
-    """"status:3" -> ("status", 3); "assign:none" -> ("assign", None); "delete" -> ("delete", None)."""
+    """ "status:3" -> ("status", 3); "assign:none" -> ("assign", None); "delete" -> ("delete", None)."""
     do = (do or "").strip()
     if do == BulkJob.DELETE:
         return BulkJob.DELETE, None
@@ -69,11 +70,15 @@ def check_offered(action: str, value: int | None) -> None:
         else:
             offered = {a.id for a in (reference.statuses() if action == BulkJob.STATUS else reference.sources())}
     except TaskipError:
-        raise BadAction(f"The list of {what}s could not be loaded from TaskIP to check the choice, so nothing "
-                        "was changed. Try again in a moment.") from None
+        raise BadAction(
+            f"The list of {what}s could not be loaded from TaskIP to check the choice, so nothing "
+            "was changed. Try again in a moment."
+        ) from None
     if value not in offered:
-        raise BadAction(f"That {what} is not one of those offered (it may have been deleted), so nothing was "
-                        "changed. Reload the list and choose again.")
+        raise BadAction(
+            f"That {what} is not one of those offered (it may have been deleted), so nothing was "
+            "changed. Reload the list and choose again."
+        )
 
 
 def value_label(action: str, value: int | None) -> str:
@@ -118,8 +123,9 @@ def start_job(*, actor, ids: list[int], do: str, labels: dict | None = None, bac
     label = value_label(action, value)
     with transaction.atomic():
         job = runner.create(kind=KIND, owner=actor, title=title(action, len(ids), label), total=len(ids))
-        bulk = BulkJob.objects.create(job=job, action=action, ids=ids, labels=labels,
-                                      params={"value": value, "value_label": label, "back": back})
+        bulk = BulkJob.objects.create(
+            job=job, action=action, ids=ids, labels=labels, params={"value": value, "value_label": label, "back": back}
+        )
         job.detail_url = reverse("leads:bulk_job", args=[bulk.pk])
         job.save(update_fields=["detail_url"])
         transaction.on_commit(lambda: runner.enqueue(job))
@@ -161,6 +167,7 @@ def _current(lead, action: str) -> list[int]:
 
 def describe_change(action: str, old: list[int], new: list[int], names: dict[int, str]) -> str:
     """What a saved lead's row says: the change, and any later stage a move back removed."""
+
     def name(i):
         return names.get(i) or f"#{i}"
 
@@ -221,8 +228,15 @@ def _settle(bulk: BulkJob, job: Job, lead_id: int) -> None:
             lead = api.client().leads.get(lead_id)
     except taskip_errors.NotFound:
         if bulk.action == BulkJob.DELETE:
-            record(job.owner, "lead.delete", "lead", lead_id, changes={"bulk_job": bulk.pk},
-                   label=bulk.labels.get(str(lead_id), ""), message="confirmed by reading back")
+            record(
+                job.owner,
+                "lead.delete",
+                "lead",
+                lead_id,
+                changes={"bulk_job": bulk.pk},
+                label=bulk.labels.get(str(lead_id), ""),
+                message="confirmed by reading back",
+            )
             _save(bulk, lead_id, {"ok": True, "message": "Deleted (confirmed by reading it back)"})
         else:
             _save(bulk, lead_id, {"ok": False, "message": "This lead was deleted in the meantime."})
@@ -233,9 +247,15 @@ def _settle(bulk: BulkJob, job: Job, lead_id: int) -> None:
     new = flight.get("new", [])
     if sorted(_current(lead, bulk.action)) == sorted(new):
         old = flight.get("old", [])
-        record(job.owner, "lead.move" if bulk.action == BulkJob.STATUS else "lead.update", "lead", lead_id,
-               changes={_field(bulk.action): [old, new], "bulk_job": bulk.pk}, label=lead.display_name,
-               message="confirmed by reading back")
+        record(
+            job.owner,
+            "lead.move" if bulk.action == BulkJob.STATUS else "lead.update",
+            "lead",
+            lead_id,
+            changes={_field(bulk.action): [old, new], "bulk_job": bulk.pk},
+            label=lead.display_name,
+            message="confirmed by reading back",
+        )
         message = describe_change(bulk.action, old, new, _names(bulk.action)) + " (confirmed by reading it back)"
         _save(bulk, lead_id, {"ok": True, "message": message})
     else:
@@ -278,13 +298,23 @@ def _update_one(bulk: BulkJob, job: Job, lead_id: int) -> None:
     # Through the one write path (crmui/writes.py): only this field is sent (the lead was just
     # read: nobody else's change is overwritten), a step run twice writes once (its token), an
     # unknown outcome is read back. Audited there.
-    outcome = services.lead_update(actor=job.owner, lead_id=lead_id, payload={"first_name": first_name, field: new},
-                                   changes={field: [old, new], "bulk_job": bulk.pk}, label=lead.display_name,
-                                   kind=audit_action, base=lead, token=f"bulk{bulk.pk}-{lead_id}")
+    outcome = services.lead_update(
+        actor=job.owner,
+        lead_id=lead_id,
+        payload={"first_name": first_name, field: new},
+        changes={field: [old, new], "bulk_job": bulk.pk},
+        label=lead.display_name,
+        kind=audit_action,
+        base=lead,
+        token=f"bulk{bulk.pk}-{lead_id}",
+    )
     if outcome.saved:
         message = describe_change(bulk.action, old, new, _names(bulk.action))
-        _save(bulk, lead_id, {"ok": True, "message": message + (" (confirmed by reading it back)"
-                                                                 if outcome.checked else "")})
+        _save(
+            bulk,
+            lead_id,
+            {"ok": True, "message": message + (" (confirmed by reading it back)" if outcome.checked else "")},
+        )
         return
     exc = outcome.error
     if isinstance(exc, taskip_errors.RateLimited):
@@ -304,13 +334,19 @@ def _delete(bulk: BulkJob, job: Job, ids: list[int]) -> None:
     bulk.save(update_fields=["results", "updated_at"])
     # Through the one write path: a chunk sent twice deletes once; a lost answer is read back
     # (every lead 404 = deleted). One audit entry for the chunk.
-    outcome = services.lead_bulk_delete(actor=job.owner, lead_ids=ids, token=f"bulk{bulk.pk}-delete-{ids[0]}",
-                                        label=", ".join(bulk.labels.get(str(i), "") for i in ids)[:300],
-                                        changes={"bulk_job": bulk.pk})
+    outcome = services.lead_bulk_delete(
+        actor=job.owner,
+        lead_ids=ids,
+        token=f"bulk{bulk.pk}-delete-{ids[0]}",
+        label=", ".join(bulk.labels.get(str(i), "") for i in ids)[:300],
+        changes={"bulk_job": bulk.pk},
+    )
     if outcome.saved:
         for i in ids:
-            bulk.results[str(i)] = {"ok": True, "message": "Deleted" + (" (confirmed by reading it back)"
-                                                                        if outcome.checked else "")}
+            bulk.results[str(i)] = {
+                "ok": True,
+                "message": "Deleted" + (" (confirmed by reading it back)" if outcome.checked else ""),
+            }
         bulk.save(update_fields=["results", "updated_at"])
         return
     exc = outcome.error

@@ -6,6 +6,7 @@ view passes them in. A value the lead already has (or the user posted) that is m
 the reference lists is kept as a choice of its own, so nothing is silently dropped when a
 list could not be loaded or an option was removed meanwhile.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,20 +17,49 @@ from django import forms
 from leads.places import Places
 
 CURRENCIES = (
-    ("USD", "USD · US dollar"), ("EUR", "EUR · Euro"), ("GBP", "GBP · Pound sterling"),
-    ("CAD", "CAD · Canadian dollar"), ("AUD", "AUD · Australian dollar"), ("NZD", "NZD · New Zealand dollar"),
-    ("CHF", "CHF · Swiss franc"), ("JPY", "JPY · Japanese yen"), ("CNY", "CNY · Chinese yuan"),
-    ("INR", "INR · Indian rupee"), ("BDT", "BDT · Bangladeshi taka"), ("PKR", "PKR · Pakistani rupee"),
-    ("SGD", "SGD · Singapore dollar"), ("MYR", "MYR · Malaysian ringgit"), ("AED", "AED · UAE dirham"),
-    ("SAR", "SAR · Saudi riyal"), ("ZAR", "ZAR · South African rand"), ("BRL", "BRL · Brazilian real"),
-    ("MXN", "MXN · Mexican peso"), ("SEK", "SEK · Swedish krona"), ("NOK", "NOK · Norwegian krone"),
-    ("DKK", "DKK · Danish krone"), ("PLN", "PLN · Polish złoty"), ("TRY", "TRY · Turkish lira"),
+    ("USD", "USD · US dollar"),
+    ("EUR", "EUR · Euro"),
+    ("GBP", "GBP · Pound sterling"),
+    ("CAD", "CAD · Canadian dollar"),
+    ("AUD", "AUD · Australian dollar"),
+    ("NZD", "NZD · New Zealand dollar"),
+    ("CHF", "CHF · Swiss franc"),
+    ("JPY", "JPY · Japanese yen"),
+    ("CNY", "CNY · Chinese yuan"),
+    ("INR", "INR · Indian rupee"),
+    ("BDT", "BDT · Bangladeshi taka"),
+    ("PKR", "PKR · Pakistani rupee"),
+    ("SGD", "SGD · Singapore dollar"),
+    ("MYR", "MYR · Malaysian ringgit"),
+    ("AED", "AED · UAE dirham"),
+    ("SAR", "SAR · Saudi riyal"),
+    ("ZAR", "ZAR · South African rand"),
+    ("BRL", "BRL · Brazilian real"),
+    ("MXN", "MXN · Mexican peso"),
+    ("SEK", "SEK · Swedish krona"),
+    ("NOK", "NOK · Norwegian krone"),
+    ("DKK", "DKK · Danish krone"),
+    ("PLN", "PLN · Polish złoty"),
+    ("TRY", "TRY · Turkish lira"),
 )
 
 # The API's field names, in the order the form shows them.
 SCALAR_FIELDS = (
-    "first_name", "last_name", "email", "phone_number", "website", "company_id", "value", "currency",
-    "lead_interaction_date", "country_id", "state_id", "city_id", "address", "zip_code", "description",
+    "first_name",
+    "last_name",
+    "email",
+    "phone_number",
+    "website",
+    "company_id",
+    "value",
+    "currency",
+    "lead_interaction_date",
+    "country_id",
+    "state_id",
+    "city_id",
+    "address",
+    "zip_code",
+    "description",
 )
 LIST_FIELDS = ("assigned_to", "status_ids", "source_ids", "groups")
 API_FIELDS = SCALAR_FIELDS + LIST_FIELDS + ("custom_fields",)
@@ -111,26 +141,42 @@ class LeadForm(forms.Form):
     email = forms.EmailField(max_length=191, label="Email", help_text="Must be unique among your leads.")
     phone_number = forms.CharField(max_length=50, required=False, label="Phone")
     # A text box, not type="url": the browser would refuse a bare "example.com"; the field adds https://.
-    website = forms.URLField(max_length=255, required=False, label="Website", assume_scheme="https",
-                             widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url",
-                                                           "placeholder": "example.com", "spellcheck": "false"}))
+    website = forms.URLField(
+        max_length=255,
+        required=False,
+        label="Website",
+        assume_scheme="https",
+        widget=forms.TextInput(
+            attrs={"inputmode": "url", "autocomplete": "url", "placeholder": "example.com", "spellcheck": "false"}
+        ),
+    )
     company_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Company")
     value = forms.DecimalField(required=False, min_value=0, max_digits=15, decimal_places=2, label="Deal value")
     currency = forms.ChoiceField(required=False, label="Currency")
-    lead_interaction_date = forms.DateField(required=False, label="Interaction date",
-                                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    assigned_to = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Assignees",
-                                                 widget=forms.CheckboxSelectMultiple)
-    status_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Statuses",
-                                                widget=forms.CheckboxSelectMultiple)
-    source_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Sources",
-                                                widget=forms.CheckboxSelectMultiple)
-    groups = forms.CharField(required=False, max_length=200, label="Group ids",
-                             help_text="TaskIP lead group numbers, separated by commas (e.g. 1, 4).")
-    country_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Country",
-                                        widget=PlaceSelect)
-    state_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="State / region",
-                                      widget=PlaceSelect)
+    lead_interaction_date = forms.DateField(
+        required=False, label="Interaction date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    assigned_to = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, label="Assignees", widget=forms.CheckboxSelectMultiple
+    )
+    status_ids = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, label="Statuses", widget=forms.CheckboxSelectMultiple
+    )
+    source_ids = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, label="Sources", widget=forms.CheckboxSelectMultiple
+    )
+    groups = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Group ids",
+        help_text="TaskIP lead group numbers, separated by commas (e.g. 1, 4).",
+    )
+    country_id = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Country", widget=PlaceSelect
+    )
+    state_id = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="State / region", widget=PlaceSelect
+    )
     city_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="City", widget=PlaceSelect)
     address = forms.CharField(max_length=255, required=False, label="Address")
     zip_code = forms.CharField(max_length=20, required=False, label="ZIP / postal code")
@@ -142,8 +188,19 @@ class LeadForm(forms.Form):
     # the fields this person changed are sent, so nobody else's change is overwritten.
     loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, companies=(), team_members=(), statuses=(), sources=(), lead=None,
-                 custom_rows=None, places: Places | None = None, unverified=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        companies=(),
+        team_members=(),
+        statuses=(),
+        sources=(),
+        lead=None,
+        custom_rows=None,
+        places: Places | None = None,
+        unverified=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.places = places or Places()
         f = self.fields
@@ -163,11 +220,18 @@ class LeadForm(forms.Form):
         company_label = {lead.company_id: lead.company.name} if lead and lead.company and lead.company.name else {}
         f["company_id"].choices = [("", "— No company —")] + _with_missing(
             sorted(((c.id, c.name or f"#{c.id}") for c in companies), key=lambda c: c[1].lower()),
-            current("company_id"), lambda v: company_label.get(_int_or_none(v), f"Company #{v}"))
+            current("company_id"),
+            lambda v: company_label.get(_int_or_none(v), f"Company #{v}"),
+        )
         f["currency"].choices = [("", "—")] + _with_missing(list(CURRENCIES), current("currency"), str)
         f["assigned_to"].choices = _with_missing(
-            [(m.id, m.full_name or f"{m.first_name or ''} {m.last_name or ''}".strip() or f"#{m.id}") for m in team_members],
-            current("assigned_to"), lambda v: f"Team member #{v}")
+            [
+                (m.id, m.full_name or f"{m.first_name or ''} {m.last_name or ''}".strip() or f"#{m.id}")
+                for m in team_members
+            ],
+            current("assigned_to"),
+            lambda v: f"Team member #{v}",
+        )
         known = {a.id: a for a in (*statuses, *sources)}
         if lead is not None:
             known.update({a.id: a for a in (*lead.statuses, *lead.sources)})
@@ -179,22 +243,32 @@ class LeadForm(forms.Form):
         # Places: the (id, name) pairs seen in the workspace's leads (leads/places.py).
         pl = self.places
         for name, own, parents, lead_pair in (
-                ("country_id", pl.countries, {}, (lead.country_id, lead.country) if lead else None),
-                ("state_id", pl.states, pl.countries, (lead.state_id, lead.state) if lead else None),
-                ("city_id", pl.cities, pl.states, (lead.city_id, lead.city) if lead else None)):
+            ("country_id", pl.countries, {}, (lead.country_id, lead.country) if lead else None),
+            ("state_id", pl.states, pl.countries, (lead.state_id, lead.state) if lead else None),
+            ("city_id", pl.cities, pl.states, (lead.city_id, lead.city) if lead else None),
+        ):
             lead_names = {lead_pair[0]: lead_pair[1]} if lead_pair and lead_pair[0] and lead_pair[1] else {}
             f[name].choices, f[name].widget.parents = place_choices(own, parents, current(name), lead_names)
 
-        for name in ("company_id", "currency", "assigned_to", "status_ids", "source_ids", "country_id", "state_id",
-                     "city_id"):
+        for name in (
+            "company_id",
+            "currency",
+            "assigned_to",
+            "status_ids",
+            "source_ids",
+            "country_id",
+            "state_id",
+            "city_id",
+        ):
             f[name].error_messages["invalid_choice"] = (
-                f"Choose from the list: “%(value)s” is not one of the {str(f[name].label).lower()} offered.")
+                f"Choose from the list: “%(value)s” is not one of the {str(f[name].label).lower()} offered."
+            )
 
         # Custom fields: rows of key/value, posted as repeated cf_key / cf_value.
         if self.is_bound and hasattr(self.data, "getlist"):
             keys, values = self.data.getlist("cf_key"), self.data.getlist("cf_value")
             rows = [{"key": k, "value": values[i] if i < len(values) else ""} for i, k in enumerate(keys)]
-            rows += [{"key": "", "value": v} for v in values[len(keys):]]
+            rows += [{"key": "", "value": v} for v in values[len(keys) :]]
         else:
             rows = [{"key": str(k), "value": "" if v is None else str(v)} for k, v in (custom_rows or [])]
         self.custom_rows = [r for r in rows if (r["key"] or "").strip() or (r["value"] or "").strip()]
@@ -205,9 +279,17 @@ class LeadForm(forms.Form):
         bf = self[name]
         value = bf.value()
         selected = {str(v) for v in _as_list(value)}
-        return [{"id": f"id_{name}_{i}", "name": name, "value": v, "label": label, "checked": str(v) in selected,
-                 "color": self.colors.get(str(v)) if name != "assigned_to" else None}
-                for i, (v, label) in enumerate(self.fields[name].choices)]
+        return [
+            {
+                "id": f"id_{name}_{i}",
+                "name": name,
+                "value": v,
+                "label": label,
+                "checked": str(v) in selected,
+                "color": self.colors.get(str(v)) if name != "assigned_to" else None,
+            }
+            for i, (v, label) in enumerate(self.fields[name].choices)
+        ]
 
     @property
     def status_chips(self):
@@ -249,7 +331,9 @@ class LeadForm(forms.Form):
             seen.add(key.lower())
             pairs.append({"key": key, "value": value})
         if len(pairs) > MAX_CUSTOM_ROWS:
-            self.custom_errors.append(f"At most {MAX_CUSTOM_ROWS} custom fields; remove {len(pairs) - MAX_CUSTOM_ROWS}.")
+            self.custom_errors.append(
+                f"At most {MAX_CUSTOM_ROWS} custom fields; remove {len(pairs) - MAX_CUSTOM_ROWS}."
+            )
         for message in self.custom_errors:
             self.add_error("custom_fields", message)
         cleaned["custom_fields"] = pairs
@@ -305,8 +389,10 @@ def normalise(data: dict) -> dict:
         out[name] = v
     for name in LIST_FIELDS:
         out[name] = sorted({i for i in (_int_or_none(x) for x in _as_list(data.get(name))) if i is not None})
-    out["custom_fields"] = [{"key": str(p["key"]), "value": "" if p.get("value") is None else str(p["value"])}
-                            for p in (data.get("custom_fields") or [])]
+    out["custom_fields"] = [
+        {"key": str(p["key"]), "value": "" if p.get("value") is None else str(p["value"])}
+        for p in (data.get("custom_fields") or [])
+    ]
     return out
 
 
@@ -326,14 +412,16 @@ def custom_pairs(raw) -> list[tuple[str, str]]:
 
 def lead_payload(lead) -> dict:
     """The lead as the API payload it would take to make it (normalised)."""
-    return normalise({
-        **{name: getattr(lead, name, None) for name in SCALAR_FIELDS},
-        "assigned_to": list(lead.assigned_to),
-        "status_ids": [a.id for a in lead.statuses],
-        "source_ids": [a.id for a in lead.sources],
-        "groups": [g.get("id") if isinstance(g, dict) else g for g in lead.groups],
-        "custom_fields": [{"key": k, "value": v} for k, v in custom_pairs(lead.custom_fields)],
-    })
+    return normalise(
+        {
+            **{name: getattr(lead, name, None) for name in SCALAR_FIELDS},
+            "assigned_to": list(lead.assigned_to),
+            "status_ids": [a.id for a in lead.statuses],
+            "source_ids": [a.id for a in lead.sources],
+            "groups": [g.get("id") if isinstance(g, dict) else g for g in lead.groups],
+            "custom_fields": [{"key": k, "value": v} for k, v in custom_pairs(lead.custom_fields)],
+        }
+    )
 
 
 def initial_from_lead(lead, *, clone: bool = False) -> dict:

@@ -1,4 +1,5 @@
 """Forms of the notes panel and of the statuses/sources admin page. They mirror the API payload."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,12 +30,17 @@ class _PanelForm(forms.Form):
 class NoteForm(_PanelForm):
     # The title is required by TaskIP; the browser asks for it (``required`` attribute) and
     # the API's own 422 lands on the field if it still arrives empty.
-    title = forms.CharField(max_length=NOTE_TITLE_MAX, required=False, strip=True,
-                            widget=forms.TextInput(attrs={"required": True, "autocomplete": "off",
-                                                          "placeholder": "e.g. Call summary"}))
-    note = forms.CharField(required=False, strip=False,
-                           widget=forms.Textarea(attrs={"rows": 4, "required": True,
-                                                        "placeholder": "What happened, what is next…"}))
+    title = forms.CharField(
+        max_length=NOTE_TITLE_MAX,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"required": True, "autocomplete": "off", "placeholder": "e.g. Call summary"}),
+    )
+    note = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "required": True, "placeholder": "What happened, what is next…"}),
+    )
 
     # the note as loaded into the edit form (crmui.writes.snapshot): no lost updates
     loaded = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -44,13 +50,24 @@ class NoteForm(_PanelForm):
 
 
 class AttributeForm(_PanelForm):
-    name = forms.CharField(max_length=191, strip=True,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "required": True}))
-    color = forms.CharField(max_length=50, required=False, initial=DEFAULT_COLOR,
-                            widget=forms.TextInput(attrs={"class": "hex-input", "spellcheck": "false",
-                                                          "autocomplete": "off", "placeholder": "#3498db",
-                                                          "pattern": "#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})",
-                                                          "title": "A hex colour such as #3498db"}))
+    name = forms.CharField(
+        max_length=191, strip=True, widget=forms.TextInput(attrs={"autocomplete": "off", "required": True})
+    )
+    color = forms.CharField(
+        max_length=50,
+        required=False,
+        initial=DEFAULT_COLOR,
+        widget=forms.TextInput(
+            attrs={
+                "class": "hex-input",
+                "spellcheck": "false",
+                "autocomplete": "off",
+                "placeholder": "#3498db",
+                "pattern": "#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})",
+                "title": "A hex colour such as #3498db",
+            }
+        ),
+    )
 
     def clean_color(self):
         raw = (self.cleaned_data.get("color") or "").strip()

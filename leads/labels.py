@@ -1,14 +1,24 @@
 """How a lead's fields read in the audit trail and activity lists (registered with
 ``audit.labels`` in LeadsConfig.ready): form labels for field names, and names for ids of
 statuses, sources, team members and companies (from the cached reference lists)."""
+
 from __future__ import annotations
 
 from crmui import reference
 from crmui.taskip import TaskipError
 
-_EXTRA = {"custom_fields": "Custom fields", "groups": "Groups", "bulk_job": "Bulk action", "subject": "Subject",
-          "title": "Title", "lead_id": "Lead", "status_ids": "Statuses", "source_ids": "Sources",
-          "assigned_to": "Assignees", "company_id": "Company"}
+_EXTRA = {
+    "custom_fields": "Custom fields",
+    "groups": "Groups",
+    "bulk_job": "Bulk action",
+    "subject": "Subject",
+    "title": "Title",
+    "lead_id": "Lead",
+    "status_ids": "Statuses",
+    "source_ids": "Sources",
+    "assigned_to": "Assignees",
+    "company_id": "Company",
+}
 
 
 def field_label(field: str) -> str | None:

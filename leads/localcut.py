@@ -25,6 +25,7 @@ and ``sort:<field>`` (``sort:created_at`` when unsorted). Local cutting is allow
 only when every one of its shapes is on; a shape is on until a check finds it differing
 (``LocalCutShape`` rows in the database, so every process sees the same switch).
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -81,7 +82,8 @@ def record(shape: str, *, matched: bool, detail: str = "") -> None:
     from leads.models import LocalCutShape
 
     LocalCutShape.objects.update_or_create(
-        shape=shape, defaults={"enabled": matched, "detail": detail[:500], "checked_at": timezone.now()})
+        shape=shape, defaults={"enabled": matched, "detail": detail[:500], "checked_at": timezone.now()}
+    )
 
 
 # ----------------------------------------------------------------------------- matching
@@ -89,8 +91,9 @@ def matches(lead: Lead, q) -> bool:
     if q.search:
         needle = fold(q.search)
         company = lead.company.name if lead.company else None
-        if not any(needle in fold(h) for h in (lead.first_name, lead.last_name, lead.full_name, lead.email, company)
-                   if h):
+        if not any(
+            needle in fold(h) for h in (lead.first_name, lead.last_name, lead.full_name, lead.email, company) if h
+        ):
             return False
     if q.is_converted is not None and bool(lead.converted) != bool(q.is_converted):
         return False
@@ -133,6 +136,7 @@ def cut(leads: Iterable[Lead], q, page: int, per_page: int) -> Page[Lead]:
     """One page of the list for query ``q``, cut from every lead held locally."""
     chosen = ordered([l for l in leads if matches(l, q)], q)
     start = (page - 1) * per_page
-    items = tuple(chosen[start:start + per_page])
-    return Page(items=items, page=page, per_page=per_page, has_next=len(chosen) > start + per_page,
-                query=q.api_params())
+    items = tuple(chosen[start : start + per_page])
+    return Page(
+        items=items, page=page, per_page=per_page, has_next=len(chosen) > start + per_page, query=q.api_params()
+    )

@@ -61,8 +61,15 @@ class BulkJob(models.Model):
         out = []
         for i in self.ids:
             r = self.results.get(str(i)) or {}
-            out.append({"id": i, "label": self.labels.get(str(i)) or f"Lead #{i}",
-                        "ok": r.get("ok"), "in_flight": bool(r.get("in_flight")), "message": r.get("message", "")})
+            out.append(
+                {
+                    "id": i,
+                    "label": self.labels.get(str(i)) or f"Lead #{i}",
+                    "ok": r.get("ok"),
+                    "in_flight": bool(r.get("in_flight")),
+                    "message": r.get("message", ""),
+                }
+            )
         return out
 
 
@@ -93,8 +100,9 @@ class SelfCheckRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=8, default=DONE)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     passed = models.BooleanField(default=False)
     calls = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)

@@ -6,6 +6,7 @@ every update), computes the new status list and PUTs it through the one write pa
 (crmui/writes.py). Nothing is sent when the lead is already where it should be, nor when
 someone else moved it meanwhile (the board the person moved it on was older than that).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from crmui.taskip import Attribute, Lead
 from leads.selectors import NO_STATUS, placing_status, status_order
 
 
-def new_status_ids(current: tuple[Attribute, ...] | list[Attribute], target_id: int | None,
-                   order_of: dict[int, int]) -> list[int]:
+def new_status_ids(
+    current: tuple[Attribute, ...] | list[Attribute], target_id: int | None, order_of: dict[int, int]
+) -> list[int]:
     """The lead's statuses after a move to ``target_id`` (None = "No status").
 
     Kept: the lead's other statuses whose order is LOWER than the target's (stages already
@@ -53,8 +55,14 @@ def status_payload(lead: Lead, target_id: int | None, order_of: dict[int, int]) 
     return old, new_status_ids(lead.statuses, target_id, order_of)
 
 
-def move_lead(*, actor, lead_id: int, target_status_id: int | None, invalidate_after: bool = True,
-              expected_from: str | None = None) -> MoveResult:
+def move_lead(
+    *,
+    actor,
+    lead_id: int,
+    target_status_id: int | None,
+    invalidate_after: bool = True,
+    expected_from: str | None = None,
+) -> MoveResult:
     """GET the lead, PUT its new statuses (if they change) through the one write path.
 
     ``expected_from``: the board column the person saw the lead in. When someone else moved
@@ -76,8 +84,11 @@ def move_lead(*, actor, lead_id: int, target_status_id: int | None, invalidate_a
     if expected_from:
         now_key = NO_STATUS if placing is None else f"s{placing}"
         if now_key != expected_from and placing != target_status_id:
-            name = "No status" if placing is None else next(
-                (s.name for s in (*statuses, *lead.statuses) if s.id == placing), "another stage")
+            name = (
+                "No status"
+                if placing is None
+                else next((s.name for s in (*statuses, *lead.statuses) if s.id == placing), "another stage")
+            )
             raise MovedMeanwhile(lead, name)
     old, new = status_payload(lead, target_status_id, order_of)
     if sorted(old) == sorted(new) and placing == target_status_id:
@@ -87,9 +98,15 @@ def move_lead(*, actor, lead_id: int, target_status_id: int | None, invalidate_a
         raise MissingFirstName(lead_id)
     known = {a.id: a for a in (*statuses, *lead.statuses)}
     base = lead if all(i in known for i in new) else None
-    outcome = services.lead_update(actor=actor, lead_id=lead_id, payload={"first_name": first_name, "status_ids": new},
-                                   changes={"status_ids": [old, new]}, label=lead.display_name, kind="lead.move",
-                                   base=base)
+    outcome = services.lead_update(
+        actor=actor,
+        lead_id=lead_id,
+        payload={"first_name": first_name, "status_ids": new},
+        changes={"status_ids": [old, new]},
+        label=lead.display_name,
+        kind="lead.move",
+        base=base,
+    )
     if not outcome.saved:
         error = outcome.error
         if outcome.unconfirmed:
@@ -111,8 +128,10 @@ class UnknownStatus(ValueError):
 
 class MovedMeanwhile(ValueError):
     def __init__(self, lead: Lead, where: str):
-        super().__init__(f"Someone else moved {lead.display_name} to {where} meanwhile, so it was not moved. "
-                         "Reload the board to see where every lead is now.")
+        super().__init__(
+            f"Someone else moved {lead.display_name} to {where} meanwhile, so it was not moved. "
+            "Reload the board to see where every lead is now."
+        )
         self.message = str(self)
         self.lead = lead
 
@@ -125,6 +144,8 @@ class NotConfirmed(ValueError):
 
 class MissingFirstName(ValueError):
     def __init__(self, lead_id):
-        super().__init__("This lead has no first name in TaskIP, which TaskIP requires to save any change. "
-                         "Open the lead and give it a first name first.")
+        super().__init__(
+            "This lead has no first name in TaskIP, which TaskIP requires to save any change. "
+            "Open the lead and give it a first name first."
+        )
         self.message = str(self)

@@ -5,6 +5,7 @@ never throws away another lead's. Every write goes through the one write path
 (``crmui.writes.perform``) and returns its ``Outcome`` for the view to render; an unknown
 outcome is settled by reading the lead's notes (or files) back. Never retried here.
 """
+
 from __future__ import annotations
 
 import time
@@ -80,8 +81,11 @@ def note_create(*, actor, lead_id: int, title: str, note: str, token: str | None
     def check() -> Found:
         cutoff = writes.since_cutoff(writes.first_attempt_at(started))
         for n in _notes_now(lead_id):
-            if (n.title or "") == title and (n.note or "").strip() == note.strip() and (
-                    n.created_at is None or n.created_at >= cutoff):
+            if (
+                (n.title or "") == title
+                and (n.note or "").strip() == note.strip()
+                and (n.created_at is None or n.created_at >= cutoff)
+            ):
                 return Found(True, n)
         return Found(False)
 
@@ -91,10 +95,16 @@ def note_create(*, actor, lead_id: int, title: str, note: str, token: str | None
         return [created, *(n for n in notes if n.id != created.id)]
 
     return writes.perform(
-        "note.create", actor=actor, token=token, changes={"lead_id": lead_id, "title": title}, label=title,
-        call=lambda: api.client().notes.create(lead_id, title=title, note=note), check=check,
+        "note.create",
+        actor=actor,
+        token=token,
+        changes={"lead_id": lead_id, "title": title},
+        label=title,
+        call=lambda: api.client().notes.create(lead_id, title=title, note=note),
+        check=check,
         id_of=lambda n: n.id,
-        ctx={"lead_id": lead_id, "write_through": _write_through(lead_id, before, add)})
+        ctx={"lead_id": lead_id, "write_through": _write_through(lead_id, before, add)},
+    )
 
 
 def note_update(*, actor, lead_id: int, note_id: int, title: str, note: str, before: Note | None = None) -> Outcome:
@@ -120,9 +130,15 @@ def note_update(*, actor, lead_id: int, note_id: int, title: str, note: str, bef
         return [updated if n.id == note_id else n for n in notes]
 
     return writes.perform(
-        "note.update", actor=actor, object_id=note_id, changes=changes, label=title,
-        call=lambda: api.client().notes.update(lead_id, note_id, title=title, note=note), check=check,
-        ctx={"lead_id": lead_id, "write_through": _write_through(lead_id, cached_before, swap)})
+        "note.update",
+        actor=actor,
+        object_id=note_id,
+        changes=changes,
+        label=title,
+        call=lambda: api.client().notes.update(lead_id, note_id, title=title, note=note),
+        check=check,
+        ctx={"lead_id": lead_id, "write_through": _write_through(lead_id, cached_before, swap)},
+    )
 
 
 def raise_not_found():
@@ -138,28 +154,47 @@ def note_delete(*, actor, lead_id: int, note_id: int, label: str = "") -> Outcom
         return Found(all(n.id != note_id for n in _notes_now(lead_id)))
 
     return writes.perform(
-        "note.delete", actor=actor, object_id=note_id, changes={"lead_id": lead_id}, label=label,
-        call=lambda: api.client().notes.delete(lead_id, note_id), check=check,
-        ctx={"lead_id": lead_id,
-             "write_through": _write_through(lead_id, cached_before,
-                                             lambda notes, _: [n for n in notes if n.id != note_id])})
+        "note.delete",
+        actor=actor,
+        object_id=note_id,
+        changes={"lead_id": lead_id},
+        label=label,
+        call=lambda: api.client().notes.delete(lead_id, note_id),
+        check=check,
+        ctx={
+            "lead_id": lead_id,
+            "write_through": _write_through(
+                lead_id, cached_before, lambda notes, _: [n for n in notes if n.id != note_id]
+            ),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- files
-def files_for(*, lead_id: int, search: str = "", page: int = 1, per_page: int | None = None,
-              refresh: bool = False) -> Cached[Page[LeadFile]]:
+def files_for(
+    *, lead_id: int, search: str = "", page: int = 1, per_page: int | None = None, refresh: bool = False
+) -> Cached[Page[LeadFile]]:
     search = (search or "").strip()
     per_page = per_page or FILES_PER_PAGE
     return cached(
         _files_ns(lead_id),
         ["list", search, page, per_page],
         lambda: api.client().files.list(lead_id, search=search or None, item=per_page, page=page),
-        refresh=refresh, ttl=_panel_seconds(),
+        refresh=refresh,
+        ttl=_panel_seconds(),
     )
 
 
-def file_upload(*, actor, lead_id: int, file: BinaryIO, filename: str, content_type: str | None,
-                size: int | None, token: str | None = None) -> Outcome:
+def file_upload(
+    *,
+    actor,
+    lead_id: int,
+    file: BinaryIO,
+    filename: str,
+    content_type: str | None,
+    size: int | None,
+    token: str | None = None,
+) -> Outcome:
     """Stream one file to TaskIP. ``file`` is read in chunks while sending (Django keeps large
     uploads in a temporary file), never whole in memory. Unknown outcome: a file of this name
     and size made since the first attempt on the lead's files means it was saved."""
@@ -173,17 +208,27 @@ def file_upload(*, actor, lead_id: int, file: BinaryIO, filename: str, content_t
         cutoff = writes.since_cutoff(writes.first_attempt_at(started))
         page = api.client().files.list(lead_id, search=filename, item=50, page=1)
         for f in page.items:
-            if (f.title or "") == filename and (size is None or f.size is None or f.size == size) and (
-                    f.created_at is None or f.created_at >= cutoff):
+            if (
+                (f.title or "") == filename
+                and (size is None or f.size is None or f.size == size)
+                and (f.created_at is None or f.created_at >= cutoff)
+            ):
                 return Found(True, f)
         return Found(False)
 
     return writes.perform(
-        "file.upload", actor=actor, token=token, label=filename, result=lambda _: True,
+        "file.upload",
+        actor=actor,
+        token=token,
+        label=filename,
+        result=lambda _: True,
         changes={"lead_id": lead_id, "name": filename, "size": size, "type": content_type},
-        call=lambda: api.client().files.upload(lead_id, file=file, filename=filename,
-                                               content_type=content_type or "application/octet-stream"),
-        check=check, ctx={"lead_id": lead_id})
+        call=lambda: api.client().files.upload(
+            lead_id, file=file, filename=filename, content_type=content_type or "application/octet-stream"
+        ),
+        check=check,
+        ctx={"lead_id": lead_id},
+    )
 
 
 def files_delete(*, actor, lead_id: int, ids: list[int], names: list[str] | None = None) -> Outcome:
@@ -198,9 +243,15 @@ def files_delete(*, actor, lead_id: int, ids: list[int], names: list[str] | None
         return Found(not (present & set(ids)))
 
     return writes.perform(
-        "file.delete", actor=actor, object_id=",".join(str(i) for i in ids)[:64], label=label,
+        "file.delete",
+        actor=actor,
+        object_id=",".join(str(i) for i in ids)[:64],
+        label=label,
         changes={"lead_id": lead_id, "ids": ids, "names": names or []},
-        call=lambda: api.client().files.bulk_delete(lead_id, ids), check=check, ctx={"lead_id": lead_id})
+        call=lambda: api.client().files.bulk_delete(lead_id, ids),
+        check=check,
+        ctx={"lead_id": lead_id},
+    )
 
 
 # --------------------------------------------------------------------------- who did it
@@ -220,8 +271,11 @@ def note_authors(*, lead_id: int, note_ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     out: dict[int, str] = {}
-    rows = (AuditEntry.objects.filter(action="note.create", outcome="ok", object_type="note", object_id__in=ids)
-            .select_related("user").order_by("at"))
+    rows = (
+        AuditEntry.objects.filter(action="note.create", outcome="ok", object_type="note", object_id__in=ids)
+        .select_related("user")
+        .order_by("at")
+    )
     for entry in rows:
         if (entry.changes or {}).get("lead_id") in (lead_id, str(lead_id)):
             name = _person(entry)
@@ -238,8 +292,11 @@ def file_uploaders(*, lead_id: int, names: list[str]) -> dict[str, str]:
     if not names:
         return {}
     out: dict[str, str] = {}
-    rows = (AuditEntry.objects.filter(action="file.upload", outcome="ok", object_type="file", object_label__in=names)
-            .select_related("user").order_by("at"))
+    rows = (
+        AuditEntry.objects.filter(action="file.upload", outcome="ok", object_type="file", object_label__in=names)
+        .select_related("user")
+        .order_by("at")
+    )
     for entry in rows:
         if (entry.changes or {}).get("lead_id") in (lead_id, str(lead_id)):
             name = _person(entry)

@@ -1,5 +1,6 @@
 """A lead with the fields just sent applied, without reading it again: used to write an update
 through to the cached detail (leads.services) and into the lead snapshot (leads.snapshot)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,8 +8,20 @@ from dataclasses import replace
 from crmui import reference
 from crmui.taskip import Lead, TaskipError
 
-_SCALARS = ("first_name", "last_name", "email", "phone_number", "website", "company_id", "value", "currency",
-            "lead_interaction_date", "address", "zip_code", "description")
+_SCALARS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone_number",
+    "website",
+    "company_id",
+    "value",
+    "currency",
+    "lead_interaction_date",
+    "address",
+    "zip_code",
+    "description",
+)
 
 
 def patched_lead(base: Lead, payload: dict) -> Lead | None:

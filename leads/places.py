@@ -7,6 +7,7 @@ leads (the lead snapshot holds them all), states grouped by the country they wer
 cities by their state; an id never seen stays selectable as "#id" when a lead has it. Nothing
 here invents a name.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -43,9 +44,11 @@ def places_from(leads: Iterable[Lead]) -> Places:
     names: dict[str, dict[int, Counter]] = {k: defaultdict(Counter) for k in ("country", "state", "city")}
     parents: dict[str, dict[int, Counter]] = {k: defaultdict(Counter) for k in ("state", "city")}
     for lead in leads:
-        for kind, pid, pname, parent in (("country", lead.country_id, lead.country, None),
-                                         ("state", lead.state_id, lead.state, lead.country_id),
-                                         ("city", lead.city_id, lead.city, lead.state_id)):
+        for kind, pid, pname, parent in (
+            ("country", lead.country_id, lead.country, None),
+            ("state", lead.state_id, lead.state, lead.country_id),
+            ("city", lead.city_id, lead.city, lead.state_id),
+        ):
             if pid is None or pid <= 0 or not (pname or "").strip():
                 continue
             names[kind][pid][pname.strip()] += 1

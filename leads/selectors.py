@@ -5,6 +5,7 @@ Everything a list or board shows is decided by the URL's query string (so a filt
 be bookmarked and shared): ``LeadQuery.from_params`` reads it, ``LeadQuery.querystring`` writes
 it back.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -61,6 +62,7 @@ class LeadQuery:
         from, to, sort=name|date|status, dir) and the API's names (search, status_id,
         source_id, assigned_to, is_converted, from_date, to_date, sort_by, sort_order) are
         both understood. Anything malformed is ignored."""
+
         def g(*names) -> str:
             for n in names:
                 v = params.get(n)
@@ -196,8 +198,9 @@ def cut_locally(query: LeadQuery) -> bool:
     return localcut.allowed(query)
 
 
-def lead_list(*, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PAGE,
-              refresh: bool = False) -> Cached[Page[Lead]]:
+def lead_list(
+    *, query: LeadQuery, page: int = 1, per_page: int = DEFAULT_PER_PAGE, refresh: bool = False
+) -> Cached[Page[Lead]]:
     """One page of leads, cut from ``lead_snapshot`` (no call) when the dashboard holds every
     lead and local cutting is on for the query's shapes (TaskIP's semantics: leads/localcut.py);
     otherwise TaskIP is asked for that one page (cached). Refresh fetches the snapshot (one call)."""
@@ -254,8 +257,14 @@ def list_order(matched, query: LeadQuery) -> list[Lead]:
 
 def _page(chosen, query: LeadQuery, page: int, per_page: int) -> Page[Lead]:
     start = (page - 1) * per_page
-    return Page(items=tuple(chosen[start:start + per_page]), page=page, per_page=per_page,
-                has_next=len(chosen) > start + per_page, query=query.api_params(), total=len(chosen))
+    return Page(
+        items=tuple(chosen[start : start + per_page]),
+        page=page,
+        per_page=per_page,
+        has_next=len(chosen) > start + per_page,
+        query=query.api_params(),
+        total=len(chosen),
+    )
 
 
 def _status_order_or_empty() -> dict[int, int]:
@@ -356,8 +365,9 @@ def group_board(leads, statuses: list[Attribute]) -> OrderedDict[str, Column]:
     return columns
 
 
-def board_columns(*, query: LeadQuery, statuses: list[Attribute], refresh: bool = False
-                  ) -> tuple[Cached[tuple[Lead, ...]], OrderedDict[str, Column]]:
+def board_columns(
+    *, query: LeadQuery, statuses: list[Attribute], refresh: bool = False
+) -> tuple[Cached[tuple[Lead, ...]], OrderedDict[str, Column]]:
     """The board's leads and its columns, grouped once per snapshot version, query and status
     list in each process (the board and each of its lazily loaded columns share them)."""
     from leads import snapshot
@@ -366,8 +376,9 @@ def board_columns(*, query: LeadQuery, statuses: list[Attribute], refresh: bool 
     current = snapshot.read()
     if current is not None and current.fetched_at == leads.fetched_at:
         ref = tuple((s.id, s.name, s.order, s.color) for s in statuses)
-        return leads, snapshot.derived(current, "board", [query.for_board().filter_params(), ref],
-                                       lambda: group_board(leads.value, statuses))
+        return leads, snapshot.derived(
+            current, "board", [query.for_board().filter_params(), ref], lambda: group_board(leads.value, statuses)
+        )
     return leads, group_board(leads.value, statuses)
 
 

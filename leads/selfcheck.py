@@ -15,6 +15,7 @@ Each probe is a row of the report (matched / differed). Every local-cut shape pr
 a later check finds it matching. Run by ``manage.py taskip_check`` and by the admins' button on
 the budget page (through the job queue).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -78,20 +79,30 @@ class Report:
         return not self.error and all(r.matched for r in self.rows)
 
     def as_dict(self) -> dict:
-        return {"rows": [asdict(r) for r in self.rows], "calls": self.calls, "budget": self.budget,
-                "error": self.error, "switched_off": self.switched_off, "switched_on": self.switched_on,
-                "passed": self.passed}
+        return {
+            "rows": [asdict(r) for r in self.rows],
+            "calls": self.calls,
+            "budget": self.budget,
+            "error": self.error,
+            "switched_off": self.switched_off,
+            "switched_on": self.switched_on,
+            "passed": self.passed,
+        }
 
     def table(self) -> str:
         """The report as a plain-text table (the management command prints it)."""
         head = ("result", "area", "probe", "detail")
         lines = [("matched" if r.matched else "DIFFERED", r.area, r.probe, r.detail) for r in self.rows]
         widths = [max(len(str(x[i])) for x in [head, *lines]) for i in range(3)]
-        out = ["  ".join(str(c).ljust(widths[i]) if i < 3 else str(c) for i, c in enumerate(row)).rstrip()
-               for row in [head, *lines]]
+        out = [
+            "  ".join(str(c).ljust(widths[i]) if i < 3 else str(c) for i, c in enumerate(row)).rstrip()
+            for row in [head, *lines]
+        ]
         out.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
-        summary = (f"{sum(r.matched for r in self.rows)} matched, {sum(not r.matched for r in self.rows)} differed; "
-                   f"{self.calls} of at most {self.budget} calls")
+        summary = (
+            f"{sum(r.matched for r in self.rows)} matched, {sum(not r.matched for r in self.rows)} differed; "
+            f"{self.calls} of at most {self.budget} calls"
+        )
         if self.error:
             summary = f"check stopped: {self.error}; {summary}"
         out += ["", summary]
@@ -116,9 +127,13 @@ class _Probe:
         self.calls = 0
         self.missing_headers: list[str] = []
         factory = client_factory or TaskipClient
-        self.client = factory(settings.TASKIP_BASE_URL, settings.TASKIP_SECRET_KEY,
-                              timeout=(settings.TASKIP_CONNECT_TIMEOUT, settings.TASKIP_READ_TIMEOUT), max_retries=0,
-                              on_call=lambda info: tally.note_call(info, self.client.rate_limit))
+        self.client = factory(
+            settings.TASKIP_BASE_URL,
+            settings.TASKIP_SECRET_KEY,
+            timeout=(settings.TASKIP_CONNECT_TIMEOUT, settings.TASKIP_READ_TIMEOUT),
+            max_retries=0,
+            on_call=lambda info: tally.note_call(info, self.client.rate_limit),
+        )
         self.client.before_send = self._count
         self.client._session.hooks["response"].append(self._headers)
 
@@ -146,8 +161,14 @@ def _ids(leads) -> list[int]:
 def _search_needles(leads: list[Lead]) -> list[tuple[str, str]]:
     """(needle, why) searches that exercise case and accent folding on the workspace's own data."""
     out: list[tuple[str, str]] = []
-    accented = sorted({n for l in leads for n in (l.first_name, l.last_name)
-                       if n and any(ord(ch) > 127 for ch in n) and localcut.fold(n).isascii()})
+    accented = sorted(
+        {
+            n
+            for l in leads
+            for n in (l.first_name, l.last_name)
+            if n and any(ord(ch) > 127 for ch in n) and localcut.fold(n).isascii()
+        }
+    )
     if accented:  # "Müller" searched as "MULLER": found only when case and accents are ignored
         out.append((localcut.fold(accented[0])[:12].upper(), "accents and case"))
     named = [l.first_name for l in leads if l.first_name and len(l.first_name) >= 3]
@@ -209,33 +230,54 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
             report.error = "the lead list could not be read"
             return _finish(report, probe, verdicts, record=False)
         leads = list(every.items)
-        row("envelope", "GET /lead?item=0", not every.has_next and all(l.id is not None for l in leads),
-            f"{_n(len(leads), 'lead')}, no next page" if not every.has_next else "item=0 claimed a next page")
+        row(
+            "envelope",
+            "GET /lead?item=0",
+            not every.has_next and all(l.id is not None for l in leads),
+            f"{_n(len(leads), 'lead')}, no next page" if not every.has_next else "item=0 claimed a next page",
+        )
 
         # default order and paging
         default = ProbeQuery()
-        first = attempt("paging", "GET /lead?page=1", lambda: c.leads.list(item=10, page=1), localcut.shapes_of(default))
+        first = attempt(
+            "paging", "GET /lead?page=1", lambda: c.leads.list(item=10, page=1), localcut.shapes_of(default)
+        )
         if first is not None:
             local = localcut.cut(leads, default, 1, 10)
             same = _ids(first.items) == _ids(local.items) and first.has_next == local.has_next
-            row("paging", "GET /lead?page=1 (newest first)", same and first.page == 1 and len(first.items) <= 10,
+            row(
+                "paging",
+                "GET /lead?page=1 (newest first)",
+                same and first.page == 1 and len(first.items) <= 10,
                 f"{_n(len(first.items), 'lead')}, next page: {'yes' if first.has_next else 'no'}"
-                + ("" if same else "; local cut differs"), localcut.shapes_of(default))
+                + ("" if same else "; local cut differs"),
+                localcut.shapes_of(default),
+            )
             if first.has_next:
                 second = attempt("paging", "GET /lead?page=2", lambda: c.leads.list(item=10, page=2))
                 if second is not None:
                     local2 = localcut.cut(leads, default, 2, 10)
-                    ok = (second.page == 2 and not set(_ids(second.items)) & set(_ids(first.items))
-                          and _ids(second.items) == _ids(local2.items))
-                    row("paging", "GET /lead?page=2", ok,
-                        _n(len(second.items), "lead") + ("" if ok else "; overlaps page 1 or differs from the local cut"))
+                    ok = (
+                        second.page == 2
+                        and not set(_ids(second.items)) & set(_ids(first.items))
+                        and _ids(second.items) == _ids(local2.items)
+                    )
+                    row(
+                        "paging",
+                        "GET /lead?page=2",
+                        ok,
+                        _n(len(second.items), "lead")
+                        + ("" if ok else "; overlaps page 1 or differs from the local cut"),
+                    )
 
         # sorts: compare the sort keys of the first page
         for sort_by in localcut.SORT_FIELDS:
             for order in ("asc", "desc"):
                 q = ProbeQuery(sort_by=sort_by, sort_order=order)
                 shapes = [f"sort:{sort_by}"]
-                remote = attempt("local cut", q.label(), lambda q=q: c.leads.list(**q.api_params(), item=SORT_PAGE), shapes)
+                remote = attempt(
+                    "local cut", q.label(), lambda q=q: c.leads.list(**q.api_params(), item=SORT_PAGE), shapes
+                )
                 if remote is None:
                     continue
                 local = localcut.cut(leads, q, 1, SORT_PAGE)
@@ -260,14 +302,20 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
             row("local cut", q.label(), want == got, detail, shapes)
 
         # the other lists' envelopes
-        for label, fn in (("GET /lead-attribute", lambda: c.attributes.list(item=10)),
-                          ("GET /contact?limit=5", lambda: c.contacts.list(limit=5)),
-                          ("GET /team-member?limit=5", lambda: c.team_members.list(limit=5)),
-                          ("GET /company?limit=5", lambda: c.companies.list(limit=5))):
+        for label, fn in (
+            ("GET /lead-attribute", lambda: c.attributes.list(item=10)),
+            ("GET /contact?limit=5", lambda: c.contacts.list(limit=5)),
+            ("GET /team-member?limit=5", lambda: c.team_members.list(limit=5)),
+            ("GET /company?limit=5", lambda: c.companies.list(limit=5)),
+        ):
             page = attempt("envelope", label, fn)
             if page is not None:
-                row("envelope", label, all(getattr(x, "id", None) is not None for x in page.items),
-                    f"{_n(len(page.items), 'item')}, next page: {'yes' if page.has_next else 'no'}")
+                row(
+                    "envelope",
+                    label,
+                    all(getattr(x, "id", None) is not None for x in page.items),
+                    f"{_n(len(page.items), 'item')}, next page: {'yes' if page.has_next else 'no'}",
+                )
     except BudgetSpent as exc:
         report.error = str(exc)
     return _finish(report, probe, verdicts, record=record)
@@ -276,22 +324,29 @@ def run(*, budget: int = CALL_BUDGET, record: bool = True, client_factory=None) 
 def _first_difference(remote, local, rk, lk) -> str:
     for i, (a, b) in enumerate(zip(rk, lk)):
         if a != b:
-            return (f"position {i + 1}: TaskIP has {remote[i].display_name!r}, "
-                    f"the local cut {local[i].display_name!r}")
+            return f"position {i + 1}: TaskIP has {remote[i].display_name!r}, the local cut {local[i].display_name!r}"
     return f"TaskIP sent {len(rk)} leads, the local cut {len(lk)}"
 
 
 def _finish(report: Report, probe: _Probe, verdicts: dict[str, bool], *, record: bool) -> Report:
     report.calls = probe.calls
     if probe.calls:
-        report.rows.append(Row("rate limit", "X-RateLimit-* headers on every answer", not probe.missing_headers,
-                               "present on all" if not probe.missing_headers
-                               else "missing on " + ", ".join(sorted(set(probe.missing_headers)))[:200]))
+        report.rows.append(
+            Row(
+                "rate limit",
+                "X-RateLimit-* headers on every answer",
+                not probe.missing_headers,
+                "present on all"
+                if not probe.missing_headers
+                else "missing on " + ", ".join(sorted(set(probe.missing_headers)))[:200],
+            )
+        )
     if record:
         before = localcut.disabled_shapes()
         for shape, matched in sorted(verdicts.items()):
-            localcut.record(shape, matched=matched,
-                            detail="matched TaskIP" if matched else "differed from TaskIP: TaskIP is asked")
+            localcut.record(
+                shape, matched=matched, detail="matched TaskIP" if matched else "differed from TaskIP: TaskIP is asked"
+            )
             if not matched and shape not in before:
                 report.switched_off.append(shape)
             if matched and shape in before:

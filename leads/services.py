@@ -5,6 +5,7 @@ Every write goes through the one write path (``crmui.writes.perform``): idempote
 audit, the call, a read-back when the outcome is unknown, the declared cache effects. Each
 returns a ``crmui.writes.Outcome`` for the view to render. Writes are never retried here.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,8 +41,14 @@ def panel_seconds() -> int:
 def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
     """One lead, full (statuses, sources, activities...): ``GET /lead/{id}``, cached under
     "lead:<id>" for ``LEAD_PANEL_SECONDS`` (the activity panel; the edit forms)."""
-    return cached(_detail_namespace(lead_id), _detail_key(lead_id), lambda: api.client().leads.get(lead_id),
-                  refresh=refresh, also=("lead-records",), ttl=panel_seconds())
+    return cached(
+        _detail_namespace(lead_id),
+        _detail_key(lead_id),
+        lambda: api.client().leads.get(lead_id),
+        refresh=refresh,
+        also=("lead-records",),
+        ttl=panel_seconds(),
+    )
 
 
 def lead_fields(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
@@ -85,8 +92,9 @@ def find_lead_by_email(*, email: str, since: float | None = None) -> Lead | None
     return None
 
 
-def lead_create(*, actor, payload: dict, token: str | None = None, label: str = "",
-                changes: dict | None = None) -> Outcome:
+def lead_create(
+    *, actor, payload: dict, token: str | None = None, label: str = "", changes: dict | None = None
+) -> Outcome:
     """POST /lead. ``payload`` is already in the API's shape. Unknown outcome: read back by
     email (a lead made since this submission was first attempted)."""
     started = time.time()
@@ -96,10 +104,16 @@ def lead_create(*, actor, payload: dict, token: str | None = None, label: str = 
         return writes.found_if(find_lead_by_email(email=email, since=writes.first_attempt_at(started)))
 
     return writes.perform(
-        "lead.create", actor=actor, token=token, changes=changes if changes is not None else payload,
+        "lead.create",
+        actor=actor,
+        token=token,
+        changes=changes if changes is not None else payload,
         label=label or email,
-        call=lambda: api.client().leads.create(payload), check=check if email else None,
-        id_of=lambda lead: lead.id, label_of=lambda lead: lead.display_name)
+        call=lambda: api.client().leads.create(payload),
+        check=check if email else None,
+        id_of=lambda lead: lead.id,
+        label_of=lambda lead: lead.display_name,
+    )
 
 
 def held_matches(sent: dict, held: dict) -> bool:
@@ -107,8 +121,17 @@ def held_matches(sent: dict, held: dict) -> bool:
     return all(writes.canon(held.get(k)) == writes.canon(v) for k, v in sent.items())
 
 
-def lead_update(*, actor, lead_id: int, payload: dict, changes: dict | None = None, label: str = "",
-                kind: str = "lead.update", base: Lead | None = None, token: str | None = None) -> Outcome:
+def lead_update(
+    *,
+    actor,
+    lead_id: int,
+    payload: dict,
+    changes: dict | None = None,
+    label: str = "",
+    kind: str = "lead.update",
+    base: Lead | None = None,
+    token: str | None = None,
+) -> Outcome:
     """PUT /lead/{id} with ``first_name`` plus the fields to change. TaskIP answers with a
     PARTIAL lead. When ``base`` (the lead as just read) is given, the lead as it is now (base
     with the sent fields) is written through to the cache, so the page shown next costs no
@@ -129,22 +152,35 @@ def lead_update(*, actor, lead_id: int, payload: dict, changes: dict | None = No
                 remember_lead(patched)
 
     return writes.perform(
-        kind, actor=actor, object_id=lead_id, changes=changes if changes is not None else payload, label=label,
-        token=token, result=lambda _: True,
-        call=lambda: api.client().leads.update(lead_id, payload), check=check,
-        ctx={"lead_id": lead_id, "payload": payload, "base": base, "write_through": through})
+        kind,
+        actor=actor,
+        object_id=lead_id,
+        changes=changes if changes is not None else payload,
+        label=label,
+        token=token,
+        result=lambda _: True,
+        call=lambda: api.client().leads.update(lead_id, payload),
+        check=check,
+        ctx={"lead_id": lead_id, "payload": payload, "base": base, "write_through": through},
+    )
 
 
 def lead_delete(*, actor, lead_id: int, label: str = "") -> Outcome:
     """DELETE /lead/{id}. Unknown outcome: a 404 on reading it back means it is gone."""
     return writes.perform(
-        "lead.delete", actor=actor, object_id=lead_id, label=label, ctx={"lead_id": lead_id},
+        "lead.delete",
+        actor=actor,
+        object_id=lead_id,
+        label=label,
+        ctx={"lead_id": lead_id},
         call=lambda: api.client().leads.delete(lead_id),
-        check=lambda: writes.gone(lambda: api.client().leads.get(lead_id)))
+        check=lambda: writes.gone(lambda: api.client().leads.get(lead_id)),
+    )
 
 
-def lead_bulk_delete(*, actor, lead_ids: list[int], label: str = "", token: str | None = None,
-                     changes: dict | None = None) -> Outcome:
+def lead_bulk_delete(
+    *, actor, lead_ids: list[int], label: str = "", token: str | None = None, changes: dict | None = None
+) -> Outcome:
     """POST /lead/bulk-delete. Unknown outcome: saved when every lead reads back as 404."""
     ids = [int(i) for i in lead_ids]
 
@@ -152,9 +188,17 @@ def lead_bulk_delete(*, actor, lead_ids: list[int], label: str = "", token: str 
         return Found(all(writes.gone(lambda i=i: api.client().leads.get(i)).held for i in ids))
 
     return writes.perform(
-        "lead.bulk_delete", actor=actor, object_id=",".join(map(str, ids))[:64], label=label,
-        changes={"ids": ids, **(changes or {})}, ctx={"lead_ids": ids}, token=token, result=lambda _: True,
-        call=lambda: api.client().leads.bulk_delete(ids), check=check)
+        "lead.bulk_delete",
+        actor=actor,
+        object_id=",".join(map(str, ids))[:64],
+        label=label,
+        changes={"ids": ids, **(changes or {})},
+        ctx={"lead_ids": ids},
+        token=token,
+        result=lambda _: True,
+        call=lambda: api.client().leads.bulk_delete(ids),
+        check=check,
+    )
 
 
 def lead_convert(*, actor, lead_id: int, label: str = "") -> Outcome:
@@ -168,13 +212,20 @@ def lead_convert(*, actor, lead_id: int, label: str = "") -> Outcome:
         return Found(False)
 
     return writes.perform(
-        "lead.convert", actor=actor, object_id=lead_id, label=label, ctx={"lead_id": lead_id},
-        call=lambda: api.client().leads.convert(lead_id), check=check,
-        label_of=lambda c: f"{label} → contact #{c.id}" if label else f"contact #{c.id}")
+        "lead.convert",
+        actor=actor,
+        object_id=lead_id,
+        label=label,
+        ctx={"lead_id": lead_id},
+        call=lambda: api.client().leads.convert(lead_id),
+        check=check,
+        label_of=lambda c: f"{label} → contact #{c.id}" if label else f"contact #{c.id}",
+    )
 
 
-def lead_send_email(*, actor, lead_id: int, subject: str, message: str, label: str = "",
-                    token: str | None = None) -> Outcome:
+def lead_send_email(
+    *, actor, lead_id: int, subject: str, message: str, label: str = "", token: str | None = None
+) -> Outcome:
     """POST /lead/send-email/{id}. Unknown outcome: an activity on the lead naming the subject
     since the first attempt means sent; otherwise TaskIP cannot tell (the docs do not promise
     that a sent email shows in the timeline): not confirmed."""
@@ -198,7 +249,14 @@ def lead_send_email(*, actor, lead_id: int, subject: str, message: str, label: s
         return Found(True) if any(subject in t for t in texts) else None
 
     return writes.perform(
-        "lead.email", actor=actor, object_id=lead_id, label=label, token=token, changes={"subject": subject},
-        ctx={"lead_id": lead_id}, call=lambda: api.client().leads.send_email(lead_id, subject=subject,
-                                                                             message=message),
-        check=check, result=lambda msg: True)
+        "lead.email",
+        actor=actor,
+        object_id=lead_id,
+        label=label,
+        token=token,
+        changes={"subject": subject},
+        ctx={"lead_id": lead_id},
+        call=lambda: api.client().leads.send_email(lead_id, subject=subject, message=message),
+        check=check,
+        result=lambda msg: True,
+    )

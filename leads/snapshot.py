@@ -22,6 +22,7 @@ The big value (every lead) is read from the shared cache only when its stamp cha
 process keeps the unpickled copy it last read (one, not one per query), and what pages derive
 from it (a filtered cut, board columns, the overview) is memoised per copy and query.
 """
+
 from __future__ import annotations
 
 import logging
@@ -470,8 +471,7 @@ def _patch_converted(outcome, ctx: dict) -> None:
     if not outcome.saved or held is None:
         stale()
         return
-    patch(replace(held, converted=True, converted_contact_id=getattr(contact, "id", None),
-                  converted_at=timezone.now()))
+    patch(replace(held, converted=True, converted_contact_id=getattr(contact, "id", None), converted_at=timezone.now()))
 
 
 def _stale_effect(outcome, ctx: dict) -> None:

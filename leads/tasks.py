@@ -1,4 +1,5 @@
 """Worker tasks of the leads app (the worker loads every app's tasks.py)."""
+
 import logging
 
 from huey import crontab

@@ -1,4 +1,5 @@
 """Statuses and sources (admins), mounted under /settings/pipeline/."""
+
 from django.urls import path
 
 import crmui.converters  # noqa: F401  (registers <id:...>: positive ids only)

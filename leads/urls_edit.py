@@ -1,4 +1,5 @@
 """Detail, create, edit, clone, delete, convert, send email."""
+
 from django.urls import path
 
 import crmui.converters  # noqa: F401  (registers <id:...>: positive ids only)

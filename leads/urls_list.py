@@ -1,4 +1,5 @@
 """List, board and bulk actions."""
+
 from django.urls import path
 
 from leads.views import board, bulk, listing

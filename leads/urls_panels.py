@@ -1,4 +1,5 @@
 """Notes and files panels of the lead detail page."""
+
 from django.urls import path
 
 import crmui.converters  # noqa: F401  (registers <id:...>: positive ids only)

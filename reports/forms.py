@@ -4,13 +4,17 @@ from reports.models import ImportJob
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="A .csv file with a header row; UTF-8 or Latin-1; commas, semicolons or tabs.")
+    file = forms.FileField(
+        label="CSV file", help_text="A .csv file with a header row; UTF-8 or Latin-1; commas, semicolons or tabs."
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]
         name = (f.name or "").lower()
         if name.endswith((".xlsx", ".xls", ".numbers", ".ods")):
-            raise forms.ValidationError("That is a spreadsheet file. Save it as CSV (File › Save as › CSV) and upload that.")
+            raise forms.ValidationError(
+                "That is a spreadsheet file. Save it as CSV (File › Save as › CSV) and upload that."
+            )
         return f
 
 
@@ -27,5 +31,6 @@ class StartForm(forms.Form):
         if self.invalid and not data.get("skip_invalid"):
             raise forms.ValidationError(
                 f"{self.invalid} row{'s have' if self.invalid != 1 else ' has'} problems. Tick “skip the rows with problems”, "
-                "or fix the file and upload it again.")
+                "or fix the file and upload it again."
+            )
         return data

@@ -6,6 +6,7 @@ Each row has its own state. A row is marked IN_FLIGHT just before its write is s
 answer is lost (timeout, dropped connection, a worker killed) the row stays in flight and the
 next run looks the lead up by email before anything is written again.
 """
+
 import uuid
 
 from django.conf import settings
@@ -14,8 +15,17 @@ from django.db import models
 
 class ImportJob(models.Model):
     UPLOADED, VALIDATED, RUNNING, PAUSED, RATE_LIMITED, STOPPED, DONE = (
-        "uploaded", "validated", "running", "paused", "rate_limited", "stopped", "done")
-    STATUS_CHOICES = [(s, s.replace("_", " ")) for s in (UPLOADED, VALIDATED, RUNNING, PAUSED, RATE_LIMITED, STOPPED, DONE)]
+        "uploaded",
+        "validated",
+        "running",
+        "paused",
+        "rate_limited",
+        "stopped",
+        "done",
+    )
+    STATUS_CHOICES = [
+        (s, s.replace("_", " ")) for s in (UPLOADED, VALIDATED, RUNNING, PAUSED, RATE_LIMITED, STOPPED, DONE)
+    ]
     CREATE_ONLY, UPDATE_EXISTING = "create", "update"
     MODE_CHOICES = [(CREATE_ONLY, "Create only"), (UPDATE_EXISTING, "Update existing by email")]
 
@@ -32,8 +42,9 @@ class ImportJob(models.Model):
     mode = models.CharField(max_length=10, choices=MODE_CHOICES, default=CREATE_ONLY)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=UPLOADED)
     existing = models.JSONField(default=dict)  # {email: [lead_id, first_name]} from one snapshot at start
-    run = models.OneToOneField("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="import_job")  # once started: the worker's job (its run state)
+    run = models.OneToOneField(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_job"
+    )  # once started: the worker's job (its run state)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -46,7 +57,14 @@ class ImportJob(models.Model):
 
 class ImportRow(models.Model):
     PENDING, INVALID, IN_FLIGHT, CREATED, UPDATED, SKIPPED, FAILED = (
-        "pending", "invalid", "in_flight", "created", "updated", "skipped", "failed")
+        "pending",
+        "invalid",
+        "in_flight",
+        "created",
+        "updated",
+        "skipped",
+        "failed",
+    )
     STATE_CHOICES = [(s, s.replace("_", " ")) for s in (PENDING, INVALID, IN_FLIGHT, CREATED, UPDATED, SKIPPED, FAILED)]
     DONE_STATES = (CREATED, UPDATED, SKIPPED, FAILED, INVALID)
 

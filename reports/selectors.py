@@ -5,6 +5,7 @@ The overview is computed from the one lead snapshot (``leads.selectors.lead_snap
 when the dashboard holds it, which it keeps fresh in the background) plus the cached reference
 data, once per snapshot version and query in each process.
 """
+
 from __future__ import annotations
 
 import re
@@ -113,8 +114,14 @@ def week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribute],
-                     member_names: dict[int, str], today: date | None = None) -> Overview:
+def compute_overview(
+    leads,
+    *,
+    statuses: list[Attribute],
+    sources: list[Attribute],
+    member_names: dict[int, str],
+    today: date | None = None,
+) -> Overview:
     today = today or timezone.localdate()
     leads = list(leads)
     total = len(leads)
@@ -133,8 +140,9 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
     funnel = []
     for s in ordered:
         group = by_status.get(s.id, [])
-        funnel.append(Bar(s.name or f"Status #{s.id}", len(group), by_currency(group), _color(s.color),
-                          link=f"status={s.id}"))
+        funnel.append(
+            Bar(s.name or f"Status #{s.id}", len(group), by_currency(group), _color(s.color), link=f"status={s.id}")
+        )
     none = by_status.get(None, [])
     if none:
         funnel.append(Bar("No status", len(none), by_currency(none), muted=True))
@@ -152,8 +160,16 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
             src_count[s.id] += 1
             src_leads[s.id].append(lead)
             known_src.setdefault(s.id, s)
-    src_bars = [Bar(known_src[i].name or f"Source #{i}", n, by_currency(src_leads[i]), _color(known_src[i].color), link=f"source={i}")
-                for i, n in src_count.most_common()]
+    src_bars = [
+        Bar(
+            known_src[i].name or f"Source #{i}",
+            n,
+            by_currency(src_leads[i]),
+            _color(known_src[i].color),
+            link=f"source={i}",
+        )
+        for i, n in src_count.most_common()
+    ]
     if no_source:
         src_bars.append(Bar("No source", no_source, muted=True))
     _scale(src_bars, total)
@@ -168,8 +184,10 @@ def compute_overview(leads, *, statuses: list[Attribute], sources: list[Attribut
         for m in set(lead.assigned_to):
             who[m] += 1
             who_leads[m].append(lead)
-    as_bars = [Bar(member_names.get(m) or f"Team member #{m}", n, by_currency(who_leads[m]), link=f"assigned={m}")
-               for m, n in sorted(who.items(), key=lambda kv: (-kv[1], member_names.get(kv[0], "")))]
+    as_bars = [
+        Bar(member_names.get(m) or f"Team member #{m}", n, by_currency(who_leads[m]), link=f"assigned={m}")
+        for m, n in sorted(who.items(), key=lambda kv: (-kv[1], member_names.get(kv[0], "")))
+    ]
     if unassigned:
         as_bars.append(Bar("Unassigned", unassigned, muted=True))
     _scale(as_bars, total)
@@ -220,11 +238,15 @@ def _overview_of(snap: Cached, query: LeadQuery, **kwargs) -> Overview:
     current = snapshot.read()
     if current is not None and snap.fetched_at == current.fetched_at:
         # computed once per snapshot version, query and reference data in this process
-        ref = (tuple((s.id, s.name, s.order, s.color) for s in kwargs["statuses"]),
-               tuple((s.id, s.name, s.color) for s in kwargs["sources"]),
-               tuple(sorted(kwargs["member_names"].items())), timezone.localdate().isoformat())
-        return snapshot.derived(current, "overview", [query.filter_params(), ref],
-                                lambda: compute_overview(snap.value, **kwargs))
+        ref = (
+            tuple((s.id, s.name, s.order, s.color) for s in kwargs["statuses"]),
+            tuple((s.id, s.name, s.color) for s in kwargs["sources"]),
+            tuple(sorted(kwargs["member_names"].items())),
+            timezone.localdate().isoformat(),
+        )
+        return snapshot.derived(
+            current, "overview", [query.filter_params(), ref], lambda: compute_overview(snap.value, **kwargs)
+        )
     return compute_overview(snap.value, **kwargs)
 
 

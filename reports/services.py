@@ -1,4 +1,5 @@
 """CSV export (streamed, every page) and the lead import's row processing."""
+
 from __future__ import annotations
 
 import csv
@@ -47,10 +48,32 @@ def csv_line(cells: Iterable) -> str:
 
 # --------------------------------------------------------------------------- lead export
 LEAD_COLUMNS = (
-    "ID", "First name", "Last name", "Email", "Phone", "Website", "Company", "Value", "Currency",
-    "Interaction date", "Status", "Source", "Assigned to", "Address", "City", "State", "Country",
-    "Zip code", "Description", "Converted", "Converted at", "Created at", "Updated at",
-    "Country ID", "State ID", "City ID",
+    "ID",
+    "First name",
+    "Last name",
+    "Email",
+    "Phone",
+    "Website",
+    "Company",
+    "Value",
+    "Currency",
+    "Interaction date",
+    "Status",
+    "Source",
+    "Assigned to",
+    "Address",
+    "City",
+    "State",
+    "Country",
+    "Zip code",
+    "Description",
+    "Converted",
+    "Converted at",
+    "Created at",
+    "Updated at",
+    "Country ID",
+    "State ID",
+    "City ID",
 )
 LIST_SEP = "; "
 
@@ -71,15 +94,32 @@ def _money(value) -> str:
 
 def lead_row(lead: Lead, members: dict[int, str]) -> list:
     return [
-        lead.id, lead.first_name, lead.last_name, lead.email, lead.phone_number, lead.website,
-        lead.company.name if lead.company else "", _money(lead.value), lead.currency,
+        lead.id,
+        lead.first_name,
+        lead.last_name,
+        lead.email,
+        lead.phone_number,
+        lead.website,
+        lead.company.name if lead.company else "",
+        _money(lead.value),
+        lead.currency,
         _d(lead.lead_interaction_date),
         LIST_SEP.join(s.name or "" for s in lead.statuses),
         LIST_SEP.join(s.name or "" for s in lead.sources),
         LIST_SEP.join(members.get(m) or f"#{m}" for m in lead.assigned_to),
-        lead.address, lead.city, lead.state, lead.country, lead.zip_code, lead.description,
-        "yes" if lead.converted else "no", _d(lead.converted_at), _d(lead.created_at), _d(lead.updated_at),
-        lead.country_id, lead.state_id, lead.city_id,
+        lead.address,
+        lead.city,
+        lead.state,
+        lead.country,
+        lead.zip_code,
+        lead.description,
+        "yes" if lead.converted else "no",
+        _d(lead.converted_at),
+        _d(lead.created_at),
+        _d(lead.updated_at),
+        lead.country_id,
+        lead.state_id,
+        lead.city_id,
     ]
 
 
@@ -155,15 +195,38 @@ def _stream(first, rest: Iterator, to_row, columns, chunk: int, what: str) -> It
 
 # --------------------------------------------------------------------------- contact export
 CONTACT_COLUMNS = (
-    "ID", "First name", "Last name", "Email", "Company", "Position", "Phone",
-    "Address", "City", "State", "Country", "Zip code", "Timezone", "Portal access",
+    "ID",
+    "First name",
+    "Last name",
+    "Email",
+    "Company",
+    "Position",
+    "Phone",
+    "Address",
+    "City",
+    "State",
+    "Country",
+    "Zip code",
+    "Timezone",
+    "Portal access",
 )
 
 
 def contact_row(c: Contact) -> list:
     return [
-        c.id, c.first_name, c.last_name, c.email, c.company.name if c.company else "", c.position,
-        c.phone_number, c.address, c.city, c.state, c.country, c.zip_code, c.timezone,
+        c.id,
+        c.first_name,
+        c.last_name,
+        c.email,
+        c.company.name if c.company else "",
+        c.position,
+        c.phone_number,
+        c.address,
+        c.city,
+        c.state,
+        c.country,
+        c.zip_code,
+        c.timezone,
         "yes" if c.access_portal else "no",
     ]
 

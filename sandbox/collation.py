@@ -10,6 +10,7 @@ rules differ from the ones the dashboard cuts its lists with.
 SQLite has no such collation, so a deterministic SQL function ``taskip_fold(text)`` is
 registered on every connection (see ``SandboxConfig.ready``) and sorts/searches use it.
 """
+
 import unicodedata
 
 from django.db.models import F, Func, IntegerField, Q, TextField, Value
@@ -39,7 +40,11 @@ def _ci(cfg):
 
 def text(name, cfg, nullable_as_empty=False):
     """An ordering expression for a text column under the configured collation."""
-    expr = Coalesce(F(name), Value("", output_field=TextField()), output_field=TextField()) if nullable_as_empty else F(name)
+    expr = (
+        Coalesce(F(name), Value("", output_field=TextField()), output_field=TextField())
+        if nullable_as_empty
+        else F(name)
+    )
     if _ci(cfg):
         return Func(expr, function="taskip_fold", output_field=TextField())
     return expr
@@ -61,7 +66,9 @@ def search(qs, needle, fields, cfg):
         for k in fields:
             cond |= Q(**{f"{k}__contains": folded})
     else:
-        qs = qs.annotate(**{k: Func(v, Value(needle), function="instr", output_field=IntegerField()) for k, v in fields.items()})
+        qs = qs.annotate(
+            **{k: Func(v, Value(needle), function="instr", output_field=IntegerField()) for k, v in fields.items()}
+        )
         for k in fields:
             cond |= Q(**{f"{k}__gt": 0})
     return qs.filter(cond)

@@ -1,5 +1,6 @@
 """Storage of the sandbox: TaskIP domain records plus the sandbox's own machinery
 (runtime config, rate-limit counters, call statistics, forced-fault queue, sent mail)."""
+
 from django.db import models
 
 
@@ -49,6 +50,7 @@ class LeadAttribute(models.Model):
 
 class Media(models.Model):
     """An uploaded file ("media upload"); attached to leads through Lead.files."""
+
     title = models.TextField()
     name = models.TextField()  # stored file name under tenants/tenant-1/media/
     mime_type = models.TextField(default="application/octet-stream")
@@ -139,12 +141,14 @@ class Contact(models.Model):
 # ------------------------------------------------------------------- sandbox machinery
 class SandboxConfig(models.Model):
     """Singleton row (id=1): runtime overrides of the env-provided defaults."""
+
     overrides = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
 
 class Counter(models.Model):
     """Fixed-window counters (rate limits) and call statistics, shared across workers."""
+
     key = models.CharField(max_length=255, unique=True)
     count = models.BigIntegerField(default=0)
     expires_at = models.BigIntegerField(default=0)  # unix ts; 0 = never

@@ -1,6 +1,7 @@
 """Sandbox machinery shared by all worker processes through the database:
 runtime configuration, fixed-window rate-limit counters, call statistics and the
 forced-fault queue."""
+
 import math
 import os
 import random
@@ -68,7 +69,8 @@ def env_defaults():
         "fault_rate": _env_float("SANDBOX_FAULT_RATE", 0.0),
         "fault_kinds": kinds,
         "hang_seconds": _env_float("SANDBOX_HANG_SECONDS", 30.0),
-        "mail_connected": os.environ.get("SANDBOX_MAIL_CONNECTED", "1").strip().lower() not in ("0", "false", "no", "off", ""),
+        "mail_connected": os.environ.get("SANDBOX_MAIL_CONNECTED", "1").strip().lower()
+        not in ("0", "false", "no", "off", ""),
         "rate_limit": _env_int("SANDBOX_RATE_LIMIT", 1000),
         "burst_limit": _env_int("SANDBOX_BURST_LIMIT", 100),
         "max_upload_mb": _env_float("SANDBOX_MAX_UPLOAD_MB", 20.0),
@@ -236,14 +238,16 @@ def get_stats():
     rows = dict(Counter.objects.filter(key__startswith="stat:").values_list("key", "count"))
     total = rows.pop("stat:__total__", 0)
     since = Counter.objects.filter(key="meta:stats_since").values_list("count", flat=True).first()
-    by = {k[len("stat:"):]: v for k, v in sorted(rows.items())}
+    by = {k[len("stat:") :]: v for k, v in sorted(rows.items())}
     return {"total": total, "by_endpoint": by, "since": since}
 
 
 # ------------------------------------------------------------------ faults
 def take_forced_fault(method, path):
     """Pop the first queued forced fault matching this request, if any."""
-    candidates = list(ForcedFault.objects.filter(remaining__gt=0).order_by("id").values("id", "status", "path_contains", "method"))
+    candidates = list(
+        ForcedFault.objects.filter(remaining__gt=0).order_by("id").values("id", "status", "path_contains", "method")
+    )
     for f in candidates:
         if f["method"] and f["method"].upper() != method.upper():
             continue

@@ -3,6 +3,7 @@
 Run with ``DJANGO_SETTINGS_MODULE=sandbox.settings``. Nothing here depends on the
 dashboard project (crmui); the sandbox is its own Django site.
 """
+
 import os
 from pathlib import Path
 

@@ -7,6 +7,7 @@ demos and benchmarks.
     server.config(latency_ms=200); server.fail_next(500, path_contains="/lead", method="POST")
     server.stop()
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,12 @@ def free_port() -> int:
 def _django(args, env, timeout=120):
     """Run a sandbox management command in a subprocess; raise with its output on failure."""
     proc = subprocess.run(
-        [sys.executable, "-m", "django", *args], cwd=str(REPO_ROOT), env=env,
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "django", *args],
+        cwd=str(REPO_ROOT),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"`django {' '.join(args)}` failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
@@ -44,20 +49,22 @@ def _django(args, env, timeout=120):
 
 def sandbox_env(db_path, media_root, env=None) -> dict:
     e = dict(os.environ)
-    e.update({
-        "DJANGO_SETTINGS_MODULE": "sandbox.settings",
-        "SANDBOX_DB_PATH": str(db_path),
-        "SANDBOX_MEDIA_ROOT": str(media_root),
-        "SANDBOX_SECRET_KEY": DEFAULT_KEY,
-        "SANDBOX_READONLY_KEY": DEFAULT_READONLY_KEY,
-        # generous limits by default; tests lower them at runtime through /__sandbox__/config
-        "SANDBOX_RATE_LIMIT": "1000000",
-        "SANDBOX_BURST_LIMIT": "1000000",
-        "SANDBOX_UPLOAD_LIMIT": "1000000",
-        "SANDBOX_LATENCY_MS": "0",
-        "SANDBOX_FAULT_RATE": "0",
-        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p),
-    })
+    e.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "sandbox.settings",
+            "SANDBOX_DB_PATH": str(db_path),
+            "SANDBOX_MEDIA_ROOT": str(media_root),
+            "SANDBOX_SECRET_KEY": DEFAULT_KEY,
+            "SANDBOX_READONLY_KEY": DEFAULT_READONLY_KEY,
+            # generous limits by default; tests lower them at runtime through /__sandbox__/config
+            "SANDBOX_RATE_LIMIT": "1000000",
+            "SANDBOX_BURST_LIMIT": "1000000",
+            "SANDBOX_UPLOAD_LIMIT": "1000000",
+            "SANDBOX_LATENCY_MS": "0",
+            "SANDBOX_FAULT_RATE": "0",
+            "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p),
+        }
+    )
     e.update({k: str(v) for k, v in (env or {}).items()})
     return e
 
@@ -110,11 +117,15 @@ class SandboxServer:
 
     def create_lead(self, **fields) -> dict:
         """A new lead (a unique email unless one is given)."""
-        return self.create("/lead", {"first_name": "Lead", "email": f"lead-{uuid.uuid4().hex[:10]}@example.com", **fields})
+        return self.create(
+            "/lead", {"first_name": "Lead", "email": f"lead-{uuid.uuid4().hex[:10]}@example.com", **fields}
+        )
 
     def create_contact(self, **fields) -> dict:
         """A new contact (a unique email unless one is given)."""
-        return self.create("/contact", {"first_name": "Contact", "email": f"contact-{uuid.uuid4().hex[:10]}@example.com", **fields})
+        return self.create(
+            "/contact", {"first_name": "Contact", "email": f"contact-{uuid.uuid4().hex[:10]}@example.com", **fields}
+        )
 
     def _control(self, method: str, path: str, **kw) -> requests.Response:
         kw.setdefault("timeout", 30)
@@ -133,7 +144,9 @@ class SandboxServer:
     def reset_config(self) -> dict:
         return self._control("POST", "config", json={"reset": True}).json()
 
-    def fail_next(self, status=500, count: int = 1, path_contains: str | None = None, method: str | None = None) -> dict:
+    def fail_next(
+        self, status=500, count: int = 1, path_contains: str | None = None, method: str | None = None
+    ) -> dict:
         body = {"status": status, "count": count}
         if path_contains:
             body["path_contains"] = path_contains
@@ -191,8 +204,9 @@ class SandboxServer:
         self.stop()
 
 
-def start_sandbox(tmp_dir, *, env=None, leads=60, contacts=40, seed=42, hostile=False, threads=2,
-                  workers=1, startup_timeout=30.0) -> SandboxServer:
+def start_sandbox(
+    tmp_dir, *, env=None, leads=60, contacts=40, seed=42, hostile=False, threads=2, workers=1, startup_timeout=30.0
+) -> SandboxServer:
     """migrate + seed a fresh DB in `tmp_dir`, start gunicorn on a free port, wait for health."""
     tmp_dir = Path(tmp_dir)
     tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -204,16 +218,42 @@ def start_sandbox(tmp_dir, *, env=None, leads=60, contacts=40, seed=42, hostile=
     log_path = tmp_dir / "gunicorn.log"
     log = open(log_path, "ab")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "sandbox.wsgi", "-b", f"127.0.0.1:{port}", "--threads", str(threads),
-         "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "2", "--log-level", "warning"],
-        cwd=str(REPO_ROOT), env=e, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sandbox.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--threads",
+            str(threads),
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=str(REPO_ROOT),
+        env=e,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     log.close()
     base = f"http://127.0.0.1:{port}"
     server = SandboxServer(
-        base_url=base, api_url=f"{base}/api/public-v1", key=e["SANDBOX_SECRET_KEY"], process=proc,
-        db_path=db_path, media_root=media_root, env=dict(env or {}), readonly_key=e.get("SANDBOX_READONLY_KEY", ""),
-        seed_args=seed_args, log_path=log_path,
+        base_url=base,
+        api_url=f"{base}/api/public-v1",
+        key=e["SANDBOX_SECRET_KEY"],
+        process=proc,
+        db_path=db_path,
+        media_root=media_root,
+        env=dict(env or {}),
+        readonly_key=e.get("SANDBOX_READONLY_KEY", ""),
+        seed_args=seed_args,
+        log_path=log_path,
     )
     deadline = time.monotonic() + startup_timeout
     while True:

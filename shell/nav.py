@@ -1,5 +1,6 @@
 """The main navigation, built from URL names, shown only when the URL exists and the role may use it.
 (The Settings page's own list of links is ``accounts.nav``.)"""
+
 from django.urls import NoReverseMatch, reverse
 
 from accounts.roles import can

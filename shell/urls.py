@@ -1,4 +1,5 @@
 """The frame's URLs, included at the site root by crmui/urls.py (names without a namespace)."""
+
 from django.urls import path
 
 from shell import views

@@ -1,4 +1,5 @@
 """The frame's own pages: home, the health check, the API budget page."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -59,21 +60,27 @@ def budget_view(request):
     if rl and rl.get("seen"):
         seen_at = datetime.fromtimestamp(rl["seen"], tz=UTC)
     background = governor.summary()
-    return render(request, "budget.html", {
-        "background": background,
-        "background_until": datetime.fromtimestamp(background.waiting_until, tz=UTC) if background.waiting_until else None,
-        "active_jobs": list(Job.objects.filter(state__in=(*Job.ACTIVE, Job.PAUSED)).select_related("owner")[:20]),
-        "rl": rl,
-        "reset_at": reset_at,
-        "seen_at": seen_at,
-        "rows": rows,
-        "total_views": total_views,
-        "total_calls": total_calls,
-        "total_hit_ratio": (total_hits / total_lookups) if total_lookups else None,
-        "views_per_call": (total_views / total_calls) if total_calls else None,
-        "proj": projection(rl),
-        "low_fraction_pct": int(round(100 * _low_fraction())),
-    })
+    return render(
+        request,
+        "budget.html",
+        {
+            "background": background,
+            "background_until": datetime.fromtimestamp(background.waiting_until, tz=UTC)
+            if background.waiting_until
+            else None,
+            "active_jobs": list(Job.objects.filter(state__in=(*Job.ACTIVE, Job.PAUSED)).select_related("owner")[:20]),
+            "rl": rl,
+            "reset_at": reset_at,
+            "seen_at": seen_at,
+            "rows": rows,
+            "total_views": total_views,
+            "total_calls": total_calls,
+            "total_hit_ratio": (total_hits / total_lookups) if total_lookups else None,
+            "views_per_call": (total_views / total_calls) if total_calls else None,
+            "proj": projection(rl),
+            "low_fraction_pct": int(round(100 * _low_fraction())),
+        },
+    )
 
 
 def _low_fraction() -> float:

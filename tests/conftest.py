@@ -1,5 +1,6 @@
 """Shared fixtures: a live sandbox server over HTTP, the dashboard pointed at it, users per
 role, and Playwright driving Debian's Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -49,7 +50,9 @@ def pytest_collection_modifyitems(config, items):
         if tier == "unit" and (_needs_a_server(fixtures) or fixtures & BROWSER_FIXTURES):
             misplaced.append(f"{item.nodeid}: a unit test may not use the sandbox or the browser")
         if tier != "browser" and fixtures & BROWSER_FIXTURES:
-            misplaced.append(f"{item.nodeid}: drives the browser, so it belongs in tests/browser/ or a *_browser.py file")
+            misplaced.append(
+                f"{item.nodeid}: drives the browser, so it belongs in tests/browser/ or a *_browser.py file"
+            )
         item.add_marker(getattr(pytest.mark, tier))
     if misplaced:
         raise pytest.UsageError("Tests in the wrong tier (see tests/conftest.py):\n  " + "\n  ".join(misplaced))
@@ -185,8 +188,14 @@ def admin_client_(client, admin_user):
 # --- Browser ------------------------------------------------------------------
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -275,8 +284,13 @@ def _secret_leak_scan(monkeypatch):
         return
     from django.core.handlers.base import BaseHandler
 
-    scan = _LeakScan({dj_settings.SECRET_KEY, dj_settings.TASKIP_SECRET_KEY,
-                      os.environ.get("SANDBOX_SECRET_KEY", "sandbox-demo-key")})
+    scan = _LeakScan(
+        {
+            dj_settings.SECRET_KEY,
+            dj_settings.TASKIP_SECRET_KEY,
+            os.environ.get("SANDBOX_SECRET_KEY", "sandbox-demo-key"),
+        }
+    )
     original = BaseHandler.get_response
 
     def scanned_get_response(handler, request):
@@ -366,8 +380,14 @@ class WorkerProcess:
         from sandbox.testing import REPO_ROOT
 
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([sys.executable, "manage.py", "run_huey"], cwd=str(REPO_ROOT), env=self.env,
-                                        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_huey"],
+            cwd=str(REPO_ROOT),
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         return self
 
@@ -412,17 +432,28 @@ def start_worker(job_queue, use_sandbox, transactional_db, tmp_path, settings):
     from django.db import connection
 
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "crmui.settings",
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
-        "JOBS_QUEUE_PATH": str(job_queue), "JOBS_QUEUE_URL": "", "CACHE_URL": "locmemcache://worker",
-        "TASKIP_BASE_URL": use_sandbox.api_url, "TASKIP_SECRET_KEY": use_sandbox.key, "TASKIP_MAX_RETRIES": "1",
-        "JOBS_LEASE_SECONDS": "2", "JOBS_WORKER_THREADS": "2", "TASKIP_BURST_LIMIT": "6000", "LOG_LEVEL": "INFO",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "crmui.settings",
+            "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+            "JOBS_QUEUE_PATH": str(job_queue),
+            "JOBS_QUEUE_URL": "",
+            "CACHE_URL": "locmemcache://worker",
+            "TASKIP_BASE_URL": use_sandbox.api_url,
+            "TASKIP_SECRET_KEY": use_sandbox.key,
+            "TASKIP_MAX_RETRIES": "1",
+            "JOBS_LEASE_SECONDS": "2",
+            "JOBS_WORKER_THREADS": "2",
+            "TASKIP_BURST_LIMIT": "6000",
+            "LOG_LEVEL": "INFO",
+        }
+    )
     started = []
 
     def start(**extra):
-        worker = WorkerProcess({**env, **{k: str(v) for k, v in extra.items()}}, tmp_path / f"worker-{len(started)}.log")
+        worker = WorkerProcess(
+            {**env, **{k: str(v) for k, v in extra.items()}}, tmp_path / f"worker-{len(started)}.log"
+        )
         started.append(worker.start())
         return worker
 

@@ -1,4 +1,5 @@
 """Shared saved views, and the Admin role's right to manage users and groups in /admin/."""
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -55,8 +56,16 @@ class Migration(migrations.Migration):
                 ("name", models.CharField(max_length=80)),
                 ("query", models.CharField(blank=True, max_length=1000)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("created_by", models.ForeignKey(blank=True, null=True, on_delete=models.deletion.SET_NULL,
-                                                 related_name="saved_views", to=settings.AUTH_USER_MODEL)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=models.deletion.SET_NULL,
+                        related_name="saved_views",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={"ordering": ["name", "id"]},
         ),

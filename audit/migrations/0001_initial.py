@@ -18,10 +18,18 @@ class Migration(migrations.Migration):
                 ("object_id", models.CharField(blank=True, db_index=True, max_length=64)),
                 ("object_label", models.CharField(blank=True, max_length=300)),
                 ("changes", models.JSONField(blank=True, default=dict)),
-                ("outcome", models.CharField(choices=[("ok", "ok"), ("failed", "failed")], db_index=True, max_length=8)),
+                (
+                    "outcome",
+                    models.CharField(choices=[("ok", "ok"), ("failed", "failed")], db_index=True, max_length=8),
+                ),
                 ("api_status", models.PositiveSmallIntegerField(blank=True, null=True)),
                 ("message", models.CharField(blank=True, max_length=500)),
-                ("user", models.ForeignKey(blank=True, null=True, on_delete=models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={"ordering": ["-at", "-id"], "verbose_name_plural": "audit entries"},
         ),

@@ -4,37 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='BackgroundMinute',
+            name="BackgroundMinute",
             fields=[
-                ('minute', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('calls', models.IntegerField(default=0)),
+                ("minute", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("calls", models.IntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='BudgetState',
+            name="BudgetState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(default=0)),
-                ('next_slot', models.FloatField(default=0.0)),
-                ('limit', models.IntegerField(blank=True, null=True)),
-                ('remaining', models.IntegerField(blank=True, null=True)),
-                ('reset', models.FloatField(blank=True, null=True)),
-                ('seen', models.FloatField(blank=True, null=True)),
-                ('spent_since_reading', models.IntegerField(default=0)),
-                ('blocked_until', models.FloatField(default=0.0)),
-                ('wait_until', models.FloatField(default=0.0)),
-                ('wait_reason', models.CharField(blank=True, default='', max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.BigIntegerField(default=0)),
+                ("next_slot", models.FloatField(default=0.0)),
+                ("limit", models.IntegerField(blank=True, null=True)),
+                ("remaining", models.IntegerField(blank=True, null=True)),
+                ("reset", models.FloatField(blank=True, null=True)),
+                ("seen", models.FloatField(blank=True, null=True)),
+                ("spent_since_reading", models.IntegerField(default=0)),
+                ("blocked_until", models.FloatField(default=0.0)),
+                ("wait_until", models.FloatField(default=0.0)),
+                ("wait_reason", models.CharField(blank=True, default="", max_length=200)),
             ],
             options={
-                'verbose_name': 'background call budget',
+                "verbose_name": "background call budget",
             },
         ),
     ]

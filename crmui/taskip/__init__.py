@@ -1,4 +1,5 @@
 """TaskIP public API client. Pure Python: no Django imports anywhere in this package."""
+
 from .client import TaskipClient
 from .errors import (
     AuthenticationError,
@@ -36,10 +37,35 @@ from .resources import (
 )
 
 __all__ = [
-    "TaskipClient", "error_from_response",
-    "TaskipError", "TaskipConnectionError", "TaskipTimeout", "MalformedResponse", "TaskipAPIError",
-    "BadRequest", "AuthenticationError", "PermissionDenied", "NotFound", "Conflict", "ValidationError",
-    "RateLimited", "ServerError",
-    "Attribute", "Billing", "CallInfo", "Company", "CompanyRef", "Contact", "Image", "Language", "Lead",
-    "LeadFile", "Note", "Page", "Person", "RateLimit", "Team", "TeamMember",
+    "TaskipClient",
+    "error_from_response",
+    "TaskipError",
+    "TaskipConnectionError",
+    "TaskipTimeout",
+    "MalformedResponse",
+    "TaskipAPIError",
+    "BadRequest",
+    "AuthenticationError",
+    "PermissionDenied",
+    "NotFound",
+    "Conflict",
+    "ValidationError",
+    "RateLimited",
+    "ServerError",
+    "Attribute",
+    "Billing",
+    "CallInfo",
+    "Company",
+    "CompanyRef",
+    "Contact",
+    "Image",
+    "Language",
+    "Lead",
+    "LeadFile",
+    "Note",
+    "Page",
+    "Person",
+    "RateLimit",
+    "Team",
+    "TeamMember",
 ]

@@ -1,4 +1,5 @@
 """Transport helpers: connect-failure detection and a streaming multipart body."""
+
 from __future__ import annotations
 
 import io
@@ -83,9 +84,15 @@ class MultipartStream:
     same bytes.
     """
 
-    def __init__(self, fields: Iterable[tuple[str, str]] = (), file: BinaryIO | None = None,
-                 filename: str | None = None, content_type: str | None = None,
-                 file_field: str = "file", boundary: str | None = None) -> None:
+    def __init__(
+        self,
+        fields: Iterable[tuple[str, str]] = (),
+        file: BinaryIO | None = None,
+        filename: str | None = None,
+        content_type: str | None = None,
+        file_field: str = "file",
+        boundary: str | None = None,
+    ) -> None:
         self.boundary = boundary or uuid.uuid4().hex
         self._fields = [(str(k), str(v)) for k, v in fields]
         self._file = file
@@ -104,15 +111,26 @@ class MultipartStream:
         self._file_size = _remaining_size(file) if file is not None else 0
         b = self.boundary.encode()
         self._prefix = b"".join(
-            b"--" + b + b'\r\nContent-Disposition: form-data; name="' + _quote(k).encode("utf-8")
-            + b'"\r\n\r\n' + v.encode("utf-8") + b"\r\n"
+            b"--"
+            + b
+            + b'\r\nContent-Disposition: form-data; name="'
+            + _quote(k).encode("utf-8")
+            + b'"\r\n\r\n'
+            + v.encode("utf-8")
+            + b"\r\n"
             for k, v in self._fields
         )
         if file is not None:
             self._prefix += (
-                b"--" + b + b'\r\nContent-Disposition: form-data; name="' + _quote(file_field).encode("utf-8")
-                + b'"; filename="' + _quote(filename).encode("utf-8") + b'"\r\nContent-Type: '
-                + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
+                b"--"
+                + b
+                + b'\r\nContent-Disposition: form-data; name="'
+                + _quote(file_field).encode("utf-8")
+                + b'"; filename="'
+                + _quote(filename).encode("utf-8")
+                + b'"\r\nContent-Type: '
+                + content_type.encode("latin-1", "replace")
+                + b"\r\n\r\n"
             )
             self._suffix = b"\r\n--" + b + b"--\r\n"
         else:

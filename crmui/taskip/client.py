@@ -1,4 +1,5 @@
 """The TaskIP public API client (pure Python, no Django)."""
+
 from __future__ import annotations
 
 import json
@@ -146,11 +147,20 @@ class TaskipClient:
         self.close()
 
     # ------------------------------------------------------------------ core
-    def _report(self, method: str, path: str, status: int | None, elapsed_ms: float, attempt: int,
-                error: str | None) -> None:
+    def _report(
+        self, method: str, path: str, status: int | None, elapsed_ms: float, attempt: int, error: str | None
+    ) -> None:
         level = logging.INFO if status is not None and status < 400 else logging.WARNING
-        logger.log(level, "taskip %s %s status=%s ms=%.1f attempt=%d%s", method, path,
-                   status if status is not None else "-", elapsed_ms, attempt, f" error={error}" if error else "")
+        logger.log(
+            level,
+            "taskip %s %s status=%s ms=%.1f attempt=%d%s",
+            method,
+            path,
+            status if status is not None else "-",
+            elapsed_ms,
+            attempt,
+            f" error={error}" if error else "",
+        )
         if self.on_call is not None:
             try:
                 self.on_call(CallInfo(method, path, status, round(elapsed_ms, 3), attempt, error))
@@ -208,8 +218,15 @@ class TaskipClient:
             send_data = body() if callable(body) else (body if body is not None else data)
             started = time.monotonic()
             try:
-                resp = self._session.request(method, url, params=params, data=send_data, headers=headers,
-                                             timeout=self.timeout, allow_redirects=False)
+                resp = self._session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=send_data,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
             except requests.exceptions.RequestException as exc:
                 elapsed = (time.monotonic() - started) * 1000
                 self._report(method, path, None, elapsed, attempt, type(exc).__name__)
@@ -229,7 +246,9 @@ class TaskipClient:
                 return self._parse(resp)
             if 300 <= resp.status_code < 400:
                 # Never follow redirects: requests would forward X-Secret-Key to another host.
-                raise e.TaskipAPIError(resp.status_code, f"TaskIP answered with an unexpected redirect ({resp.status_code}).")
+                raise e.TaskipAPIError(
+                    resp.status_code, f"TaskIP answered with an unexpected redirect ({resp.status_code})."
+                )
             err = e.error_from_response(resp, redact=str(self._secret) or None, now=self._now())
             if isinstance(err, e.RateLimited):
                 if err.retry_after is not None and err.retry_after > self.max_wait:
@@ -253,7 +272,9 @@ class TaskipClient:
         try:
             body = json.loads(resp.content)
         except (ValueError, UnicodeDecodeError):
-            raise e.MalformedResponse("TaskIP sent a response that is not valid JSON.", status=resp.status_code) from None
+            raise e.MalformedResponse(
+                "TaskIP sent a response that is not valid JSON.", status=resp.status_code
+            ) from None
         if not isinstance(body, dict):
             raise e.MalformedResponse("TaskIP sent JSON of an unexpected shape.", status=resp.status_code)
         return body
@@ -282,8 +303,9 @@ class TaskipClient:
                 return body[key]
         return ""
 
-    def _page(self, body: dict, parse: Callable[[Any], T], query: dict, page: int | None,
-              per_page: int | None) -> Page[T]:
+    def _page(
+        self, body: dict, parse: Callable[[Any], T], query: dict, page: int | None, per_page: int | None
+    ) -> Page[T]:
         raw = self._data_list(body)
         items = tuple(parse(x) for x in raw if isinstance(x, dict))
         meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
@@ -297,8 +319,13 @@ class TaskipClient:
         else:
             size = per_page if per_page is not None else meta_pp
             has_next = bool(size) and len(raw) >= size  # type: ignore[operator]
-        return Page(items=items, page=current, per_page=meta_pp if meta_pp is not None else per_page,
-                    has_next=has_next, query=dict(query))
+        return Page(
+            items=items,
+            page=current,
+            per_page=meta_pp if meta_pp is not None else per_page,
+            has_next=has_next,
+            query=dict(query),
+        )
 
     def _iterate(self, fetch: Callable[..., Page[T]], query: dict) -> Iterator[T]:
         """All pages of one query: the same filters again with page+1 (never links.next verbatim)."""
@@ -318,17 +345,38 @@ class _Resource:
 
 
 class Leads(_Resource):
-    def list(self, *, search: str | None = None, item: int | None = None, page: int | None = None,
-             is_converted: bool | int | None = None, status_id: int | None = None, source_id: int | None = None,
-             assigned_to: int | None = None, from_date: date | str | None = None, to_date: date | str | None = None,
-             sort_by: str | None = None, sort_order: str | None = None) -> Page[Lead]:
-        query = _query(search=search, item=item, is_converted=is_converted, status_id=status_id,
-                       source_id=source_id, assigned_to=assigned_to, from_date=from_date, to_date=to_date,
-                       sort_by=sort_by, sort_order=sort_order)
+    def list(
+        self,
+        *,
+        search: str | None = None,
+        item: int | None = None,
+        page: int | None = None,
+        is_converted: bool | int | None = None,
+        status_id: int | None = None,
+        source_id: int | None = None,
+        assigned_to: int | None = None,
+        from_date: date | str | None = None,
+        to_date: date | str | None = None,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+    ) -> Page[Lead]:
+        query = _query(
+            search=search,
+            item=item,
+            is_converted=is_converted,
+            status_id=status_id,
+            source_id=source_id,
+            assigned_to=assigned_to,
+            from_date=from_date,
+            to_date=to_date,
+            sort_by=sort_by,
+            sort_order=sort_order,
+        )
         params = dict(query, **_query(page=page))
         body = self._client.request("GET", "/lead", params=params)
-        return self._client._page(body, Lead.from_api, query, page,
-                                  item if item is not None else DEFAULT_PER_PAGE["leads"])
+        return self._client._page(
+            body, Lead.from_api, query, page, item if item is not None else DEFAULT_PER_PAGE["leads"]
+        )
 
     def iter_all(self, **filters: Any) -> Iterator[Lead]:
         return self._client._iterate(self.list, filters)
@@ -357,8 +405,9 @@ class Leads(_Resource):
         return self._client._message(self._client.request("POST", "/lead/bulk-delete", json_body={"ids": ids}))
 
     def send_email(self, id: int, *, subject: str, message: str) -> str:
-        body = self._client.request("POST", f"/lead/send-email/{_path_id(id)}",
-                                    json_body={"subject": subject, "message": message})
+        body = self._client.request(
+            "POST", f"/lead/send-email/{_path_id(id)}", json_body={"subject": subject, "message": message}
+        )
         return self._client._message(body)
 
     def convert(self, id: int) -> Contact:
@@ -373,33 +422,49 @@ class Notes(_Resource):
         return [Note.from_api(x) for x in self._client._data_list(body) if isinstance(x, dict)]
 
     def create(self, lead_id: int, *, title: str, note: str, image: int | None = None) -> Note:
-        body = self._client.request("POST", f"/lead/notes/{_path_id(lead_id, 'lead_id')}",
-                                    json_body=_omit_none(title=title, note=note, image=image))
+        body = self._client.request(
+            "POST",
+            f"/lead/notes/{_path_id(lead_id, 'lead_id')}",
+            json_body=_omit_none(title=title, note=note, image=image),
+        )
         return Note.from_api(self._client._data_dict(body))
 
     def update(self, lead_id: int, note_id: int, *, title: str, note: str, image: int | None = None) -> Note:
         body = self._client.request(
-            "PUT", f"/lead/notes/{_path_id(lead_id, 'lead_id')}",
-            json_body=_omit_none(note_id=_path_id(note_id, "note_id"), title=title, note=note, image=image))
+            "PUT",
+            f"/lead/notes/{_path_id(lead_id, 'lead_id')}",
+            json_body=_omit_none(note_id=_path_id(note_id, "note_id"), title=title, note=note, image=image),
+        )
         return Note.from_api(self._client._data_dict(body))
 
     def delete(self, lead_id: int, note_id: int) -> str:
-        body = self._client.request("DELETE", f"/lead/notes/{_path_id(lead_id, 'lead_id')}",
-                                    json_body={"note_id": _path_id(note_id, "note_id")})
+        body = self._client.request(
+            "DELETE", f"/lead/notes/{_path_id(lead_id, 'lead_id')}", json_body={"note_id": _path_id(note_id, "note_id")}
+        )
         return self._client._message(body)
 
 
 class Files(_Resource):
-    def list(self, lead_id: int, *, search: str | None = None, item: int | None = None,
-             page: int | None = None) -> Page[LeadFile]:
+    def list(
+        self, lead_id: int, *, search: str | None = None, item: int | None = None, page: int | None = None
+    ) -> Page[LeadFile]:
         query = _query(search=search, item=item)
-        body = self._client.request("GET", f"/lead/files/{_path_id(lead_id, 'lead_id')}",
-                                    params=dict(query, **_query(page=page)))
-        return self._client._page(body, LeadFile.from_api, query, page,
-                                  item if item is not None else DEFAULT_PER_PAGE["files"])
+        body = self._client.request(
+            "GET", f"/lead/files/{_path_id(lead_id, 'lead_id')}", params=dict(query, **_query(page=page))
+        )
+        return self._client._page(
+            body, LeadFile.from_api, query, page, item if item is not None else DEFAULT_PER_PAGE["files"]
+        )
 
-    def upload(self, lead_id: int, *, file: BinaryIO | None = None, filename: str | None = None,
-               content_type: str | None = None, ids: Iterable[int] | None = None) -> str:
+    def upload(
+        self,
+        lead_id: int,
+        *,
+        file: BinaryIO | None = None,
+        filename: str | None = None,
+        content_type: str | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> str:
         """multipart/form-data upload of ``file`` (streamed, never read whole) and/or ``ids[]``
         of existing media. Retried only when the connection could not be made or on 429, and
         only when the file can be rewound."""
@@ -407,14 +472,21 @@ class Files(_Resource):
         if file is None and not fields:
             raise ValueError("upload needs a file or ids")
         stream = MultipartStream(fields, file, filename=filename, content_type=content_type)
-        body = self._client.request("POST", f"/lead/files/{_path_id(lead_id, 'lead_id')}",
-                                    body=stream.body, content_type=stream.content_type,
-                                    retry_writes=stream.rewindable)
+        body = self._client.request(
+            "POST",
+            f"/lead/files/{_path_id(lead_id, 'lead_id')}",
+            body=stream.body,
+            content_type=stream.content_type,
+            retry_writes=stream.rewindable,
+        )
         return self._client._message(body)
 
     def bulk_delete(self, lead_id: int, ids: Iterable[int]) -> str:
-        body = self._client.request("DELETE", f"/lead/files/bulk-delete/{_path_id(lead_id, 'lead_id')}",
-                                    json_body={"ids": [_path_id(i, "ids") for i in ids]})
+        body = self._client.request(
+            "DELETE",
+            f"/lead/files/bulk-delete/{_path_id(lead_id, 'lead_id')}",
+            json_body={"ids": [_path_id(i, "ids") for i in ids]},
+        )
         return self._client._message(body)
 
 
@@ -422,24 +494,31 @@ class Attributes(_Resource):
     def list(self, *, type: int | None = None, item: int | None = None, page: int | None = None) -> Page[Attribute]:
         query = _query(type=type, item=item)
         body = self._client.request("GET", "/lead-attribute", params=dict(query, **_query(page=page)))
-        return self._client._page(body, Attribute.from_api, query, page,
-                                  item if item is not None else DEFAULT_PER_PAGE["attributes"])
+        return self._client._page(
+            body, Attribute.from_api, query, page, item if item is not None else DEFAULT_PER_PAGE["attributes"]
+        )
 
     def all(self, type: int | None = None) -> list[Attribute]:
         items = list(self._client._iterate(self.list, _query(type=type, item=100)))
         return sorted(items, key=lambda a: (a.order if a.order is not None else 0, a.id or 0))
 
     def get(self, id: int) -> Attribute:
-        return Attribute.from_api(self._client._data_dict(self._client.request("GET", f"/lead-attribute/{_path_id(id)}")))
+        return Attribute.from_api(
+            self._client._data_dict(self._client.request("GET", f"/lead-attribute/{_path_id(id)}"))
+        )
 
     def create(self, *, name: str, type: int, color: str | None = None, order: int | None = None) -> Attribute:
-        body = self._client.request("POST", "/lead-attribute",
-                                    json_body=_omit_none(name=name, type=type, color=color, order=order))
+        body = self._client.request(
+            "POST", "/lead-attribute", json_body=_omit_none(name=name, type=type, color=color, order=order)
+        )
         return Attribute.from_api(self._client._data_dict(body))
 
     def update(self, id: int, *, name: str, type: int, color: str | None = None, order: int | None = None) -> Attribute:
-        body = self._client.request("PUT", f"/lead-attribute/{_path_id(id)}",
-                                    json_body=_omit_none(name=name, type=type, color=color, order=order))
+        body = self._client.request(
+            "PUT",
+            f"/lead-attribute/{_path_id(id)}",
+            json_body=_omit_none(name=name, type=type, color=color, order=order),
+        )
         return Attribute.from_api(self._client._data_dict(body))
 
     def delete(self, id: int) -> str:
@@ -447,12 +526,20 @@ class Attributes(_Resource):
 
 
 class Contacts(_Resource):
-    def list(self, *, page: int | None = None, limit: int | None = None, search: str | None = None,
-             sort: str | None = None, order: str | None = None) -> Page[Contact]:
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+    ) -> Page[Contact]:
         query = _query(limit=limit, search=search, sort=sort, order=order)
         body = self._client.request("GET", "/contact", params=dict(query, **_query(page=page)))
-        return self._client._page(body, Contact.from_api, query, page,
-                                  limit if limit is not None else DEFAULT_PER_PAGE["contacts"])
+        return self._client._page(
+            body, Contact.from_api, query, page, limit if limit is not None else DEFAULT_PER_PAGE["contacts"]
+        )
 
     def iter_all(self, **filters: Any) -> Iterator[Contact]:
         return self._client._iterate(self.list, filters)
@@ -473,27 +560,42 @@ class Contacts(_Resource):
         return self._client._message(self._client.request("DELETE", f"/contact/{_path_id(id)}"))
 
     def bulk_delete(self, ids: Iterable[int]) -> str:
-        body = self._client.request("POST", "/contact/bulk-delete",
-                                    json_body={"contact_ids": [_path_id(i) for i in ids]})
+        body = self._client.request(
+            "POST", "/contact/bulk-delete", json_body={"contact_ids": [_path_id(i) for i in ids]}
+        )
         return self._client._message(body)
 
-    def invite(self, id: int, *, message: str | None = None, send_email: bool | None = None,
-               access_level: str | None = None) -> str:
-        body = self._client.request("POST", f"/contact/invite-client/{_path_id(id)}",
-                                    json_body=_omit_none(message=message, send_email=send_email,
-                                                         access_level=access_level))
+    def invite(
+        self, id: int, *, message: str | None = None, send_email: bool | None = None, access_level: str | None = None
+    ) -> str:
+        body = self._client.request(
+            "POST",
+            f"/contact/invite-client/{_path_id(id)}",
+            json_body=_omit_none(message=message, send_email=send_email, access_level=access_level),
+        )
         return self._client._message(body)
 
 
 class TeamMembers(_Resource):
-    def list(self, *, page: int | None = None, limit: int | None = None, search: str | None = None,
-             sort: str | None = None, order: str | None = None, role: str | None = None,
-             status: str | None = None, department: str | None = None) -> Page[TeamMember]:
-        query = _query(limit=limit, search=search, sort=sort, order=order, role=role, status=status,
-                       department=department)
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        role: str | None = None,
+        status: str | None = None,
+        department: str | None = None,
+    ) -> Page[TeamMember]:
+        query = _query(
+            limit=limit, search=search, sort=sort, order=order, role=role, status=status, department=department
+        )
         body = self._client.request("GET", "/team-member", params=dict(query, **_query(page=page)))
-        return self._client._page(body, TeamMember.from_api, query, page,
-                                  limit if limit is not None else DEFAULT_PER_PAGE["team"])
+        return self._client._page(
+            body, TeamMember.from_api, query, page, limit if limit is not None else DEFAULT_PER_PAGE["team"]
+        )
 
     def iter_all(self, **filters: Any) -> Iterator[TeamMember]:
         return self._client._iterate(self.list, filters)
@@ -507,13 +609,22 @@ class TeamMembers(_Resource):
 
 
 class Companies(_Resource):
-    def list(self, *, page: int | None = None, limit: int | None = None, search: str | None = None,
-             sort: str | None = None, order: str | None = None, industry: str | None = None,
-             status: str | None = None) -> Page[Company]:
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        industry: str | None = None,
+        status: str | None = None,
+    ) -> Page[Company]:
         query = _query(limit=limit, search=search, sort=sort, order=order, industry=industry, status=status)
         body = self._client.request("GET", "/company", params=dict(query, **_query(page=page)))
-        return self._client._page(body, Company.from_api, query, page,
-                                  limit if limit is not None else DEFAULT_PER_PAGE["companies"])
+        return self._client._page(
+            body, Company.from_api, query, page, limit if limit is not None else DEFAULT_PER_PAGE["companies"]
+        )
 
     def iter_all(self, **filters: Any) -> Iterator[Company]:
         return self._client._iterate(self.list, filters)

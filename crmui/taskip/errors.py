@@ -3,6 +3,7 @@
 Every message here is safe to show to a user and to log: none of them ever contains the
 secret key (the client scrubs anything the server echoes back before it gets here).
 """
+
 from __future__ import annotations
 
 import json
@@ -140,8 +141,16 @@ class ValidationError(TaskipAPIError):
 class RateLimited(TaskipAPIError):
     default_message = "TaskIP's request limit has been reached."
 
-    def __init__(self, status: int = 429, message: str | None = None, errors=None, body=None, error_type=None,
-                 *, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        status: int = 429,
+        message: str | None = None,
+        errors=None,
+        body=None,
+        error_type=None,
+        *,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(status, message, errors, body, error_type)
         self.retry_after: float | None = retry_after
 
@@ -261,6 +270,7 @@ def error_from_response(response: Any, *, redact: str | None = None, now: float 
 
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else TaskipAPIError)
     if cls is RateLimited:
-        return RateLimited(status, message, errors, body, error_type,
-                           retry_after=parse_retry_after(response.headers, now))
+        return RateLimited(
+            status, message, errors, body, error_type, retry_after=parse_retry_after(response.headers, now)
+        )
     return cls(status, message, errors, body, error_type)

@@ -9,6 +9,7 @@ Timestamps: ISO strings become aware ``datetime``s; a timestamp without an offse
 ``"2026-04-01 10:00:00"``) is taken to be UTC. ``TeamMember.created_at`` stays a string, as
 TaskIP sends a display string there.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -174,8 +175,15 @@ class Attribute:
     @classmethod
     def from_api(cls, d: Any) -> Attribute:
         d = _dict(d)
-        return cls(_int(d.get("id")), _str(d.get("name")), _int(d.get("type")), _str(d.get("color")),
-                   _int(d.get("order")), _datetime(d.get("created_at")), _datetime(d.get("updated_at")))
+        return cls(
+            _int(d.get("id")),
+            _str(d.get("name")),
+            _int(d.get("type")),
+            _str(d.get("color")),
+            _int(d.get("order")),
+            _datetime(d.get("created_at")),
+            _datetime(d.get("updated_at")),
+        )
 
     @property
     def is_status(self) -> bool:
@@ -198,8 +206,13 @@ class CompanyRef:
     def from_api(cls, d: Any) -> CompanyRef | None:
         if not isinstance(d, dict) or not d:
             return None
-        return cls(_int(d.get("id")), _str(d.get("name")), _str(d.get("email")),
-                   _str(d.get("phone_number")), _str(d.get("domain")))
+        return cls(
+            _int(d.get("id")),
+            _str(d.get("name")),
+            _str(d.get("email")),
+            _str(d.get("phone_number")),
+            _str(d.get("domain")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,8 +338,15 @@ class Note:
     @classmethod
     def from_api(cls, d: Any) -> Note:
         d = _dict(d)
-        return cls(_int(d.get("id")), _int(d.get("lead_id")), _str(d.get("title")), _str(d.get("note")),
-                   d.get("media"), Person.from_api(d.get("created_by")), _datetime(d.get("created_at")))
+        return cls(
+            _int(d.get("id")),
+            _int(d.get("lead_id")),
+            _str(d.get("title")),
+            _str(d.get("note")),
+            d.get("media"),
+            Person.from_api(d.get("created_by")),
+            _datetime(d.get("created_at")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,8 +362,15 @@ class LeadFile:
     @classmethod
     def from_api(cls, d: Any) -> LeadFile:
         d = _dict(d)
-        return cls(_int(d.get("id")), _str(d.get("title")), _str(d.get("path")), _str(d.get("mime_type")),
-                   _int(d.get("size")), Person.from_api(d.get("created_by")), _datetime(d.get("created_at")))
+        return cls(
+            _int(d.get("id")),
+            _str(d.get("title")),
+            _str(d.get("path")),
+            _str(d.get("mime_type")),
+            _int(d.get("size")),
+            Person.from_api(d.get("created_by")),
+            _datetime(d.get("created_at")),
+        )
 
 
 # --------------------------------------------------------------------------- contacts
@@ -366,9 +393,19 @@ class Billing:
         if not isinstance(d, dict) or not d:
             return None
         s = lambda k: _str(d.get(k))  # noqa: E731
-        return cls(_int(d.get("id")), _int(d.get("contact_id")), s("billing_address"), s("billing_city"),
-                   s("billing_state"), s("billing_country"), s("billing_zip"), s("billing_phone"),
-                   s("tax_number"), _datetime(d.get("created_at")), _datetime(d.get("updated_at")))
+        return cls(
+            _int(d.get("id")),
+            _int(d.get("contact_id")),
+            s("billing_address"),
+            s("billing_city"),
+            s("billing_state"),
+            s("billing_country"),
+            s("billing_zip"),
+            s("billing_phone"),
+            s("tax_number"),
+            _datetime(d.get("created_at")),
+            _datetime(d.get("updated_at")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,8 +435,15 @@ class Image:
     def from_api(cls, d: Any) -> Image | None:
         if not isinstance(d, dict) or not d:
             return None
-        return cls(_int(d.get("id")), _str(d.get("url")), _str(d.get("name")), _str(d.get("file_name")),
-                   _str(d.get("mime_type")), _int(d.get("size")), _str(d.get("collection_name")))
+        return cls(
+            _int(d.get("id")),
+            _str(d.get("url")),
+            _str(d.get("name")),
+            _str(d.get("file_name")),
+            _str(d.get("mime_type")),
+            _int(d.get("size")),
+            _str(d.get("collection_name")),
+        )
 
 
 def _custom_pairs(v: Any) -> tuple[tuple[str, Any], ...]:
@@ -453,17 +497,35 @@ class Contact:
         s = lambda k: _str(d.get(k))  # noqa: E731
         i = lambda k: _int(d.get(k))  # noqa: E731
         return cls(
-            id=i("id"), user_id=i("user_id"), company=CompanyRef.from_api(d.get("company")),
-            company_id=i("company_id"), first_name=s("first_name"), last_name=s("last_name"),
-            full_name=s("full_name"), email=s("email"), position=s("position"),
-            phone_number=s("phone_number"), country_id=i("country_id"), country=s("country"),
-            state_id=i("state_id"), state=s("state"), city_id=i("city_id"), city=s("city"),
-            address=s("address"), zip_code=s("zip_code"), timezone=s("timezone"), details=s("details"),
-            reference=s("reference"), reference_name=s("reference_name"),
-            access_portal=_bool(d.get("access_portal")), billings=Billing.from_api(d.get("billings")),
+            id=i("id"),
+            user_id=i("user_id"),
+            company=CompanyRef.from_api(d.get("company")),
+            company_id=i("company_id"),
+            first_name=s("first_name"),
+            last_name=s("last_name"),
+            full_name=s("full_name"),
+            email=s("email"),
+            position=s("position"),
+            phone_number=s("phone_number"),
+            country_id=i("country_id"),
+            country=s("country"),
+            state_id=i("state_id"),
+            state=s("state"),
+            city_id=i("city_id"),
+            city=s("city"),
+            address=s("address"),
+            zip_code=s("zip_code"),
+            timezone=s("timezone"),
+            details=s("details"),
+            reference=s("reference"),
+            reference_name=s("reference_name"),
+            access_portal=_bool(d.get("access_portal")),
+            billings=Billing.from_api(d.get("billings")),
             languages=tuple(Language.from_api(x) for x in _list(d.get("languages")) if isinstance(x, dict)),
-            image=Image.from_api(d.get("image")), custom_fields=_custom_pairs(d.get("custom_fields")),
-            created_at=_datetime(d.get("created_at")), updated_at=_datetime(d.get("updated_at")),
+            image=Image.from_api(d.get("image")),
+            custom_fields=_custom_pairs(d.get("custom_fields")),
+            created_at=_datetime(d.get("created_at")),
+            updated_at=_datetime(d.get("updated_at")),
             fields_present=frozenset(d.keys()),
         )
 
@@ -515,8 +577,15 @@ class TeamMember:
         if isinstance(role, dict):
             role = role.get("name")
         return cls(
-            id=_int(d.get("id")), first_name=s("first_name"), last_name=s("last_name"), full_name=s("full_name"),
-            position=s("position"), email=s("email"), uuid=s("uuid"), role=_str(role), created_at=s("created_at"),
+            id=_int(d.get("id")),
+            first_name=s("first_name"),
+            last_name=s("last_name"),
+            full_name=s("full_name"),
+            position=s("position"),
+            email=s("email"),
+            uuid=s("uuid"),
+            role=_str(role),
+            created_at=s("created_at"),
             teams=tuple(Team.from_api(t) for t in _list(d.get("teams")) if isinstance(t, dict)),
             image_url=_str(_dict(d.get("image")).get("url")),
             invitation_status=_str(_dict(d.get("invitation")).get("status")),
@@ -553,8 +622,19 @@ class Company:
         d = _dict(d)
         s = lambda k: _str(d.get(k))  # noqa: E731
         return cls(
-            id=_int(d.get("id")), name=s("name"), email=s("email"), phone_number=s("phone_number"),
-            website=s("website"), size=s("size"), type=s("type"), country=s("country"), state=s("state"),
-            city=s("city"), address=s("address"), created_at=s("created_at"),
-            country_id=_int(d.get("country_id")), state_id=_int(d.get("state_id")), city_id=_int(d.get("city_id")),
+            id=_int(d.get("id")),
+            name=s("name"),
+            email=s("email"),
+            phone_number=s("phone_number"),
+            website=s("website"),
+            size=s("size"),
+            type=s("type"),
+            country=s("country"),
+            state=s("state"),
+            city=s("city"),
+            address=s("address"),
+            created_at=s("created_at"),
+            country_id=_int(d.get("country_id")),
+            state_id=_int(d.get("state_id")),
+            city_id=_int(d.get("city_id")),
         )

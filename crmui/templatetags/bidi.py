@@ -9,6 +9,7 @@ them (issue #14.5). Built in to every template (settings TEMPLATES builtins):
 * ``{{ message|isolate_quoted }}``: in a sentence that quotes names (“Ann”), each quoted part
   isolated, so a name's override ends at its closing quote (flash messages).
 """
+
 from __future__ import annotations
 
 import re

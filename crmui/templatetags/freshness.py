@@ -4,6 +4,7 @@
 to an aware datetime), ``|percent`` (0.873 -> "87%"), ``|intdiv60`` (seconds -> "3 minutes").
 Pages show freshness with the one include ``templates/_freshness.html``.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -1,6 +1,7 @@
 """``{% load numbers %}``: ``{{ amount|compact }}`` writes a money amount short for tight places
 (the board's column sums): 950 -> "950", 116550 -> "116.6k", 1030750 -> "1.03M". The exact
 amount belongs in a title or beside it."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation

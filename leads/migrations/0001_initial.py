@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,24 +14,50 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='BulkJob',
+            name="BulkJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('action', models.CharField(choices=[('status', 'move to status'), ('source', 'set source'), ('assign', 'assign'), ('delete', 'delete')], max_length=16)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('ids', models.JSONField(default=list)),
-                ('labels', models.JSONField(blank=True, default=dict)),
-                ('results', models.JSONField(blank=True, default=dict)),
-                ('state', models.CharField(choices=[('running', 'running'), ('paused', 'paused'), ('done', 'done')], default='running', max_length=8)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('retry_at', models.DateTimeField(blank=True, null=True)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("status", "move to status"),
+                            ("source", "set source"),
+                            ("assign", "assign"),
+                            ("delete", "delete"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("ids", models.JSONField(default=list)),
+                ("labels", models.JSONField(blank=True, default=dict)),
+                ("results", models.JSONField(blank=True, default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("running", "running"), ("paused", "paused"), ("done", "done")],
+                        default="running",
+                        max_length=8,
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=500)),
+                ("retry_at", models.DateTimeField(blank=True, null=True)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

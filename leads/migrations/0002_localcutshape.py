@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0001_initial'),
+        ("leads", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LocalCutShape',
+            name="LocalCutShape",
             fields=[
-                ('shape', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('enabled', models.BooleanField(default=True)),
-                ('detail', models.CharField(blank=True, max_length=500)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
+                ("shape", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("enabled", models.BooleanField(default=True)),
+                ("detail", models.CharField(blank=True, max_length=500)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['shape'],
+                "ordering": ["shape"],
             },
         ),
     ]

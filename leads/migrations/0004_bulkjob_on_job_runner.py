@@ -9,7 +9,6 @@ def forget_request_driven_jobs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("jobs", "0001_initial"),
         ("leads", "0003_selfcheckrun"),
@@ -25,8 +24,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="bulkjob",
             name="job",
-            field=models.OneToOneField(default=None, on_delete=django.db.models.deletion.CASCADE,
-                                       related_name="bulk", to="jobs.job"),
+            field=models.OneToOneField(
+                default=None, on_delete=django.db.models.deletion.CASCADE, related_name="bulk", to="jobs.job"
+            ),
             preserve_default=False,
         ),
     ]

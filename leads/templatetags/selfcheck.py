@@ -1,4 +1,5 @@
 """{% selfcheck_panel %}: the latest self-check run, for the budget page."""
+
 from django import template
 
 from leads import localcut

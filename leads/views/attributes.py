@@ -5,6 +5,7 @@ create, rename and recolour in place, delete after a confirm that says how many 
 reorder by drag and drop (static/js/attributes.js) or with the up/down buttons. An error shows in
 the list where it happened; the other list is untouched.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -24,13 +25,29 @@ from leads.forms_panels import DEFAULT_COLOR, AttributeForm
 KINDS = {"statuses": svc.STATUS, "sources": svc.SOURCE}
 KIND_OF = {v: k for k, v in KINDS.items()}
 # Offered as the colour of a new status/source: the first one the list does not use yet.
-PALETTE = ("#3498db", "#9b59b6", "#f1c40f", "#e67e22", "#e74c3c", "#2ecc71", "#1abc9c", "#34495e",
-           "#d946ef", "#0ea5e9", "#84cc16", "#f43f5e", "#64748b", "#a16207")
+PALETTE = (
+    "#3498db",
+    "#9b59b6",
+    "#f1c40f",
+    "#e67e22",
+    "#e74c3c",
+    "#2ecc71",
+    "#1abc9c",
+    "#34495e",
+    "#d946ef",
+    "#0ea5e9",
+    "#84cc16",
+    "#f43f5e",
+    "#64748b",
+    "#a16207",
+)
 
 
 def _free_colour(items) -> str:
     used = {(a.color or "").lower() for a in items}
     return next((c for c in PALETTE if c not in used), DEFAULT_COLOR)
+
+
 SINGULAR = {"statuses": "status", "sources": "source"}
 
 
@@ -40,8 +57,19 @@ def _type_of(kind: str) -> int:
     return KINDS[kind]
 
 
-def _list_ctx(kind: str, *, add_form=None, editing=None, edit_form=None, deleting=None, delete_count=None,
-              delete_count_error: str = "", flash: str = "", alert: str = "", refresh: bool = False) -> dict:
+def _list_ctx(
+    kind: str,
+    *,
+    add_form=None,
+    editing=None,
+    edit_form=None,
+    deleting=None,
+    delete_count=None,
+    delete_count_error: str = "",
+    flash: str = "",
+    alert: str = "",
+    refresh: bool = False,
+) -> dict:
     type_ = KINDS[kind]
     ctx = {
         "kind": kind,
@@ -117,8 +145,13 @@ def attribute_add(request, kind: str):
         return _respond(request, kind, add_form=form)
     name = form.cleaned_data["name"]
     try:
-        outcome = svc.attribute_create(actor=request.user, type_=type_, name=name, color=form.cleaned_data["color"],
-                                       token=form.cleaned_data.get("token") or None)
+        outcome = svc.attribute_create(
+            actor=request.user,
+            type_=type_,
+            name=name,
+            color=form.cleaned_data["color"],
+            token=form.cleaned_data.get("token") or None,
+        )
     except svc.DuplicateName as exc:
         form.add_error("name", exc.message)
         return _respond(request, kind, add_form=form)
@@ -133,8 +166,12 @@ def attribute_add(request, kind: str):
     elif isinstance(exc, (api_errors.ValidationError, api_errors.Conflict)):
         apply_api_errors(form, exc)
     else:
-        form.add_error(None, f"“{name}” was not added. " + user_message(exc)
-                       + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""))
+        form.add_error(
+            None,
+            f"“{name}” was not added. "
+            + user_message(exc)
+            + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""),
+        )
     return _respond(request, kind, add_form=form)
 
 
@@ -171,8 +208,10 @@ def attribute_edit(request, kind: str, attribute_id: int):
     elif isinstance(exc, api_errors.NotFound):
         form.add_error(None, f"This {SINGULAR[kind]} no longer exists in TaskIP.")
     else:
-        form.add_error(None, "Not saved. " + user_message(exc)
-                       + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""))
+        form.add_error(
+            None,
+            "Not saved. " + user_message(exc) + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""),
+        )
     return _respond(request, kind, editing=attribute_id, edit_form=form)
 
 
@@ -191,14 +230,17 @@ def attribute_delete(request, kind: str, attribute_id: int):
             count, count_error = None, "Could not count the leads that carry it: " + user_message(exc)
         return _respond(request, kind, deleting=attribute_id, delete_count=count, delete_count_error=count_error)
     count = request.POST.get("count")
-    outcome = svc.attribute_delete(actor=request.user, attribute=attr,
-                                   lead_count=int(count) if count and count.isdigit() else None)
+    outcome = svc.attribute_delete(
+        actor=request.user, attribute=attr, lead_count=int(count) if count and count.isdigit() else None
+    )
     if outcome.saved:
         return _done(request, kind, f"Deleted the {SINGULAR[kind]} “{attr.name}”.")
     if isinstance(outcome.error, api_errors.NotFound):
         return _done(request, kind, f"“{attr.name}” was already deleted.")
     if outcome.unconfirmed:
-        return _failed(request, kind, f"“{attr.name}”: " + outcome.unconfirmed_message("the delete", "done"), refresh=True)
+        return _failed(
+            request, kind, f"“{attr.name}”: " + outcome.unconfirmed_message("the delete", "done"), refresh=True
+        )
     return _failed(request, kind, f"“{attr.name}” was not deleted. " + user_message(outcome.error))
 
 
@@ -222,8 +264,12 @@ def attribute_reorder(request, kind: str):
     try:
         written = svc.reorder(actor=request.user, type_=type_, ordered_ids=ids)
     except TaskipError as exc:
-        return _failed(request, kind, "The new order was not fully saved; this is the order TaskIP has now. "
-                       + user_message(exc), refresh=True)
+        return _failed(
+            request,
+            kind,
+            "The new order was not fully saved; this is the order TaskIP has now. " + user_message(exc),
+            refresh=True,
+        )
     if not written:
         return _respond(request, kind)
     return _done(request, kind, "Order saved.")

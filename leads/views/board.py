@@ -1,5 +1,6 @@
 """The pipeline board: one column per status, counts and sums from one cached snapshot,
 cards loaded per column, drag and drop to change a lead's stage."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -42,12 +43,16 @@ def board(request: HtmxHttpRequest):
     qs = query.querystring()
     base = reverse("leads:board")
     self_url = f"{base}?{qs}" if qs else base
-    context = {"error": None, "columns": [], "qs": qs, "self_url": self_url,
-               "refresh_url": f"{base}?{query.querystring(refresh=1)}"}
+    context = {
+        "error": None,
+        "columns": [],
+        "qs": qs,
+        "self_url": self_url,
+        "refresh_url": f"{base}?{query.querystring(refresh=1)}",
+    }
     try:
         snapshot, columns = _columns(query, refresh="refresh" in request.GET)
-        context.update(columns=list(columns.values()), fetched_at=snapshot.fetched_at,
-                       total=len(snapshot.value))
+        context.update(columns=list(columns.values()), fetched_at=snapshot.fetched_at, total=len(snapshot.value))
     except TaskipError as exc:
         context["error"] = user_message(exc)
     context.update(reference_context())
@@ -84,8 +89,7 @@ def board_column(request, key: str):
     context["cards"] = [_card(lead, names) for lead in column.leads[offset:end]]
     context["remaining"] = max(0, column.count - end)
     if context["remaining"]:
-        context["more_url"] = (f"{reverse('leads:board_column', args=[key])}?"
-                               f"{query.querystring(offset=end)}")
+        context["more_url"] = f"{reverse('leads:board_column', args=[key])}?{query.querystring(offset=end)}"
     context["column"] = column
     context["targets"] = [{"key": k, "name": c.name} for k, c in columns.items()]
     return render(request, "leads/board.html#board-cards", context)
@@ -118,8 +122,12 @@ def move(request: HtmxHttpRequest):
     query = selectors.LeadQuery.from_params(_filters_from(request)).for_board()
     board_leads = _board_leads(query) if wants_json(request) else None  # before the move's effects
     try:
-        result = moves.move_lead(actor=request.user, lead_id=lead_id, target_status_id=target,
-                                 expected_from=(request.POST.get("from") or "").strip() or None)
+        result = moves.move_lead(
+            actor=request.user,
+            lead_id=lead_id,
+            target_status_id=target,
+            expected_from=(request.POST.get("from") or "").strip() or None,
+        )
     except (moves.UnknownStatus, moves.MissingFirstName) as exc:
         return _refused(request, exc.message, 422)
     except moves.MovedMeanwhile as exc:
@@ -130,8 +138,11 @@ def move(request: HtmxHttpRequest):
         return _refused(request, user_message(exc), _status_for(exc))
     columns = _stats_after_move(board_leads, result) if result.changed and board_leads is not None else None
     name = result.lead.display_name
-    target_name = "No status" if target is None else next(
-        (s.name for s in reference.statuses() if s.id == target), "the new stage")
+    target_name = (
+        "No status"
+        if target is None
+        else next((s.name for s in reference.statuses() if s.id == target), "the new stage")
+    )
     message = f"{name} moved to {target_name}." if result.changed else f"{name} is already in {target_name}."
     if not wants_json(request):
         messages.success(request, message)
@@ -188,4 +199,7 @@ def _stats_after_move(board_leads, result: moves.MoveResult) -> dict | None:
 def _stats_json(column: selectors.Column) -> dict:
     from django.template.loader import render_to_string
 
-    return {"count": column.count, "html": render_to_string("leads/board.html#column-stats", {"column": column}).strip()}
+    return {
+        "count": column.count,
+        "html": render_to_string("leads/board.html#column-stats", {"column": column}).strip(),
+    }

@@ -1,4 +1,5 @@
 """Bulk actions on the lead list: start a job, watch it (the page polls), pause, resume."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -36,8 +37,11 @@ def bulk_start(request):
     back = _back(request)
     chosen = len({v.strip() for v in request.POST.getlist("ids") if v.strip().isdigit()})
     if chosen > bulk.MAX_IDS:
-        messages.error(request, f"{chosen:,} leads were selected; one bulk action takes at most {bulk.MAX_IDS:,}, "
-                                "so nothing was changed. Narrow the list with filters and run it in parts.")
+        messages.error(
+            request,
+            f"{chosen:,} leads were selected; one bulk action takes at most {bulk.MAX_IDS:,}, "
+            "so nothing was changed. Narrow the list with filters and run it in parts.",
+        )
         return redirect_after_write(request, back)
     ids = bulk.parse_ids(request.POST.getlist("ids"))
     do = request.POST.get("do", "")
@@ -51,14 +55,24 @@ def bulk_start(request):
         return redirect_after_write(request, back)
     labels = {str(i): request.POST.get(f"label_{i}", "") for i in ids}
     if action == BulkJob.DELETE and request.POST.get("confirmed") != "1":
-        return render(request, "leads/_bulk_confirm.html", {
-            "ids": ids, "labels": [labels[str(i)] or f"Lead #{i}" for i in ids], "label_map": labels,
-            "do": do, "back": back, "token": request.POST.get("token", ""),
-        })
+        return render(
+            request,
+            "leads/_bulk_confirm.html",
+            {
+                "ids": ids,
+                "labels": [labels[str(i)] or f"Lead #{i}" for i in ids],
+                "label_map": labels,
+                "do": do,
+                "back": back,
+                "token": request.POST.get("token", ""),
+            },
+        )
     token = (request.POST.get("token") or "")[:64]
     token_key = f"bulk-token:{request.user.pk}:{token}"
     if token and (earlier := cache.get(token_key)):
-        return redirect_after_write(request, reverse("leads:bulk_job", args=[earlier]))  # a double submit: the first job is the one
+        return redirect_after_write(
+            request, reverse("leads:bulk_job", args=[earlier])
+        )  # a double submit: the first job is the one
     job = bulk.start_job(actor=request.user, ids=ids, do=do, labels=labels, back=back)
     if token:
         cache.set(token_key, job.pk, 600)

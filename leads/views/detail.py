@@ -2,6 +2,7 @@
 colours, assignees by name, the converted state and the actions the user's role allows; the
 notes, files and activity panels load when shown, each cached per lead (leads/panels.py,
 ``LEAD_PANEL_SECONDS``) and saying how old it is."""
+
 from __future__ import annotations
 
 from uuid import uuid4
@@ -37,8 +38,14 @@ def _activities(lead) -> list[dict]:
     out = []
     for item in lead.activities:
         if isinstance(item, dict):
-            text = next((str(item[k]) for k in ("description", "message", "text", "title", "activity", "type", "event")
-                         if item.get(k)), "Activity")
+            text = next(
+                (
+                    str(item[k])
+                    for k in ("description", "message", "text", "title", "activity", "type", "event")
+                    if item.get(k)
+                ),
+                "Activity",
+            )
             detail = item.get("properties") or item.get("changes")
             when = next((item[k] for k in ("created_at", "date", "time", "updated_at") if item.get(k)), None)
             try:
@@ -48,8 +55,14 @@ def _activities(lead) -> list[dict]:
             who = item.get("causer") or item.get("user") or item.get("created_by")
             if isinstance(who, dict):
                 who = who.get("name") or who.get("full_name") or who.get("email")
-            out.append({"text": audit_labels.fields_sentence("lead", text), "when": when, "who": who if isinstance(who, str) else None,
-                        "detail": detail if isinstance(detail, str) else None})
+            out.append(
+                {
+                    "text": audit_labels.fields_sentence("lead", text),
+                    "when": when,
+                    "who": who if isinstance(who, str) else None,
+                    "detail": detail if isinstance(detail, str) else None,
+                }
+            )
         elif item not in (None, ""):
             out.append({"text": str(item), "when": None, "who": None, "detail": None})
     return out
@@ -106,8 +119,9 @@ def lead_detail(request: HtmxHttpRequest, lead_id: int):
 def _detail_page(request: HtmxHttpRequest, context: dict, *, status: int = 200):
     """The page, or its #lead-detail block for a panel refresh. A failed refresh says so in
     place with 200: htmx swaps only 2xx answers."""
-    return render_page(request, "leads/lead_detail.html", context, partial="lead-detail",
-                       status=200 if is_partial(request) else status)
+    return render_page(
+        request, "leads/lead_detail.html", context, partial="lead-detail", status=200 if is_partial(request) else status
+    )
 
 
 @require_GET

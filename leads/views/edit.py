@@ -4,6 +4,7 @@ Every failed save re-renders the bound form (nothing typed is lost) with TaskIP'
 errors on the fields; htmx requests get only the ``#lead-form`` / ``#email-form`` partial
 back, plain POSTs get the whole page. Success redirects (HX-Redirect for htmx, 303 otherwise).
 """
+
 from __future__ import annotations
 
 from uuid import uuid4
@@ -38,12 +39,13 @@ def _references(lead=None) -> tuple[dict, str | None]:
     refs: dict = {}
     failed = []
     unverified = set()
-    for key, fetch, what, field in (("companies", reference.companies, "companies", "company_id"),
-                                    ("team_members", reference.team_members, "team members", "assigned_to"),
-                                    ("statuses", reference.statuses, "statuses", "status_ids"),
-                                    ("sources", reference.sources, "sources", "source_ids"),
-                                    ("places", workspace_places, "places (from the workspace's leads)",
-                                     ("country_id", "state_id", "city_id"))):
+    for key, fetch, what, field in (
+        ("companies", reference.companies, "companies", "company_id"),
+        ("team_members", reference.team_members, "team members", "assigned_to"),
+        ("statuses", reference.statuses, "statuses", "status_ids"),
+        ("sources", reference.sources, "sources", "source_ids"),
+        ("places", workspace_places, "places (from the workspace's leads)", ("country_id", "state_id", "city_id")),
+    ):
         try:
             refs[key] = fetch()
         except TaskipError:
@@ -55,8 +57,10 @@ def _references(lead=None) -> tuple[dict, str | None]:
     refs["unverified"] = frozenset(unverified)
     warning = None
     if failed:
-        warning = (f"The lists of {', '.join(failed)} could not be loaded from TaskIP just now, so those choices "
-                   "are limited to what the lead already has. Reload the page to try again.")
+        warning = (
+            f"The lists of {', '.join(failed)} could not be loaded from TaskIP just now, so those choices "
+            "are limited to what the lead already has. Reload the page to try again."
+        )
     return refs, warning
 
 
@@ -65,28 +69,56 @@ def _form_failed(form: LeadForm, exc: TaskipError, *, checked: bool = False) -> 
     if isinstance(exc, (ValidationError, Conflict)):
         apply_api_errors(form, exc)
     elif isinstance(exc, RateLimited):
-        form.add_error(None, "TaskIP's request limit for this workspace has been reached, so nothing was saved. "
-                             + retry_hint(exc) + " Everything you typed is still here.")
+        form.add_error(
+            None,
+            "TaskIP's request limit for this workspace has been reached, so nothing was saved. "
+            + retry_hint(exc)
+            + " Everything you typed is still here.",
+        )
     elif checked:
-        form.add_error(None, user_message(exc) + " Nothing was saved (the dashboard checked with TaskIP); "
-                             "everything you typed is still here, so save again.")
+        form.add_error(
+            None,
+            user_message(exc) + " Nothing was saved (the dashboard checked with TaskIP); "
+            "everything you typed is still here, so save again.",
+        )
     else:
         form.add_error(None, user_message(exc) + " Nothing was saved; everything you typed is still here.")
 
 
-def _render_form(request, form: LeadForm, *, mode: str, lead=None, title: str, action: str, warning=None,
-                 existing=None, conflict: dict | None = None):
-    context = {"form": form, "mode": mode, "lead": lead, "title": title, "action": action,
-               "ref_warning": warning, "existing_lead": existing, **(conflict or {}),
-               "cancel_url": detail_url(lead.id) if (lead is not None and mode == "edit") else reverse("leads:list")}
+def _render_form(
+    request,
+    form: LeadForm,
+    *,
+    mode: str,
+    lead=None,
+    title: str,
+    action: str,
+    warning=None,
+    existing=None,
+    conflict: dict | None = None,
+):
+    context = {
+        "form": form,
+        "mode": mode,
+        "lead": lead,
+        "title": title,
+        "action": action,
+        "ref_warning": warning,
+        "existing_lead": existing,
+        **(conflict or {}),
+        "cancel_url": detail_url(lead.id) if (lead is not None and mode == "edit") else reverse("leads:list"),
+    }
     return render_page(request, "leads/lead_form.html", context, partial="lead-form")
 
 
 def _gone(request, lead_id):
     """The lead does not exist (any more)."""
     if request.htmx:
-        return render(request, "_error_fragment.html",
-                      {"message": "This lead no longer exists in TaskIP. It may have been deleted by someone else."})
+        return render(
+            request,
+            "_error_fragment.html",
+            {"message": "This lead no longer exists in TaskIP. It may have been deleted by someone else."},
+        )
     return render(request, "leads/lead_detail.html", {"gone": True, "lead_id": lead_id}, status=404)
 
 
@@ -124,8 +156,9 @@ def lead_create(request):
         if profile and profile.team_member_id:
             initial["assigned_to"] = [profile.team_member_id]
         form = LeadForm(initial=initial, **refs)
-        return _render_form(request, form, mode="create", title="New lead", action=reverse("leads:create"),
-                            warning=warning)
+        return _render_form(
+            request, form, mode="create", title="New lead", action=reverse("leads:create"), warning=warning
+        )
 
     form = LeadForm(request.POST, **refs)
     title = request.POST.get("form_title") or "New lead"
@@ -133,8 +166,9 @@ def lead_create(request):
     existing = None
     if form.is_valid():
         email = form.cleaned_data["email"]
-        outcome = services.lead_create(actor=request.user, payload=form.create_payload(),
-                                       token=form.cleaned_data.get("idem_token") or None)
+        outcome = services.lead_create(
+            actor=request.user, payload=form.create_payload(), token=form.cleaned_data.get("idem_token") or None
+        )
         if outcome.saved:
             lead_id = outcome.value.id if outcome.value is not None else outcome.result
             if outcome.replay:
@@ -148,8 +182,9 @@ def lead_create(request):
             _form_failed(form, outcome.error, checked=outcome.checked)
             if isinstance(outcome.error, Conflict):
                 existing = _duplicate_of(email)
-    return _render_form(request, form, mode="create", title=title, action=reverse("leads:create"),
-                        warning=warning, existing=existing)
+    return _render_form(
+        request, form, mode="create", title=title, action=reverse("leads:create"), warning=warning, existing=existing
+    )
 
 
 @require_GET
@@ -166,8 +201,15 @@ def lead_clone(request, lead_id: int):
     initial["idem_token"] = uuid4().hex
     initial.pop("loaded", None)
     form = LeadForm(initial=initial, custom_rows=custom_pairs(lead.custom_fields), **refs)
-    return _render_form(request, form, mode="clone", lead=lead, title=f"Clone of {lead.display_name}",
-                        action=reverse("leads:create"), warning=warning)
+    return _render_form(
+        request,
+        form,
+        mode="clone",
+        lead=lead,
+        title=f"Clone of {lead.display_name}",
+        action=reverse("leads:create"),
+        warning=warning,
+    )
 
 
 # --------------------------------------------------------------------------- edit
@@ -203,8 +245,11 @@ def lead_edit(request, lead_id: int):
     conflict = None
     if form.is_valid():
         if isinstance(load_error, NotFound):
-            form.add_error(None, "This lead no longer exists in TaskIP (someone may have deleted it), so the "
-                                 "changes could not be saved. Everything you typed is still here.")
+            form.add_error(
+                None,
+                "This lead no longer exists in TaskIP (someone may have deleted it), so the "
+                "changes could not be saved. Everything you typed is still here.",
+            )
         elif load_error is not None:
             # Without the lead as it is now we cannot tell what changed: save nothing, keep everything typed.
             form.add_error(None, user_message(load_error) + " Nothing was saved; everything you typed is still here.")
@@ -212,8 +257,17 @@ def lead_edit(request, lead_id: int):
             conflict, existing = _save_edit(request, form, lead_id, lead)
             if conflict is None and not form.errors:
                 return redirect_after_write(request, detail_url(lead_id))
-    return _render_form(request, form, mode="edit", lead=lead, title=title, action=action, warning=warning,
-                        existing=existing, conflict=conflict)
+    return _render_form(
+        request,
+        form,
+        mode="edit",
+        lead=lead,
+        title=title,
+        action=action,
+        warning=warning,
+        existing=existing,
+        conflict=conflict,
+    )
 
 
 def _save_edit(request, form: LeadForm, lead_id: int, current):
@@ -227,20 +281,25 @@ def _save_edit(request, form: LeadForm, lead_id: int, current):
         data = form.data.copy()
         data["seen"] = seen_of(merge)
         form.data = data
-        return {"conflicts": conflict_rows(form, merge, _FIELD_TITLES), "conflict_what": "lead",
-                "conflict_kept": [_FIELD_TITLES.get(k, k) for k in sorted(merge.theirs)],
-                "conflict_seen": seen_of(merge)}, None
+        return {
+            "conflicts": conflict_rows(form, merge, _FIELD_TITLES),
+            "conflict_what": "lead",
+            "conflict_kept": [_FIELD_TITLES.get(k, k) for k in sorted(merge.theirs)],
+            "conflict_seen": seen_of(merge),
+        }, None
     send = {k: typed[k] for k in API_FIELDS if k in merge.mine}
     if not send:
         kept = [_FIELD_LABELS.get(k, k) for k in sorted(merge.theirs)]
-        messages.info(request, "Nothing was changed." + (f" Someone else's changes ({', '.join(kept)}) are kept."
-                                                          if kept else ""))
+        messages.info(
+            request, "Nothing was changed." + (f" Someone else's changes ({', '.join(kept)}) are kept." if kept else "")
+        )
         return None, None
     first_name = send.get("first_name") or held.get("first_name") or typed.get("first_name")
     payload = {"first_name": first_name, **send}
     changes = {k: [held.get(k), v] for k, v in send.items()}
-    outcome = services.lead_update(actor=request.user, lead_id=lead_id, payload=payload, changes=changes,
-                                   label=current.display_name, base=current)
+    outcome = services.lead_update(
+        actor=request.user, lead_id=lead_id, payload=payload, changes=changes, label=current.display_name, base=current
+    )
     if outcome.saved:
         kept = [_FIELD_LABELS.get(k, k) for k in sorted(merge.theirs)]
         text = f"Saved changes to “{current.display_name}” ({', '.join(_FIELD_LABELS.get(k, k) for k in send)})."
@@ -253,8 +312,11 @@ def _save_edit(request, form: LeadForm, lead_id: int, current):
         return None, None
     exc = outcome.error
     if isinstance(exc, NotFound):
-        form.add_error(None, "This lead no longer exists in TaskIP (someone may have deleted it), so the "
-                             "changes could not be saved. Everything you typed is still here.")
+        form.add_error(
+            None,
+            "This lead no longer exists in TaskIP (someone may have deleted it), so the "
+            "changes could not be saved. Everything you typed is still here.",
+        )
         return None, None
     _form_failed(form, exc, checked=outcome.checked)
     existing = None
@@ -293,8 +355,11 @@ def lead_delete(request, lead_id: int):
     if outcome.unconfirmed:
         messages.error(request, f"“{label}”: " + outcome.unconfirmed_message("the delete", "done"))
     else:
-        messages.error(request, f"“{label}” was not deleted. {user_message(outcome.error)}"
-                       + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""))
+        messages.error(
+            request,
+            f"“{label}” was not deleted. {user_message(outcome.error)}"
+            + (" (The dashboard checked with TaskIP.)" if outcome.checked else ""),
+        )
     return redirect_after_write(request, detail_url(lead_id))
 
 
@@ -321,8 +386,14 @@ def lead_convert(request, lead_id: int):
         return redirect_after_write(request, detail_url(lead_id))
     contact = outcome.value
     if contact is not None and contact.id:
-        messages.success(request, format_html("“{}” is now a contact. <a href=\"{}\">Open the contact</a>",
-                                              label, reverse("contacts:detail", args=[contact.id])))
+        messages.success(
+            request,
+            format_html(
+                '“{}” is now a contact. <a href="{}">Open the contact</a>',
+                label,
+                reverse("contacts:detail", args=[contact.id]),
+            ),
+        )
     else:
         messages.success(request, f"“{label}” is now a contact.")
     return redirect_after_write(request, detail_url(lead_id))
@@ -371,34 +442,51 @@ def lead_email(request, lead_id: int):
         form = EmailForm(request.POST)
         if form.is_valid():
             label = lead.display_name if lead else f"Lead #{lead_id}"
-            outcome = services.lead_send_email(actor=request.user, lead_id=lead_id,
-                                               subject=form.cleaned_data["subject"],
-                                               message=form.cleaned_data["message"], label=label,
-                                               token=form.cleaned_data.get("token") or None)
+            outcome = services.lead_send_email(
+                actor=request.user,
+                lead_id=lead_id,
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
+                label=label,
+                token=form.cleaned_data.get("token") or None,
+            )
             exc = outcome.error
             if outcome.saved:
                 to = lead.email if lead and lead.email else label
                 if outcome.replay:
-                    messages.info(request, f"Email “{form.cleaned_data['subject']}” was already sent to {to}; "
-                                           "it was not sent twice.")
+                    messages.info(
+                        request,
+                        f"Email “{form.cleaned_data['subject']}” was already sent to {to}; it was not sent twice.",
+                    )
                 else:
                     messages.success(request, f"Email “{form.cleaned_data['subject']}” sent to {to}.")
                 return redirect_after_write(request, detail_url(lead_id))
             if outcome.unconfirmed:
-                form.add_error(None, outcome.unconfirmed_message("the email", "sent")
-                               + " Look at the lead's activity; your text is kept.")
+                form.add_error(
+                    None,
+                    outcome.unconfirmed_message("the email", "sent")
+                    + " Look at the lead's activity; your text is kept.",
+                )
             elif isinstance(exc, ValidationError):
                 _email_refused(form, exc)
             elif isinstance(exc, NotFound):
                 form.add_error(None, "This lead no longer exists in TaskIP, so the email was not sent.")
             elif isinstance(exc, RateLimited):
-                form.add_error(None, "TaskIP's request limit has been reached; the email was not sent. " + retry_hint(exc))
+                form.add_error(
+                    None, "TaskIP's request limit has been reached; the email was not sent. " + retry_hint(exc)
+                )
             else:
-                form.add_error(None, user_message(exc) + " The email was not sent"
-                               + (" (the dashboard checked with TaskIP)" if outcome.checked else "")
-                               + "; your text is kept.")
+                form.add_error(
+                    None,
+                    user_message(exc)
+                    + " The email was not sent"
+                    + (" (the dashboard checked with TaskIP)" if outcome.checked else "")
+                    + "; your text is kept.",
+                )
     if request.htmx:
-        return render(request, "leads/_email_dialog.html#email-form", {"lead": lead, "lead_id": lead_id, "email_form": form})
+        return render(
+            request, "leads/_email_dialog.html#email-form", {"lead": lead, "lead_id": lead_id, "email_form": form}
+        )
     # Without JavaScript: the detail page with the email form open.
     from leads.views.detail import detail_context
 

@@ -5,6 +5,7 @@ bulk delete.
 Uploads stream through: Django keeps an upload over FILE_UPLOAD_MAX_MEMORY_SIZE in a temporary
 file and the client reads it in chunks while sending it on, so no file is held whole in memory.
 """
+
 from __future__ import annotations
 
 from urllib.parse import unquote
@@ -69,8 +70,10 @@ def too_large_message(name: str, size: int | None) -> str:
 
 def upload_error_message(exc: TaskipError) -> str:
     if isinstance(exc, api_errors.RateLimited) and "upload" in (exc.message or "").lower():
-        return (f"TaskIP accepts at most {UPLOADS_PER_HOUR} file uploads an hour for the whole team, and that "
-                f"limit has been reached. Nothing more was uploaded. {retry_hint(exc)}")
+        return (
+            f"TaskIP accepts at most {UPLOADS_PER_HOUR} file uploads an hour for the whole team, and that "
+            f"limit has been reached. Nothing more was uploaded. {retry_hint(exc)}"
+        )
     if isinstance(exc, api_errors.ValidationError):
         details = "; ".join(m for msgs in exc.errors.values() for m in msgs)
         return "TaskIP did not accept the file" + (f": {details}" if details else f": {exc.message}")
@@ -84,8 +87,17 @@ def _page_no(request) -> int:
         return 1
 
 
-def _render(request, lead_id: int, *, search: str = "", page_no: int = 1, flash: str = "", alert: str = "",
-            refresh: bool = False, selected: frozenset[int] = frozenset()):
+def _render(
+    request,
+    lead_id: int,
+    *,
+    search: str = "",
+    page_no: int = 1,
+    flash: str = "",
+    alert: str = "",
+    refresh: bool = False,
+    selected: frozenset[int] = frozenset(),
+):
     ctx = {
         "lead_id": lead_id,
         "page": None,
@@ -109,9 +121,14 @@ def _render(request, lead_id: int, *, search: str = "", page_no: int = 1, flash:
         ctx["page"] = page
         ctx["fetched_at"], ctx["stale"] = result.fetched_at, result.stale
         who = panels.file_uploaders(lead_id=lead_id, names=[f.title for f in page.items if f.title])
-        ctx["files"] = [{"f": f, "type": type_label(f.mime_type, f.title),
-                         "by": who.get(f.title or "") or (f.created_by.name if f.created_by else "") or ""}
-                        for f in page.items]
+        ctx["files"] = [
+            {
+                "f": f,
+                "type": type_label(f.mime_type, f.title),
+                "by": who.get(f.title or "") or (f.created_by.name if f.created_by else "") or "",
+            }
+            for f in page.items
+        ]
     except TaskipError as exc:
         ctx["files_error"] = user_message(exc)
         if isinstance(exc, api_errors.NotFound):
@@ -126,8 +143,13 @@ def _render(request, lead_id: int, *, search: str = "", page_no: int = 1, flash:
 @require_GET
 @require("lead.view")
 def files_panel(request, lead_id: int):
-    return _render(request, lead_id, search=request.GET.get("q", "").strip()[:200], page_no=_page_no(request),
-                   refresh="refresh" in request.GET)
+    return _render(
+        request,
+        lead_id,
+        search=request.GET.get("q", "").strip()[:200],
+        page_no=_page_no(request),
+        refresh="refresh" in request.GET,
+    )
 
 
 class SizeCapUploadHandler(FileUploadHandler):
@@ -198,8 +220,14 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
             status = 415
             continue
         try:
-            outcome = panels.file_upload(actor=request.user, lead_id=lead_id, file=up.file, filename=up.name,
-                                         content_type=up.content_type, size=up.size)
+            outcome = panels.file_upload(
+                actor=request.user,
+                lead_id=lead_id,
+                file=up.file,
+                filename=up.name,
+                content_type=up.content_type,
+                size=up.size,
+            )
         finally:
             up.close()
         if outcome.saved:
@@ -207,15 +235,23 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
             continue
         exc = outcome.error
         if outcome.unconfirmed:
-            failures.append(f"“{up.name}”: " + outcome.unconfirmed_message("the file", "uploaded")
-                            + " Refresh the files list to look.")
+            failures.append(
+                f"“{up.name}”: "
+                + outcome.unconfirmed_message("the file", "uploaded")
+                + " Refresh the files list to look."
+            )
             continue
-        failures.append(f"“{up.name}”: {upload_error_message(exc)}"
-                        + (" (The dashboard checked with TaskIP: it was not saved.)" if outcome.checked else ""))
-        status = 429 if isinstance(exc, api_errors.RateLimited) else (
-            422 if isinstance(exc, api_errors.ValidationError) else 200)  # files.js reads ok: false
+        failures.append(
+            f"“{up.name}”: {upload_error_message(exc)}"
+            + (" (The dashboard checked with TaskIP: it was not saved.)" if outcome.checked else "")
+        )
+        status = (
+            429
+            if isinstance(exc, api_errors.RateLimited)
+            else (422 if isinstance(exc, api_errors.ValidationError) else 200)
+        )  # files.js reads ok: false
         if isinstance(exc, api_errors.RateLimited):
-            failures.extend(f"“{u.name}” was not sent." for u in uploads[uploads.index(up) + 1:])
+            failures.extend(f"“{u.name}” was not sent." for u in uploads[uploads.index(up) + 1 :])
             break
 
     if as_json:

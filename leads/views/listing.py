@@ -1,4 +1,5 @@
 """The lead list: search, filters, sorting, paging, all in the URL; only #lead-table swaps."""
+
 from __future__ import annotations
 
 import uuid
@@ -31,8 +32,9 @@ def reference_context() -> dict:
         members = reference.team_members()
         names = reference.team_member_names()
         ctx["team_names"] = names
-        ctx["team"] = sorted(((m.id, names.get(m.id) or f"#{m.id}") for m in members if m.id is not None),
-                             key=lambda p: p[1].lower())
+        ctx["team"] = sorted(
+            ((m.id, names.get(m.id) or f"#{m.id}") for m in members if m.id is not None), key=lambda p: p[1].lower()
+        )
     except TaskipError as exc:
         ctx["reference_error"] = ctx["reference_error"] or user_message(exc)
     return ctx
@@ -75,7 +77,10 @@ def lead_list(request: HtmxHttpRequest):
         return f"{base}?{qs}" if qs else base
 
     context = {
-        "page_no": page_no, "per_page": per_page, "error": None, "page": None,
+        "page_no": page_no,
+        "per_page": per_page,
+        "error": None,
+        "page": None,
         "self_url": url(page=page_no if page_no > 1 else None),
     }
     # The list first: when TaskIP fails, the failure belongs to the table area. A cold page
@@ -83,8 +88,7 @@ def lead_list(request: HtmxHttpRequest):
     try:
         warming = api.beside(warm_reference)
         try:
-            result = selectors.lead_list(query=query, page=page_no, per_page=per_page,
-                                         refresh="refresh" in request.GET)
+            result = selectors.lead_list(query=query, page=page_no, per_page=per_page, refresh="refresh" in request.GET)
         finally:
             warming.exception()  # wait for it; a failure shows in the filters below
         context.update(page=result.value, fetched_at=result.fetched_at, cache_hit=result.hit)
@@ -127,16 +131,23 @@ def _rows(page, names: dict, order_of: dict) -> list[dict]:
         if lead.id is None:
             continue
         stage = selectors.placing_status(lead, order_of)
-        rows.append({
-            "lead": lead,
-            "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to],
-            "stage": stage,
-            "other_statuses": [s for s in lead.statuses if stage is None or s.id != stage.id],
-        })
+        rows.append(
+            {
+                "lead": lead,
+                "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to],
+                "stage": stage,
+                "other_statuses": [s for s in lead.statuses if stage is None or s.id != stage.id],
+            }
+        )
     return rows
 
 
 def _sort_links(query: selectors.LeadQuery, url) -> list[SortHeader]:
     """Clickable column headers; the interaction date sorts newest first on its first click."""
-    return sort_headers(SORT_COLUMNS, sort=query.sort, direction=query.direction,
-                        url=lambda key, direction: url(sort=key, dir=direction), descending_first={"date"})
+    return sort_headers(
+        SORT_COLUMNS,
+        sort=query.sort,
+        direction=query.direction,
+        url=lambda key, direction: url(sort=key, dir=direction),
+        descending_first={"date"},
+    )

@@ -3,6 +3,7 @@
 htmx requests get the panel alone (``leads/_notes_panel.html``); plain requests get a page with
 the panel (GET) or go back to the lead (a successful POST), so everything works without JS.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -23,8 +24,19 @@ FOLD_CHARS = 320  # notes longer than this fold behind "Show more"
 NOTE_FIELDS = ("title", "note")
 
 
-def _render(request, lead_id: int, *, form=None, editing=None, edit_form=None, flash: str = "",
-            alert: str = "", refresh: bool = False, status: int = 200, conflict: dict | None = None):
+def _render(
+    request,
+    lead_id: int,
+    *,
+    form=None,
+    editing=None,
+    edit_form=None,
+    flash: str = "",
+    alert: str = "",
+    refresh: bool = False,
+    status: int = 200,
+    conflict: dict | None = None,
+):
     ctx = {
         **(conflict or {}),
         "lead_id": lead_id,
@@ -88,8 +100,13 @@ def note_add(request, lead_id: int):
     form = NoteForm(request.POST, prefix_id="note-new")
     if not form.is_valid():
         return _render(request, lead_id, form=form)
-    outcome = panels.note_create(actor=request.user, lead_id=lead_id, title=form.cleaned_data["title"],
-                                 note=form.cleaned_data["note"], token=form.cleaned_data.get("token") or None)
+    outcome = panels.note_create(
+        actor=request.user,
+        lead_id=lead_id,
+        title=form.cleaned_data["title"],
+        note=form.cleaned_data["note"],
+        token=form.cleaned_data.get("token") or None,
+    )
     if outcome.saved:
         return _done(request, lead_id, "This note was already added." if outcome.replay else "Note added.")
     if outcome.unconfirmed:
@@ -97,8 +114,13 @@ def note_add(request, lead_id: int):
     elif isinstance(outcome.error, (api_errors.ValidationError, api_errors.Conflict)):
         apply_api_errors(form, outcome.error)
     else:
-        form.add_error(None, user_message(outcome.error) + " " + outcome.not_saved_note()
-                       + " Your note is still here; send it again when ready.")
+        form.add_error(
+            None,
+            user_message(outcome.error)
+            + " "
+            + outcome.not_saved_note()
+            + " Your note is still here; send it again when ready.",
+        )
     return _render(request, lead_id, form=form)
 
 
@@ -109,9 +131,14 @@ def note_edit(request, lead_id: int, note_id: int):
         note = _find(lead_id, note_id)
         if note is None:
             return _render(request, lead_id, alert="That note no longer exists or could not be loaded.", refresh=True)
-        form = NoteForm(initial={"title": note.title or "", "note": note.note or "",
-                                 "loaded": snapshot({"title": note.title, "note": note.note})},
-                        prefix_id=f"note-{note_id}")
+        form = NoteForm(
+            initial={
+                "title": note.title or "",
+                "note": note.note or "",
+                "loaded": snapshot({"title": note.title, "note": note.note}),
+            },
+            prefix_id=f"note-{note_id}",
+        )
         return _render(request, lead_id, editing=note_id, edit_form=form)
     form = NoteForm(request.POST, prefix_id=f"note-{note_id}")
     if not form.is_valid():
@@ -123,8 +150,11 @@ def note_edit(request, lead_id: int, note_id: int):
         form.add_error(None, user_message(exc) + " Nothing was saved; your changes are still here.")
         return _render(request, lead_id, editing=note_id, edit_form=form)
     if note is None:
-        form.add_error(None, "This note no longer exists in TaskIP (someone may have deleted it). "
-                             "Copy your text if you want to keep it.")
+        form.add_error(
+            None,
+            "This note no longer exists in TaskIP (someone may have deleted it). "
+            "Copy your text if you want to keep it.",
+        )
         return _render(request, lead_id, editing=note_id, edit_form=form)
     typed = {"title": form.cleaned_data["title"], "note": form.cleaned_data["note"]}
     held = {"title": note.title, "note": note.note}
@@ -134,17 +164,29 @@ def note_edit(request, lead_id: int, note_id: int):
         data = form.data.copy()
         data["seen"] = seen_of(merge)
         form.data = data
-        return _render(request, lead_id, editing=note_id, edit_form=form, conflict={
-            "conflicts": conflict_rows(form, merge, {"title": "Title", "note": "Note"}), "conflict_what": "note",
-            "conflict_kept": [], "conflict_seen": seen_of(merge)})
+        return _render(
+            request,
+            lead_id,
+            editing=note_id,
+            edit_form=form,
+            conflict={
+                "conflicts": conflict_rows(form, merge, {"title": "Title", "note": "Note"}),
+                "conflict_what": "note",
+                "conflict_kept": [],
+                "conflict_seen": seen_of(merge),
+            },
+        )
     if not merge.mine:
         return _done(request, lead_id, "Nothing was changed.")
     title = typed["title"] if "title" in merge.mine else (note.title or "")
     text = typed["note"] if "note" in merge.mine else (note.note or "")
-    outcome = panels.note_update(actor=request.user, lead_id=lead_id, note_id=note_id, title=title, note=text,
-                                 before=note)
+    outcome = panels.note_update(
+        actor=request.user, lead_id=lead_id, note_id=note_id, title=title, note=text, before=note
+    )
     if outcome.saved:
-        kept = " Someone else's change to the " + " and ".join(sorted(merge.theirs)) + " is kept." if merge.theirs else ""
+        kept = (
+            " Someone else's change to the " + " and ".join(sorted(merge.theirs)) + " is kept." if merge.theirs else ""
+        )
         return _done(request, lead_id, "Note updated." + kept)
     exc = outcome.error
     if outcome.unconfirmed:
@@ -152,11 +194,16 @@ def note_edit(request, lead_id: int, note_id: int):
     elif isinstance(exc, (api_errors.ValidationError, api_errors.Conflict)):
         apply_api_errors(form, exc)
     elif isinstance(exc, api_errors.NotFound):
-        form.add_error(None, "This note no longer exists in TaskIP (someone may have deleted it). "
-                             "Copy your text if you want to keep it.")
+        form.add_error(
+            None,
+            "This note no longer exists in TaskIP (someone may have deleted it). "
+            "Copy your text if you want to keep it.",
+        )
     else:
-        form.add_error(None, user_message(exc) + " " + outcome.not_saved_note()
-                       + " Your changes are still here; save again when ready.")
+        form.add_error(
+            None,
+            user_message(exc) + " " + outcome.not_saved_note() + " Your changes are still here; save again when ready.",
+        )
     return _render(request, lead_id, editing=note_id, edit_form=form)
 
 
@@ -164,8 +211,9 @@ def note_edit(request, lead_id: int, note_id: int):
 @require("note.write")
 def note_delete(request, lead_id: int, note_id: int):
     note = _find(lead_id, note_id)
-    outcome = panels.note_delete(actor=request.user, lead_id=lead_id, note_id=note_id,
-                                 label=(note.title if note else "") or "")
+    outcome = panels.note_delete(
+        actor=request.user, lead_id=lead_id, note_id=note_id, label=(note.title if note else "") or ""
+    )
     if outcome.saved:
         return _done(request, lead_id, "Note deleted.")
     if isinstance(outcome.error, api_errors.NotFound):

@@ -1,5 +1,6 @@
 """The admins' button on the budget page: run the self-check (leads/selfcheck.py) on the job
 queue. The latest run is shown on the budget page (templatetag ``selfcheck_panel``)."""
+
 from django.contrib import messages
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,9 +23,13 @@ def self_check(request):
         run_taskip_check(run.pk)
     except Exception:  # the queue could not take it: say so, leave nothing half-started
         run.delete()
-        messages.error(request, "The job queue could not take the self-check just now. Try again, or run "
-                                "`python manage.py taskip_check` on the server.")
+        messages.error(
+            request,
+            "The job queue could not take the self-check just now. Try again, or run "
+            "`python manage.py taskip_check` on the server.",
+        )
         return redirect_after_write(request, reverse("budget"))
-    messages.success(request, "Self-check queued: the worker runs it (about 20 TaskIP calls) and the result "
-                              "shows below.")
+    messages.success(
+        request, "Self-check queued: the worker runs it (about 20 TaskIP calls) and the result shows below."
+    )
     return redirect_after_write(request, reverse("budget"))

@@ -1,5 +1,6 @@
 """Reading an uploaded CSV of leads: the file (size, encoding, delimiter, header row), the
 fields a column can map to and the guess from its header, and the job's rows as stored."""
+
 from __future__ import annotations
 
 import csv
@@ -52,15 +53,55 @@ SYNONYMS = {
     "last_name": ["last name", "lastname", "last", "surname", "family name", "familyname", "nachname", "nom"],
     "full_name": ["name", "full name", "fullname", "contact name", "lead name", "contact", "lead"],
     "email": ["email", "e mail", "email address", "e mail address", "mail", "emailaddress", "work email"],
-    "phone_number": ["phone", "phone number", "phonenumber", "telephone", "tel", "mobile", "mobile phone", "cell", "mobile number"],
+    "phone_number": [
+        "phone",
+        "phone number",
+        "phonenumber",
+        "telephone",
+        "tel",
+        "mobile",
+        "mobile phone",
+        "cell",
+        "mobile number",
+    ],
     "website": ["website", "web site", "web", "url", "site", "homepage", "domain"],
-    "company": ["company", "company name", "organization", "organisation", "organization name", "account", "account name", "firm", "business"],
+    "company": [
+        "company",
+        "company name",
+        "organization",
+        "organisation",
+        "organization name",
+        "account",
+        "account name",
+        "firm",
+        "business",
+    ],
     "value": ["value", "deal value", "lead value", "amount", "deal amount", "deal size", "revenue", "worth"],
     "currency": ["currency", "currency code"],
-    "lead_interaction_date": ["interaction date", "lead interaction date", "last interaction", "last contact", "last contacted", "interaction", "date", "contact date"],
+    "lead_interaction_date": [
+        "interaction date",
+        "lead interaction date",
+        "last interaction",
+        "last contact",
+        "last contacted",
+        "interaction",
+        "date",
+        "contact date",
+    ],
     "status": ["status", "statuses", "lead status", "stage", "pipeline stage", "deal stage"],
     "source": ["source", "sources", "lead source", "channel", "origin", "utm source"],
-    "assigned_to": ["assigned to", "assignee", "assignees", "assigned", "owner", "lead owner", "sales rep", "salesperson", "rep", "account owner"],
+    "assigned_to": [
+        "assigned to",
+        "assignee",
+        "assignees",
+        "assigned",
+        "owner",
+        "lead owner",
+        "sales rep",
+        "salesperson",
+        "rep",
+        "account owner",
+    ],
     "address": ["address", "street", "street address", "address line 1"],
     "zip_code": ["zip", "zip code", "zipcode", "postal code", "postcode", "post code", "plz"],
     "description": ["description", "notes", "note", "comments", "comment", "details", "about"],
@@ -187,11 +228,14 @@ def create_job(*, actor, upload) -> ImportJob:
         job = ImportJob.objects.create(
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             filename=(getattr(upload, "name", "") or "upload.csv")[:255],
-            encoding=parsed.encoding, delimiter=parsed.delimiter, headers=parsed.headers,
+            encoding=parsed.encoding,
+            delimiter=parsed.delimiter,
+            headers=parsed.headers,
             mapping=guess_mapping(parsed.headers),
         )
         ImportRow.objects.bulk_create(
-            [ImportRow(job=job, line=line, cells=cells) for line, cells in parsed.rows], batch_size=500)
+            [ImportRow(job=job, line=line, cells=cells) for line, cells in parsed.rows], batch_size=500
+        )
     return job
 
 

@@ -1,4 +1,5 @@
 """An import's progress counts and its downloadable report (one line per row of the file)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,14 +47,26 @@ def progress(job: ImportJob) -> Progress:
     c = {s: 0 for s, _ in ImportRow.STATE_CHOICES}
     for r in job.rows.values("state").annotate(n=Count("id")):
         c[r["state"]] = r["n"]
-    return Progress(sum(c.values()), c["invalid"], c["pending"], c["in_flight"], c["created"], c["updated"],
-                    c["skipped"], c["failed"])
+    return Progress(
+        sum(c.values()),
+        c["invalid"],
+        c["pending"],
+        c["in_flight"],
+        c["created"],
+        c["updated"],
+        c["skipped"],
+        c["failed"],
+    )
 
 
 REPORT_COLUMNS = ("Row", "Email", "First name", "Last name", "Outcome", "Lead ID", "Reason")
 OUTCOME_LABELS = {
-    ImportRow.CREATED: "created", ImportRow.UPDATED: "updated", ImportRow.SKIPPED: "skipped",
-    ImportRow.FAILED: "failed", ImportRow.INVALID: "skipped (problems)", ImportRow.PENDING: "not processed",
+    ImportRow.CREATED: "created",
+    ImportRow.UPDATED: "updated",
+    ImportRow.SKIPPED: "skipped",
+    ImportRow.FAILED: "failed",
+    ImportRow.INVALID: "skipped (problems)",
+    ImportRow.PENDING: "not processed",
     ImportRow.IN_FLIGHT: "unknown (answer lost)",
 }
 
@@ -64,5 +77,14 @@ def report_lines(job: ImportJob):
         values = row_values(job, row.cells)
         first = row.payload.get("first_name") or values.get("first_name") or values.get("full_name", "")
         last = row.payload.get("last_name") or values.get("last_name", "")
-        yield csv_line([row.line, row.email or values.get("email", ""), first, last,
-                        OUTCOME_LABELS.get(row.state, row.state), row.lead_id or "", row.message])
+        yield csv_line(
+            [
+                row.line,
+                row.email or values.get("email", ""),
+                first,
+                last,
+                OUTCOME_LABELS.get(row.state, row.state),
+                row.lead_id or "",
+                row.message,
+            ]
+        )

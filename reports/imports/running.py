@@ -8,6 +8,7 @@
 * a 429, or the budget governor's "not now", puts the row back to PENDING (nothing was
   written) and the job waits for the time it was given; it goes on by itself.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -37,8 +38,13 @@ def start(job: ImportJob, *, mode: str, actor=None) -> Job:
     to_write = job.rows.filter(state=ImportRow.PENDING).count()
     owner = job.created_by or actor
     with transaction.atomic():
-        run = runner.create(kind=KIND, owner=owner, title=f"Import {job.filename}", total=to_write,
-                            detail_url=reverse("reports:import_job", args=[job.pk]))
+        run = runner.create(
+            kind=KIND,
+            owner=owner,
+            title=f"Import {job.filename}",
+            total=to_write,
+            detail_url=reverse("reports:import_job", args=[job.pk]),
+        )
         job.existing, job.mode, job.status, job.run = existing, mode, ImportJob.RUNNING, run
         job.started_at = timezone.now()
         job.save()
@@ -94,12 +100,33 @@ def _settle(imp: ImportJob, row: ImportRow, owner) -> None:
     found = _find_by_email(row.email)
     changes = {"import": str(imp.id), "line": row.line, **row.payload}
     if found is not None and not update and (existing is None or found.id != existing[0]):
-        record(owner, "lead.create", "lead", found.id, changes=changes, label=_label(row), message="confirmed by reading back")
+        record(
+            owner,
+            "lead.create",
+            "lead",
+            found.id,
+            changes=changes,
+            label=_label(row),
+            message="confirmed by reading back",
+        )
         _finish_row(row, ImportRow.CREATED, "Created (confirmed by email after a lost answer).", found.id)
         return
-    if found is not None and update and row.attempted_at and found.updated_at \
-            and found.updated_at >= row.attempted_at - timedelta(seconds=5):
-        record(owner, "lead.update", "lead", found.id, changes=changes, label=_label(row), message="confirmed by reading back")
+    if (
+        found is not None
+        and update
+        and row.attempted_at
+        and found.updated_at
+        and found.updated_at >= row.attempted_at - timedelta(seconds=5)
+    ):
+        record(
+            owner,
+            "lead.update",
+            "lead",
+            found.id,
+            changes=changes,
+            label=_label(row),
+            message="confirmed by reading back",
+        )
         _finish_row(row, ImportRow.UPDATED, "Updated (confirmed by email after a lost answer).", found.id)
         return
     _back_to_pending(row)  # it did not happen: the row is written in its turn
@@ -109,7 +136,9 @@ def _process(imp: ImportJob, row: ImportRow, owner) -> None:
     existing = imp.existing.get(row.email.casefold())
     update = imp.mode == ImportJob.UPDATE_EXISTING and existing is not None
     if imp.mode == ImportJob.CREATE_ONLY and existing is not None:
-        _finish_row(row, ImportRow.SKIPPED, f"A lead with this email already exists (#{existing[0]}); create only.", existing[0])
+        _finish_row(
+            row, ImportRow.SKIPPED, f"A lead with this email already exists (#{existing[0]}); create only.", existing[0]
+        )
         return
     payload = _send_payload(row)
     changes = {"import": str(imp.id), "line": row.line, **row.payload}
@@ -119,11 +148,13 @@ def _process(imp: ImportJob, row: ImportRow, owner) -> None:
 
     token = f"import{imp.pk}-{row.pk}"
     if update:
-        outcome = lead_services.lead_update(actor=owner, lead_id=existing[0], payload=payload, changes=changes,
-                                            label=_label(row), token=token)
+        outcome = lead_services.lead_update(
+            actor=owner, lead_id=existing[0], payload=payload, changes=changes, label=_label(row), token=token
+        )
     else:
-        outcome = lead_services.lead_create(actor=owner, payload=payload, changes=changes, label=_label(row),
-                                            token=token)
+        outcome = lead_services.lead_create(
+            actor=owner, payload=payload, changes=changes, label=_label(row), token=token
+        )
     if outcome.saved:
         lead_id = existing[0] if update else (outcome.value.id if outcome.value is not None else outcome.result)
         confirmed = "Confirmed by reading TaskIP back after a lost answer." if outcome.checked else ""
@@ -182,7 +213,9 @@ class ImportRunner(runner.Runner):
         row = imp.rows.filter(state=ImportRow.PENDING).order_by("line").first()
         if row is not None:
             now = timezone.now()
-            if ImportRow.objects.filter(pk=row.pk, state=ImportRow.PENDING).update(state=ImportRow.IN_FLIGHT, attempted_at=now):
+            if ImportRow.objects.filter(pk=row.pk, state=ImportRow.PENDING).update(
+                state=ImportRow.IN_FLIGHT, attempted_at=now
+            ):
                 row.state, row.attempted_at = ImportRow.IN_FLIGHT, now
                 _process(imp, row, job.owner)
         # Rows still to send (a row in flight in another thread is that thread's to finish).

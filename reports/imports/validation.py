@@ -1,6 +1,7 @@
 """Validating an import before anything is written: every row against TaskIP's reference data
 (statuses, sources, team, companies), dates and values in the formats people type, duplicate
 emails in the file; and which emails already belong to a lead (one snapshot)."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,19 @@ from reports.imports.reading import FIELD_LABELS
 from reports.models import ImportJob, ImportRow
 from reports.services import csv_unescape
 
-DATE_FORMATS_ALWAYS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y",
-                       "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%Y%m%d")
+DATE_FORMATS_ALWAYS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%Y",
+    "%Y%m%d",
+)
 DATE_FORMATS_DMY = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y")
 DATE_FORMATS_MDY = ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y", "%m.%d.%Y")
 
@@ -28,7 +40,9 @@ def parse_date(text: str, order: str = "dmy") -> date | None:
     text = text.strip()
     if "T" in text[10:11] or (len(text) > 10 and text[10] == " " and text[4] == "-"):
         text = text[:10]  # 2026-04-01T10:00:00Z, 2026-04-01 10:00
-    formats = DATE_FORMATS_ALWAYS + (DATE_FORMATS_DMY + DATE_FORMATS_MDY if order == "dmy" else DATE_FORMATS_MDY + DATE_FORMATS_DMY)
+    formats = DATE_FORMATS_ALWAYS + (
+        DATE_FORMATS_DMY + DATE_FORMATS_MDY if order == "dmy" else DATE_FORMATS_MDY + DATE_FORMATS_DMY
+    )
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt).date()
@@ -81,8 +95,10 @@ def load_reference() -> Reference:
     return Reference(
         statuses={(s.name or "").strip().casefold(): s.id for s in st},
         sources={(s.name or "").strip().casefold(): s.id for s in so},
-        status_ids={s.id for s in st}, source_ids={s.id for s in so},
-        members=mem, member_ids={m.id for m in members},
+        status_ids={s.id for s in st},
+        source_ids={s.id for s in so},
+        members=mem,
+        member_ids={m.id for m in members},
         companies={(c.name or "").strip().casefold(): c.id for c in companies if c.name},
     )
 
@@ -162,7 +178,9 @@ def validate_row(values: dict[str, str], ref: Reference, date_order: str) -> tup
     if values.get("lead_interaction_date"):
         d = parse_date(values["lead_interaction_date"], date_order)
         if d is None:
-            problems.append(f"Interaction date “{values['lead_interaction_date']}” is not a date (use e.g. 2026-04-01).")
+            problems.append(
+                f"Interaction date “{values['lead_interaction_date']}” is not a date (use e.g. 2026-04-01)."
+            )
         else:
             payload["lead_interaction_date"] = d.isoformat()
     if values.get("company"):
@@ -247,14 +265,18 @@ def validate_job(job: ImportJob) -> None:
         row.message = "; ".join(problems)[:500]
         row.lead_id = None
         row.attempted_at = None
-    ImportRow.objects.bulk_update(rows, ["email", "payload", "problems", "state", "message", "lead_id", "attempted_at"], batch_size=500)
+    ImportRow.objects.bulk_update(
+        rows, ["email", "payload", "problems", "state", "message", "lead_id", "attempted_at"], batch_size=500
+    )
     job.status = ImportJob.VALIDATED
     job.save(update_fields=["status", "updated_at"])
 
 
 def existing_in_snapshot(job: ImportJob, *, refresh: bool = False) -> dict[str, list]:
     """{email: [lead_id, first_name]} for the file's emails, from ONE all-leads call (cached)."""
-    emails = {e.casefold() for e in job.rows.filter(state=ImportRow.PENDING).exclude(email="").values_list("email", flat=True)}
+    emails = {
+        e.casefold() for e in job.rows.filter(state=ImportRow.PENDING).exclude(email="").values_list("email", flat=True)
+    }
     snap = lead_snapshot(query=LeadQuery(), refresh=refresh).value
     out = {}
     for lead in snap:

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,49 +16,99 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('filename', models.CharField(max_length=255)),
-                ('encoding', models.CharField(max_length=20)),
-                ('delimiter', models.CharField(max_length=4)),
-                ('headers', models.JSONField(default=list)),
-                ('mapping', models.JSONField(default=dict)),
-                ('date_order', models.CharField(default='dmy', max_length=3)),
-                ('mode', models.CharField(choices=[('create', 'Create only'), ('update', 'Update existing by email')], default='create', max_length=10)),
-                ('status', models.CharField(choices=[('uploaded', 'uploaded'), ('validated', 'validated'), ('running', 'running'), ('paused', 'paused'), ('rate_limited', 'rate limited'), ('stopped', 'stopped'), ('done', 'done')], default='uploaded', max_length=20)),
-                ('existing', models.JSONField(default=dict)),
-                ('retry_at', models.DateTimeField(blank=True, null=True)),
-                ('message', models.CharField(blank=True, default='', max_length=500)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("filename", models.CharField(max_length=255)),
+                ("encoding", models.CharField(max_length=20)),
+                ("delimiter", models.CharField(max_length=4)),
+                ("headers", models.JSONField(default=list)),
+                ("mapping", models.JSONField(default=dict)),
+                ("date_order", models.CharField(default="dmy", max_length=3)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("create", "Create only"), ("update", "Update existing by email")],
+                        default="create",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "uploaded"),
+                            ("validated", "validated"),
+                            ("running", "running"),
+                            ("paused", "paused"),
+                            ("rate_limited", "rate limited"),
+                            ("stopped", "stopped"),
+                            ("done", "done"),
+                        ],
+                        default="uploaded",
+                        max_length=20,
+                    ),
+                ),
+                ("existing", models.JSONField(default=dict)),
+                ("retry_at", models.DateTimeField(blank=True, null=True)),
+                ("message", models.CharField(blank=True, default="", max_length=500)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRow',
+            name="ImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField()),
-                ('cells', models.JSONField(default=list)),
-                ('email', models.CharField(blank=True, default='', max_length=254)),
-                ('payload', models.JSONField(default=dict)),
-                ('problems', models.JSONField(default=list)),
-                ('state', models.CharField(choices=[('pending', 'pending'), ('invalid', 'invalid'), ('in_flight', 'in flight'), ('created', 'created'), ('updated', 'updated'), ('skipped', 'skipped'), ('failed', 'failed')], default='pending', max_length=12)),
-                ('lead_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('message', models.CharField(blank=True, default='', max_length=500)),
-                ('attempted_at', models.DateTimeField(blank=True, null=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='reports.importjob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("line", models.PositiveIntegerField()),
+                ("cells", models.JSONField(default=list)),
+                ("email", models.CharField(blank=True, default="", max_length=254)),
+                ("payload", models.JSONField(default=dict)),
+                ("problems", models.JSONField(default=list)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("invalid", "invalid"),
+                            ("in_flight", "in flight"),
+                            ("created", "created"),
+                            ("updated", "updated"),
+                            ("skipped", "skipped"),
+                            ("failed", "failed"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("lead_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("message", models.CharField(blank=True, default="", max_length=500)),
+                ("attempted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rows", to="reports.importjob"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['line'],
-                'indexes': [models.Index(fields=['job', 'state', 'line'], name='reports_imp_job_id_831379_idx')],
+                "ordering": ["line"],
+                "indexes": [models.Index(fields=["job", "state", "line"], name="reports_imp_job_id_831379_idx")],
             },
         ),
     ]

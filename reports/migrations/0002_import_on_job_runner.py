@@ -5,28 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_initial'),
-        ('reports', '0001_initial'),
+        ("jobs", "0001_initial"),
+        ("reports", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='importjob',
-            name='locked_until',
+            model_name="importjob",
+            name="locked_until",
         ),
         migrations.RemoveField(
-            model_name='importjob',
-            name='message',
+            model_name="importjob",
+            name="message",
         ),
         migrations.RemoveField(
-            model_name='importjob',
-            name='retry_at',
+            model_name="importjob",
+            name="retry_at",
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='run',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='import_job', to='jobs.job'),
+            model_name="importjob",
+            name="run",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="import_job",
+                to="jobs.job",
+            ),
         ),
     ]

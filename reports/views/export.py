@@ -1,4 +1,5 @@
 """CSV exports of the filtered lead list and of the contacts, streamed page by page."""
+
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -23,8 +24,12 @@ def _csv_response(chunks, filename: str) -> StreamingHttpResponse:
 
 def _error_page(request, exc: TaskipError, what: str):
     status = page_status(exc)
-    return render(request, "upstream_error.html",
-                  {"message": f"The {what} export could not start. {user_message(exc)}"}, status=status)
+    return render(
+        request,
+        "upstream_error.html",
+        {"message": f"The {what} export could not start. {user_message(exc)}"},
+        status=status,
+    )
 
 
 @require_GET

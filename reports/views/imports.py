@@ -1,4 +1,5 @@
 """The CSV import wizard: upload › map columns › check rows › import (with progress) › report."""
+
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,17 +62,29 @@ def import_map(request, job_id):
             try:
                 validation.validate_job(job)
             except TaskipError as exc:
-                error = "The rows could not be checked: the dashboard needs TaskIP's statuses, sources, team and companies. " + user_message(exc)
+                error = (
+                    "The rows could not be checked: the dashboard needs TaskIP's statuses, sources, team and companies. "
+                    + user_message(exc)
+                )
             else:
                 return redirect_after_write(request, reverse("reports:import_review", args=[job.pk]))
     columns = [
         {"index": i, "header": h, "field": job.mapping.get(str(i), ""), "samples": s}
         for i, (h, s) in enumerate(zip(job.headers, reading.samples(job)))
     ]
-    return render(request, "reports/import_map.html", {
-        "job": job, "columns": columns, "fields": reading.FIELDS, "problems": problems, "error": error,
-        "row_count": job.rows.count(), "step": 2,
-    })
+    return render(
+        request,
+        "reports/import_map.html",
+        {
+            "job": job,
+            "columns": columns,
+            "fields": reading.FIELDS,
+            "problems": problems,
+            "error": error,
+            "row_count": job.rows.count(),
+            "step": 2,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,7 +102,10 @@ def import_review(request, job_id):
         try:
             running.start(job, mode=form.cleaned_data["mode"], actor=request.user)
         except TaskipError as exc:
-            error = "The import could not start: the dashboard must first check which emails already exist. " + user_message(exc)
+            error = (
+                "The import could not start: the dashboard must first check which emails already exist. "
+                + user_message(exc)
+            )
         else:
             return redirect_after_write(request, reverse("reports:import_job", args=[job.pk]))
     existing, existing_error = None, None
@@ -99,23 +115,48 @@ def import_review(request, job_id):
         existing_error = user_message(exc)
     bad_rows = list(job.rows.filter(state=ImportRow.INVALID)[:200])
     preview = [(r, validation.describe_payload(r.payload)) for r in job.rows.filter(state=ImportRow.PENDING)[:5]]
-    return render(request, "reports/import_review.html", {
-        "job": job, "prog": prog, "form": form, "error": error, "bad_rows": bad_rows, "preview": preview,
-        "existing": existing, "existing_error": existing_error, "step": 3,
-        # What the start button counts, per mode: rows that will be written, never a skipped one.
-        "create_count": prog.to_write - (existing or 0), "update_count": prog.to_write,
-        "mapped": [(job.headers[int(i)], reading.FIELD_LABELS[f]) for i, f in job.mapping.items() if f],
-    })
+    return render(
+        request,
+        "reports/import_review.html",
+        {
+            "job": job,
+            "prog": prog,
+            "form": form,
+            "error": error,
+            "bad_rows": bad_rows,
+            "preview": preview,
+            "existing": existing,
+            "existing_error": existing_error,
+            "step": 3,
+            # What the start button counts, per mode: rows that will be written, never a skipped one.
+            "create_count": prog.to_write - (existing or 0),
+            "update_count": prog.to_write,
+            "mapped": [(job.headers[int(i)], reading.FIELD_LABELS[f]) for i, f in job.mapping.items() if f],
+        },
+    )
 
 
 def _progress_context(job):
     prog = reporting.progress(job)
     run = job.run
     finished = run is None or run.state in run.FINISHED
-    failed_rows = list(job.rows.filter(state__in=(ImportRow.FAILED, ImportRow.SKIPPED, ImportRow.INVALID, ImportRow.IN_FLIGHT))[:300]) \
-        if finished or run.state == run.PAUSED else []
-    return {"job": job, "run": run, "prog": prog, "failed_rows": failed_rows, "finished": finished,
-            "step": 5 if run is not None and run.state == run.DONE else 4}
+    failed_rows = (
+        list(
+            job.rows.filter(state__in=(ImportRow.FAILED, ImportRow.SKIPPED, ImportRow.INVALID, ImportRow.IN_FLIGHT))[
+                :300
+            ]
+        )
+        if finished or run.state == run.PAUSED
+        else []
+    )
+    return {
+        "job": job,
+        "run": run,
+        "prog": prog,
+        "failed_rows": failed_rows,
+        "finished": finished,
+        "step": 5 if run is not None and run.state == run.DONE else 4,
+    }
 
 
 @require_GET
@@ -141,8 +182,9 @@ def import_job(request, job_id):
 def import_report(request, job_id):
     job = _job(request, job_id)
     name = slugify(job.filename.rsplit(".", 1)[0]) or "import"
-    response = StreamingHttpResponse((line.encode("utf-8") for line in reporting.report_lines(job)),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in reporting.report_lines(job)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="import-report_{name}_{job.created_at:%Y-%m-%d}.csv"'
     response["Cache-Control"] = "no-store"
     return response
@@ -154,8 +196,27 @@ def import_template(request):
     """An empty CSV with the headers the importer recognises, and one example row."""
     from reports.services import LEAD_COLUMNS, csv_line
 
-    example = ["", "Ada", "Lovelace", "ada@example.com", "+44 20 7946 0000", "https://example.com", "", "1200", "USD",
-               "2026-04-01", "", "", "", "12 Analytical Way", "", "", "", "EC1A 1BB", "Met at the fair"]
+    example = [
+        "",
+        "Ada",
+        "Lovelace",
+        "ada@example.com",
+        "+44 20 7946 0000",
+        "https://example.com",
+        "",
+        "1200",
+        "USD",
+        "2026-04-01",
+        "",
+        "",
+        "",
+        "12 Analytical Way",
+        "",
+        "",
+        "",
+        "EC1A 1BB",
+        "Met at the fair",
+    ]
     body = "\ufeff" + csv_line(LEAD_COLUMNS[:19]) + csv_line(example)
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="leads-import-template.csv"'

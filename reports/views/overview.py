@@ -1,4 +1,5 @@
 """The overview: the pipeline in numbers and bars, for the lead list's filters."""
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -14,7 +15,11 @@ from reports import selectors
 def _choices():
     """Filter choices; a failure here leaves the selects empty but the page still works."""
     try:
-        return reference.statuses(), reference.sources(), sorted(reference.team_member_names().items(), key=lambda kv: kv[1].lower())
+        return (
+            reference.statuses(),
+            reference.sources(),
+            sorted(reference.team_member_names().items(), key=lambda kv: kv[1].lower()),
+        )
     except TaskipError:
         return [], [], []
 
@@ -34,8 +39,12 @@ def overview(request: HtmxHttpRequest):
     }
     try:
         result = selectors.overview(query=query, refresh="refresh" in request.GET)
-        context.update(ov=result.overview, cache_hit=result.cache_hit, fetched_at=result.fetched_at,
-                       refresh_url=f"?{context['qs']}&refresh=1" if context["qs"] else "?refresh=1")
+        context.update(
+            ov=result.overview,
+            cache_hit=result.cache_hit,
+            fetched_at=result.fetched_at,
+            refresh_url=f"?{context['qs']}&refresh=1" if context["qs"] else "?refresh=1",
+        )
     except TaskipError as exc:
         context["error"] = user_message(exc)
     if request.htmx and request.htmx.target == "overview-charts":

@@ -1,5 +1,6 @@
 """The single entry point of /api/public-v1/...: latency, auth, rate limits, statistics,
 fault injection, then routing to a handler."""
+
 import hmac
 import logging
 import os
@@ -23,23 +24,43 @@ ROUTES = [
     (r"lead", "/lead", {"GET": leads.lead_list, "POST": leads.lead_create}),
     (r"lead/bulk-delete", "/lead/bulk-delete", {"POST": leads.lead_bulk_delete}),
     (rf"lead/send-email/{ID}", "/lead/send-email/{id}", {"POST": leads.lead_send_email}),
-    (rf"lead/notes/{ID}", "/lead/notes/{id}", {"GET": leads.notes_list, "POST": leads.notes_create,
-                                                "PUT": leads.notes_update, "DELETE": leads.notes_delete}),
+    (
+        rf"lead/notes/{ID}",
+        "/lead/notes/{id}",
+        {"GET": leads.notes_list, "POST": leads.notes_create, "PUT": leads.notes_update, "DELETE": leads.notes_delete},
+    ),
     (rf"lead/files/bulk-delete/{ID}", "/lead/files/bulk-delete/{id}", {"DELETE": leads.files_bulk_delete}),
     (rf"lead/files/{ID}", "/lead/files/{id}", {"GET": leads.files_list, "POST": leads.files_upload}),
     (rf"lead/{ID}/convert", "/lead/{id}/convert", {"POST": leads.lead_convert}),
-    (rf"lead/{ID}", "/lead/{id}", {"GET": leads.lead_detail, "PUT": leads.lead_update, "PATCH": leads.lead_update,
-                                   "DELETE": leads.lead_delete}),
+    (
+        rf"lead/{ID}",
+        "/lead/{id}",
+        {"GET": leads.lead_detail, "PUT": leads.lead_update, "PATCH": leads.lead_update, "DELETE": leads.lead_delete},
+    ),
     (r"lead-attribute", "/lead-attribute", {"GET": attributes.attribute_list, "POST": attributes.attribute_create}),
-    (rf"lead-attribute/{ID}", "/lead-attribute/{id}", {"GET": attributes.attribute_detail,
-                                                       "PUT": attributes.attribute_update,
-                                                       "PATCH": attributes.attribute_update,
-                                                       "DELETE": attributes.attribute_delete}),
+    (
+        rf"lead-attribute/{ID}",
+        "/lead-attribute/{id}",
+        {
+            "GET": attributes.attribute_detail,
+            "PUT": attributes.attribute_update,
+            "PATCH": attributes.attribute_update,
+            "DELETE": attributes.attribute_delete,
+        },
+    ),
     (r"contact", "/contact", {"GET": contacts.contact_list, "POST": contacts.contact_create}),
     (r"contact/bulk-delete", "/contact/bulk-delete", {"POST": contacts.contact_bulk_delete}),
     (rf"contact/invite-client/{ID}", "/contact/invite-client/{id}", {"POST": contacts.contact_invite}),
-    (rf"contact/{ID}", "/contact/{id}", {"GET": contacts.contact_detail, "PUT": contacts.contact_update,
-                                         "PATCH": contacts.contact_update, "DELETE": contacts.contact_delete}),
+    (
+        rf"contact/{ID}",
+        "/contact/{id}",
+        {
+            "GET": contacts.contact_detail,
+            "PUT": contacts.contact_update,
+            "PATCH": contacts.contact_update,
+            "DELETE": contacts.contact_delete,
+        },
+    ),
     (r"team-member", "/team-member", {"GET": directory.member_list}),
     (rf"team-member/{ID}", "/team-member/{id}", {"GET": directory.member_detail}),
     (r"company", "/company", {"GET": directory.company_list}),
@@ -73,10 +94,14 @@ def resolve(rest):
 
 
 MALFORMED_BODY = '{"msg":"Lead Details","data":{"id":1,"first_name":"Jo'
-HTML_502 = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1>"
-            "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
-HTML_504 = ("<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out"
-            "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+HTML_502 = (
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1>"
+    "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+HTML_504 = (
+    "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out"
+    "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
 
 
 def fault_response(kind, cfg):
@@ -86,8 +111,9 @@ def fault_response(kind, cfg):
     if kind == "502":
         return HttpResponse(HTML_502, status=502, content_type="text/html")
     if kind == "429":
-        return ApiError(429, "Too Many Requests", "Too many requests. Rate limit exceeded.",
-                        headers={"Retry-After": "30"}).response()
+        return ApiError(
+            429, "Too Many Requests", "Too many requests. Rate limit exceeded.", headers={"Retry-After": "30"}
+        ).response()
     if kind == "malformed":
         return HttpResponse(MALFORMED_BODY, status=200, content_type="application/json")
     if kind == "hang":
@@ -119,8 +145,12 @@ def entry(request, rest=""):
 
 def _dispatch(request, method, handlers, args, key_id, cfg, rate):
     if rate.blocked:
-        return ApiError(429, "Too Many Requests", f"Too many requests. Retry after {rate.retry_after} seconds.",
-                        headers={"Retry-After": str(rate.retry_after)}).response()
+        return ApiError(
+            429,
+            "Too Many Requests",
+            f"Too many requests. Retry after {rate.retry_after} seconds.",
+            headers={"Retry-After": str(rate.retry_after)},
+        ).response()
     fault = runtime.choose_fault(method, request.path, cfg)
     if fault and fault not in runtime.AFTER_KINDS:
         return fault_response(fault, cfg)
@@ -151,8 +181,12 @@ def _handle(request, method, handlers, args, key_id, cfg):
 
 
 def not_found_view(request, exception=None):
-    return json_response({"success": False, "error": "Not Found", "message": "Route not found.", "status_code": 404}, 404)
+    return json_response(
+        {"success": False, "error": "Not Found", "message": "Route not found.", "status_code": 404}, 404
+    )
 
 
 def server_error_view(request):
-    return json_response({"success": False, "error": "Server Error", "message": "Internal server error.", "status_code": 500}, 500)
+    return json_response(
+        {"success": False, "error": "Server Error", "message": "Internal server error.", "status_code": 500}, 500
+    )

@@ -1,4 +1,5 @@
 """Lead attributes (statuses type=1, sources type=2)."""
+
 from django.db.models import Max
 
 from ..models import LeadAttribute
@@ -35,7 +36,9 @@ def attribute_list(request, ctx):
         qs = qs.filter(type=kind)
     qs = qs.order_by("order", "id")
     rows, links, meta = simple_page(request, qs, f"{API}/lead-attribute", per_page_default=10)
-    return json_response({"msg": "Lead Attributes Fetched", "data": [attribute_dict(a) for a in rows], "links": links, "meta": meta})
+    return json_response(
+        {"msg": "Lead Attributes Fetched", "data": [attribute_dict(a) for a in rows], "links": links, "meta": meta}
+    )
 
 
 def attribute_create(request, ctx):

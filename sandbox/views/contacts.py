@@ -1,4 +1,5 @@
 """Contact endpoints (003)."""
+
 import hashlib
 import secrets
 
@@ -77,8 +78,22 @@ def _validate(data, contact=None):
 
 
 FIELDS = [
-    "first_name", "last_name", "email", "phone_code", "phone_number", "company_id", "position", "country_id",
-    "state_id", "city_id", "address", "zip_code", "timezone", "details", "reference", "reference_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone_code",
+    "phone_number",
+    "company_id",
+    "position",
+    "country_id",
+    "state_id",
+    "city_id",
+    "address",
+    "zip_code",
+    "timezone",
+    "details",
+    "reference",
+    "reference_name",
 ]
 
 
@@ -103,8 +118,12 @@ def contact_list(request, ctx):
     qs = Contact.objects.select_related("company", "image")
     cfg = ctx.cfg
     if search:
-        full = Concat("first_name", Value(" ", output_field=TextField()),
-                      Coalesce("last_name", Value("", output_field=TextField())), output_field=TextField())
+        full = Concat(
+            "first_name",
+            Value(" ", output_field=TextField()),
+            Coalesce("last_name", Value("", output_field=TextField())),
+            output_field=TextField(),
+        )
         qs = collation.search(qs, search, ["first_name", "last_name", full, "email"], cfg)
     sort = (request.GET.get("sort") or "created_at").strip()
     desc = sort_direction(request, "order", "desc" if sort == "created_at" else "asc") == "desc"
@@ -113,18 +132,24 @@ def contact_list(request, ctx):
         return collation.ordered(expr, desc)
 
     if sort == "name":
-        order = [o(collation.text("first_name", cfg)), o(collation.text("last_name", cfg, nullable_as_empty=True)), o(F("id"))]
+        order = [
+            o(collation.text("first_name", cfg)),
+            o(collation.text("last_name", cfg, nullable_as_empty=True)),
+            o(F("id")),
+        ]
     elif sort == "email":
         order = [o(collation.text("email", cfg)), o(F("id"))]
     else:
         order = [o(F("created_at")), o(F("id"))]
     offset = (page - 1) * limit
-    rows = qs.order_by(*order)[offset:offset + limit]
-    return json_response({
-        "message": "All contacts fetched successfully",
-        "data": [contact_dict(c, request) for c in rows],
-        "meta": {"search": search or None},
-    })
+    rows = qs.order_by(*order)[offset : offset + limit]
+    return json_response(
+        {
+            "message": "All contacts fetched successfully",
+            "data": [contact_dict(c, request) for c in rows],
+            "meta": {"search": search or None},
+        }
+    )
 
 
 def contact_create(request, ctx):
@@ -138,10 +163,18 @@ def contact_create(request, ctx):
         if clean.get("invite_client"):
             c.invited_at = ts
             c.invite_access_level = "basic"
-            SentEmail.objects.create(kind="invite", contact_id=c.id, to=c.email, subject="You are invited to the client portal")
+            SentEmail.objects.create(
+                kind="invite", contact_id=c.id, to=c.email, subject="You are invited to the client portal"
+            )
         c.save()
     c = _get(c.id)
-    return json_response({"success": True, "message": "Contact created successfully", "data": contact_dict(c, request, created_shape=True)})
+    return json_response(
+        {
+            "success": True,
+            "message": "Contact created successfully",
+            "data": contact_dict(c, request, created_shape=True),
+        }
+    )
 
 
 def contact_detail(request, ctx, contact_id):
@@ -178,7 +211,12 @@ def contact_invite(request, ctx, contact_id):
     v.in_choices("access_level", ("basic", "standard", "premium"))
     v.raise_if_errors()
     if not (c.email or "").strip():
-        raise ApiError(422, "Validation Error", "The given data was invalid", errors={"email": ["The contact has no email address."]})
+        raise ApiError(
+            422,
+            "Validation Error",
+            "The given data was invalid",
+            errors={"email": ["The contact has no email address."]},
+        )
     send = v.clean.get("send_email")
     send = True if send is None else send
     c.invited_at = now()
@@ -186,7 +224,10 @@ def contact_invite(request, ctx, contact_id):
     c.save(update_fields=["invited_at", "invite_access_level"])
     if send:
         SentEmail.objects.create(
-            kind="invite", contact_id=c.id, to=c.email, subject="You are invited to the client portal",
+            kind="invite",
+            contact_id=c.id,
+            to=c.email,
+            subject="You are invited to the client portal",
             message=v.clean.get("message") or "",
         )
     return json_response({"msg": "Invitation sent success"})

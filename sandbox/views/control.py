@@ -1,4 +1,5 @@
 """/__sandbox__/ control API (not part of TaskIP): config, forced faults, stats, limits, mail."""
+
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import runtime
@@ -26,8 +27,10 @@ def control(methods):
                 return fn(request, *args, **kwargs)
             except ApiError as exc:
                 return exc.response()
+
         view.__name__ = fn.__name__
         return view
+
     return deco
 
 
@@ -49,7 +52,13 @@ def config(request):
 @control(["GET", "POST", "DELETE"])
 def fail_next(request):
     if request.method == "GET":
-        return json_response({"queue": list(ForcedFault.objects.order_by("id").values("id", "status", "remaining", "path_contains", "method"))})
+        return json_response(
+            {
+                "queue": list(
+                    ForcedFault.objects.order_by("id").values("id", "status", "remaining", "path_contains", "method")
+                )
+            }
+        )
     if request.method == "DELETE":
         ForcedFault.objects.all().delete()
         return json_response({"ok": True, "queue": []})
@@ -64,11 +73,23 @@ def fail_next(request):
     if count < 1:
         raise bad_request("count must be >= 1")
     f = ForcedFault.objects.create(
-        status=status, remaining=count, path_contains=str(data.get("path_contains") or ""),
+        status=status,
+        remaining=count,
+        path_contains=str(data.get("path_contains") or ""),
         method=str(data.get("method") or "").upper(),
     )
-    return json_response({"ok": True, "queued": {"id": f.id, "status": status, "remaining": count,
-                                                 "path_contains": f.path_contains, "method": f.method}})
+    return json_response(
+        {
+            "ok": True,
+            "queued": {
+                "id": f.id,
+                "status": status,
+                "remaining": count,
+                "path_contains": f.path_contains,
+                "method": f.method,
+            },
+        }
+    )
 
 
 @control(["GET"])
@@ -94,11 +115,20 @@ def emails(request):
         SentEmail.objects.all().delete()
         return json_response({"ok": True})
     rows = SentEmail.objects.order_by("id")
-    return json_response({"data": [
-        {"id": e.id, "kind": e.kind, "lead_id": e.lead_id, "contact_id": e.contact_id, "to": e.to,
-         "subject": e.subject, "message": e.message, "created_at": stamp(e.created_at, ISO_MICRO)}
-        for e in rows
-    ]})
-
-
-
+    return json_response(
+        {
+            "data": [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "lead_id": e.lead_id,
+                    "contact_id": e.contact_id,
+                    "to": e.to,
+                    "subject": e.subject,
+                    "message": e.message,
+                    "created_at": stamp(e.created_at, ISO_MICRO),
+                }
+                for e in rows
+            ]
+        }
+    )

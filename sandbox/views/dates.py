@@ -2,6 +2,7 @@
 default JSON date on leads, seconds-only ISO on contacts, "Y-m-d H:i:s" on notes, a display
 string on team members); each is a format string here, and ``stamp(value, FORMAT)`` writes any
 of them in UTC."""
+
 import datetime as dt
 
 ISO_MICRO = "%Y-%m-%dT%H:%M:%S.%fZ"  # 2026-04-01T10:00:00.000000Z (leads, attributes, files)

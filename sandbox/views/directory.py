@@ -1,4 +1,5 @@
 """Team members and companies (FACTS.md)."""
+
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Concat
 
@@ -39,7 +40,9 @@ def member_list(request, ctx):
     else:
         order = [o(F("created_at"))]
     rows, links, meta = length_aware_page(request, qs.order_by(*order, o(F("id"))), f"{API}/team-member")
-    return json_response({"message": "Team member list", "data": [member_dict(m) for m in rows], "links": links, "meta": meta})
+    return json_response(
+        {"message": "Team member list", "data": [member_dict(m) for m in rows], "links": links, "meta": meta}
+    )
 
 
 def member_detail(request, ctx, member_id):
@@ -62,7 +65,9 @@ def company_list(request, ctx):
     sort, o = _order(request, (g.get("sort") or "").strip(), ("name", "domain", "created_at"))
     order = [o(collation.text(sort, ctx.cfg))] if sort in ("name", "domain") else [o(F("created_at"))]
     rows, links, meta = length_aware_page(request, qs.order_by(*order, o(F("id"))), f"{API}/company")
-    return json_response({"message": "Company list", "data": [company_dict(c) for c in rows], "links": links, "meta": meta})
+    return json_response(
+        {"message": "Company list", "data": [company_dict(c) for c in rows], "links": links, "meta": meta}
+    )
 
 
 def company_detail(request, ctx, company_id):

@@ -1,5 +1,6 @@
 """HTTP plumbing of the sandbox's API: JSON responses, the documented error envelopes,
 request bodies (JSON or form data) and small query-string readers."""
+
 import json
 
 from django.http import HttpResponse
@@ -99,7 +100,6 @@ def parse_body(request):
     if not isinstance(data, dict):
         raise bad_request("The request body must be a JSON object.")
     return data
-
 
 
 def absolute(request, path):

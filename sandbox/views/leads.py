@@ -1,4 +1,5 @@
 """Lead endpoints (001): leads, convert, send-email, notes, files."""
+
 import mimetypes
 import os
 import re
@@ -48,8 +49,12 @@ def lead_list(request, ctx):
     g = request.GET
     search = (g.get("search") or "").strip()
     if search:
-        full = Concat("first_name", Value(" ", output_field=TextField()),
-                      Coalesce("last_name", Value("", output_field=TextField())), output_field=TextField())
+        full = Concat(
+            "first_name",
+            Value(" ", output_field=TextField()),
+            Coalesce("last_name", Value("", output_field=TextField())),
+            output_field=TextField(),
+        )
         qs = collation.search(qs, search, ["first_name", "last_name", full, "email", "company__name"], cfg)
     is_converted = g.get("is_converted")
     if is_converted not in (None, ""):
@@ -77,13 +82,18 @@ def lead_list(request, ctx):
         return collation.ordered(expr, desc)
 
     if sort_by == "name":
-        order = [o(collation.text("first_name", cfg)), o(collation.text("last_name", cfg, nullable_as_empty=True)), o(F("id"))]
+        order = [
+            o(collation.text("first_name", cfg)),
+            o(collation.text("last_name", cfg, nullable_as_empty=True)),
+            o(F("id")),
+        ]
     elif sort_by == "lead_interaction_date":
         order = [o(F("lead_interaction_date")), o(F("id"))]
     elif sort_by == "status":
         first_status = (
             LeadAttribute.objects.filter(leads=OuterRef("pk"), type=LeadAttribute.STATUS)
-            .order_by("order").values("order")[:1]
+            .order_by("order")
+            .values("order")[:1]
         )
         qs = qs.annotate(_status_order=Subquery(first_status))
         order = [o(F("_status_order")), o(F("id"))]
@@ -91,12 +101,14 @@ def lead_list(request, ctx):
         order = [o(F("created_at")), o(F("id"))]
     qs = qs.order_by(*order).values(*LEAD_FIELDS)
     rows, links, meta = simple_page(request, qs, f"{API}/lead", per_page_default=10)
-    return json_response({
-        "message": "All leads successfully fetched",
-        "data": serialize_leads(rows),
-        "links": links,
-        "meta": meta,
-    })
+    return json_response(
+        {
+            "message": "All leads successfully fetched",
+            "data": serialize_leads(rows),
+            "links": links,
+            "meta": meta,
+        }
+    )
 
 
 # ------------------------------------------------------------------ create / update
@@ -114,7 +126,9 @@ def validate_lead(data, lead=None):
     v.numeric("value", min_value=0)
     v.regex("currency", CURRENCY, "The currency field must be a currency code of at most 3 letters.", max_len=3)
     v.date("lead_interaction_date")
-    v.int_array("assigned_to", valid_ids=set(TeamMember.objects.values_list("id", flat=True)) if "assigned_to" in data else None)
+    v.int_array(
+        "assigned_to", valid_ids=set(TeamMember.objects.values_list("id", flat=True)) if "assigned_to" in data else None
+    )
     if "status_ids" in data or "source_ids" in data:
         kinds = dict(LeadAttribute.objects.values_list("id", "type"))
         v.int_array("status_ids", valid_ids={i for i, t in kinds.items() if t == LeadAttribute.STATUS})
@@ -139,8 +153,21 @@ def validate_lead(data, lead=None):
 
 
 SCALAR_FIELDS = [
-    "first_name", "last_name", "email", "phone_number", "website", "company_id", "value", "currency",
-    "lead_interaction_date", "country_id", "state_id", "city_id", "address", "zip_code", "description",
+    "first_name",
+    "last_name",
+    "email",
+    "phone_number",
+    "website",
+    "company_id",
+    "value",
+    "currency",
+    "lead_interaction_date",
+    "country_id",
+    "state_id",
+    "city_id",
+    "address",
+    "zip_code",
+    "description",
 ]
 
 
@@ -221,7 +248,9 @@ def lead_send_email(request, ctx, lead_id):
         raise validation_error({"email": ["The lead does not have an email address."]})
     if not ctx.cfg["mail_connected"]:
         raise validation_error({"mail": ["Your workspace mail is not connected. Connect it before sending email."]})
-    SentEmail.objects.create(kind="lead", lead_id=lead.id, to=lead.email, subject=v.clean["subject"], message=v.clean["message"])
+    SentEmail.objects.create(
+        kind="lead", lead_id=lead.id, to=lead.email, subject=v.clean["subject"], message=v.clean["message"]
+    )
     log(lead.id, f"Email sent: {v.clean['subject']}")
     return json_response({"msg": "Email sent to lead successfully."})
 
@@ -230,18 +259,34 @@ def lead_convert(request, ctx, lead_id):
     with transaction.atomic():
         lead = get_lead(lead_id)
         if lead.converted:
-            raise ApiError(422, "Validation Error", "Lead already converted.", errors={"lead": ["Lead already converted."]})
+            raise ApiError(
+                422, "Validation Error", "Lead already converted.", errors={"lead": ["Lead already converted."]}
+            )
         if not (lead.email or "").strip():
             raise validation_error({"email": ["The lead has no email address; a contact needs one."]})
         if Contact.objects.filter(email__iexact=lead.email).exists():
             raise conflict(message="A contact with this email already exists.")
         ts = now()
         contact = Contact.objects.create(
-            company_id=lead.company_id, first_name=lead.first_name, last_name=lead.last_name, email=lead.email,
-            phone_number=lead.phone_number, country_id=lead.country_id, state_id=lead.state_id, city_id=lead.city_id,
-            address=lead.address, zip_code=lead.zip_code, details=lead.description,
-            reference=f"lead:{lead.id}", reference_name="Converted lead", source_lead_id=lead.id,
-            custom_fields={}, billings={}, languages=[], created_at=ts, updated_at=ts,
+            company_id=lead.company_id,
+            first_name=lead.first_name,
+            last_name=lead.last_name,
+            email=lead.email,
+            phone_number=lead.phone_number,
+            country_id=lead.country_id,
+            state_id=lead.state_id,
+            city_id=lead.city_id,
+            address=lead.address,
+            zip_code=lead.zip_code,
+            details=lead.description,
+            reference=f"lead:{lead.id}",
+            reference_name="Converted lead",
+            source_lead_id=lead.id,
+            custom_fields={},
+            billings={},
+            languages=[],
+            created_at=ts,
+            updated_at=ts,
         )
         contact.user_id = 1000 + contact.id
         contact.save(update_fields=["user_id"])
@@ -283,8 +328,12 @@ def notes_create(request, ctx, lead_id):
     v.raise_if_errors()
     ts = now()
     note = LeadNote.objects.create(
-        lead=lead, title=v.clean["title"], note=v.clean["note"], media_id=v.clean.get("image"),
-        created_at=ts, updated_at=ts,
+        lead=lead,
+        title=v.clean["title"],
+        note=v.clean["note"],
+        media_id=v.clean.get("image"),
+        created_at=ts,
+        updated_at=ts,
     )
     log(lead.id, f"Note added: {note.title}")
     note = _get_note(lead, note.id)
@@ -401,8 +450,12 @@ def files_upload(request, ctx, lead_id):
         if data.get("ids") not in (None, "", []):
             ids_raw = data["ids"] if isinstance(data["ids"], list) else [data["ids"]]
     if not files and not ids_raw:
-        raise validation_error({"file": ["The file field is required when ids is not present."],
-                                "ids": ["The ids field is required when file is not present."]})
+        raise validation_error(
+            {
+                "file": ["The file field is required when ids is not present."],
+                "ids": ["The ids field is required when file is not present."],
+            }
+        )
     v = Validator({"ids": ids_raw} if ids_raw else {})
     if ids_raw:
         v.int_array("ids")
@@ -451,4 +504,3 @@ def files_bulk_delete(request, ctx, lead_id):
         lead.files.remove(*v.clean["ids"])
         delete_orphan_media(v.clean["ids"])
     return json_response({"msg": "Lead files bulk action success"})
-

@@ -2,6 +2,7 @@
 total: leads, files, attributes) and ``length_aware_page`` (with last_page and total: team
 members, companies). The page number is resolved as Laravel does: anything but an integer of
 at least 1 (``page=abc``, ``page=0``) is page 1."""
+
 import math
 
 from .http import absolute
@@ -29,7 +30,7 @@ def simple_page(request, queryset, path, per_page_default=10, item_param="item")
         per_page, page, has_more, offset = len(rows), 1, False, 0
     else:
         offset = (page - 1) * item
-        rows = list(queryset[offset:offset + item + 1])
+        rows = list(queryset[offset : offset + item + 1])
         has_more = len(rows) > item
         rows = rows[:item]
         per_page = item
@@ -56,7 +57,7 @@ def length_aware_page(request, queryset, path, default_limit=50, max_limit=100):
     total = queryset.count()
     last_page = max(1, math.ceil(total / limit))
     offset = (page - 1) * limit
-    rows = list(queryset[offset:offset + limit])
+    rows = list(queryset[offset : offset + limit])
     base = absolute(request, path)
     links = {
         "first": f"{base}?page=1",

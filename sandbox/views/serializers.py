@@ -1,5 +1,6 @@
 """Hand-built dicts for every resource (no DRF). Lead lists are built from values()
 rows with the related data fetched in a constant number of queries."""
+
 from collections import defaultdict
 
 from .. import geo
@@ -9,10 +10,30 @@ from .dates import DISPLAY, ISO_MICRO, ISO_SECONDS, YMD, YMD_HIS, stamp
 ADMIN_USER = {"id": 1, "name": "Admin User", "email": "admin@example.com"}
 
 LEAD_FIELDS = [
-    "id", "first_name", "last_name", "email", "phone_number", "website", "company_id", "value",
-    "currency", "lead_interaction_date", "country_id", "state_id", "city_id", "address", "zip_code",
-    "description", "created_by", "converted", "converted_contact_id", "converted_at", "groups",
-    "custom_fields", "created_at", "updated_at",
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone_number",
+    "website",
+    "company_id",
+    "value",
+    "currency",
+    "lead_interaction_date",
+    "country_id",
+    "state_id",
+    "city_id",
+    "address",
+    "zip_code",
+    "description",
+    "created_by",
+    "converted",
+    "converted_contact_id",
+    "converted_at",
+    "groups",
+    "custom_fields",
+    "created_at",
+    "updated_at",
 ]
 BIG_SET = 500  # above this many leads, read whole link tables instead of huge IN lists
 
@@ -27,8 +48,13 @@ def attribute_brief(a):
 
 def attribute_dict(a):
     return {
-        "id": a.id, "name": a.name, "type": a.type, "color": a.color, "order": a.order,
-        "created_at": stamp(a.created_at, ISO_MICRO), "updated_at": stamp(a.updated_at, ISO_MICRO),
+        "id": a.id,
+        "name": a.name,
+        "type": a.type,
+        "color": a.color,
+        "order": a.order,
+        "created_at": stamp(a.created_at, ISO_MICRO),
+        "updated_at": stamp(a.updated_at, ISO_MICRO),
     }
 
 
@@ -62,46 +88,50 @@ def serialize_leads(rows, company_null=False):
     company_ids = {r["company_id"] for r in rows if r["company_id"]}
     companies = {}
     if company_ids and not company_null:
-        companies = {c["id"]: c for c in Company.objects.filter(id__in=company_ids).values("id", "name", "email", "phone_number")}
+        companies = {
+            c["id"]: c for c in Company.objects.filter(id__in=company_ids).values("id", "name", "email", "phone_number")
+        }
     order_key = lambda a: (a["order"], a["id"])  # noqa: E731
     out = []
     for r in rows:
         lid = r["id"]
         company = companies.get(r["company_id"]) if r["company_id"] else None
-        out.append({
-            "id": lid,
-            "first_name": r["first_name"],
-            "last_name": r["last_name"],
-            "full_name": full_name(r["first_name"], r["last_name"]),
-            "email": r["email"],
-            "phone_number": r["phone_number"],
-            "website": r["website"],
-            "company_id": r["company_id"],
-            "company": lead_company(company) if company else None,
-            "value": r["value"],
-            "currency": r["currency"],
-            "lead_interaction_date": stamp(r["lead_interaction_date"], YMD),
-            "assigned_to": sorted(assignees.get(lid, [])),
-            "country_id": r["country_id"],
-            "country": geo.country_name(r["country_id"]),
-            "state_id": r["state_id"],
-            "state": geo.state_name(r["state_id"]),
-            "city_id": r["city_id"],
-            "city": geo.city_name(r["city_id"]),
-            "address": r["address"],
-            "zip_code": r["zip_code"],
-            "description": r["description"],
-            "created_by": r["created_by"],
-            "converted": 1 if r["converted"] else 0,
-            "converted_contact_id": r["converted_contact_id"],
-            "converted_at": stamp(r["converted_at"], ISO_MICRO),
-            "statuses": [attribute_brief(a) for a in sorted(statuses.get(lid, []), key=order_key)],
-            "sources": [attribute_brief(a) for a in sorted(sources.get(lid, []), key=order_key)],
-            "groups": r["groups"] if r["groups"] is not None else [],
-            "custom_fields": r["custom_fields"] if r["custom_fields"] is not None else [],
-            "created_at": stamp(r["created_at"], ISO_MICRO),
-            "updated_at": stamp(r["updated_at"], ISO_MICRO),
-        })
+        out.append(
+            {
+                "id": lid,
+                "first_name": r["first_name"],
+                "last_name": r["last_name"],
+                "full_name": full_name(r["first_name"], r["last_name"]),
+                "email": r["email"],
+                "phone_number": r["phone_number"],
+                "website": r["website"],
+                "company_id": r["company_id"],
+                "company": lead_company(company) if company else None,
+                "value": r["value"],
+                "currency": r["currency"],
+                "lead_interaction_date": stamp(r["lead_interaction_date"], YMD),
+                "assigned_to": sorted(assignees.get(lid, [])),
+                "country_id": r["country_id"],
+                "country": geo.country_name(r["country_id"]),
+                "state_id": r["state_id"],
+                "state": geo.state_name(r["state_id"]),
+                "city_id": r["city_id"],
+                "city": geo.city_name(r["city_id"]),
+                "address": r["address"],
+                "zip_code": r["zip_code"],
+                "description": r["description"],
+                "created_by": r["created_by"],
+                "converted": 1 if r["converted"] else 0,
+                "converted_contact_id": r["converted_contact_id"],
+                "converted_at": stamp(r["converted_at"], ISO_MICRO),
+                "statuses": [attribute_brief(a) for a in sorted(statuses.get(lid, []), key=order_key)],
+                "sources": [attribute_brief(a) for a in sorted(sources.get(lid, []), key=order_key)],
+                "groups": r["groups"] if r["groups"] is not None else [],
+                "custom_fields": r["custom_fields"] if r["custom_fields"] is not None else [],
+                "created_at": stamp(r["created_at"], ISO_MICRO),
+                "updated_at": stamp(r["updated_at"], ISO_MICRO),
+            }
+        )
     return out
 
 
@@ -112,7 +142,9 @@ def serialize_lead(lead_id, company_null=False, with_activities=False):
         # activities sit after groups, as in the "Get a Specific Lead" example
         acts = [
             {"id": a["id"], "description": a["description"], "created_at": stamp(a["created_at"], ISO_MICRO)}
-            for a in Lead.objects.get(pk=lead_id).activities.order_by("-created_at", "-id").values("id", "description", "created_at")
+            for a in Lead.objects.get(pk=lead_id)
+            .activities.order_by("-created_at", "-id")
+            .values("id", "description", "created_at")
         ]
         ordered = {}
         for k, v in data.items():
@@ -168,12 +200,25 @@ def contact_image(m, request):
         return None
     url = request.build_absolute_uri("/media/" + m.path) if request is not None else "/media/" + m.path
     return {
-        "id": m.id, "url": url, "name": m.title, "file_name": m.name,
-        "mime_type": m.mime_type, "size": m.size, "collection_name": "profile",
+        "id": m.id,
+        "url": url,
+        "name": m.title,
+        "file_name": m.name,
+        "mime_type": m.mime_type,
+        "size": m.size,
+        "collection_name": "profile",
     }
 
 
-BILLING_KEYS = ["billing_address", "billing_city", "billing_state", "billing_country", "billing_zip", "billing_phone", "tax_number"]
+BILLING_KEYS = [
+    "billing_address",
+    "billing_city",
+    "billing_state",
+    "billing_country",
+    "billing_zip",
+    "billing_phone",
+    "tax_number",
+]
 
 
 def contact_dict(c, request=None, created_shape=False):
@@ -187,7 +232,8 @@ def contact_dict(c, request=None, created_shape=False):
     else:
         company = (
             {"id": c.company.id, "name": c.company.name, "domain": c.company.domain, "email": c.company.email}
-            if c.company_id and c.company else None
+            if c.company_id and c.company
+            else None
         )
         billings = {"id": c.id, "contact_id": c.id}
         billings.update({k: billing_src.get(k) for k in BILLING_KEYS})
@@ -234,9 +280,15 @@ def contact_dict(c, request=None, created_shape=False):
 
 def convert_result(c):
     return {
-        "id": c.id, "first_name": c.first_name, "last_name": c.last_name, "email": c.email,
-        "phone_number": c.phone_number, "country_id": c.country_id, "country": geo.country_name(c.country_id),
-        "address": c.address, "zip_code": c.zip_code,
+        "id": c.id,
+        "first_name": c.first_name,
+        "last_name": c.last_name,
+        "email": c.email,
+        "phone_number": c.phone_number,
+        "country_id": c.country_id,
+        "country": geo.country_name(c.country_id),
+        "address": c.address,
+        "zip_code": c.zip_code,
     }
 
 
@@ -276,4 +328,3 @@ def company_dict(c):
         "created_at": stamp(c.created_at, ISO_MICRO),
         "image": c.image,
     }
-

@@ -1,5 +1,6 @@
 """A small Laravel-flavoured validator (field errors as Laravel words them, array elements
 keyed ``field.N``) and the query-string readers that answer 422 as Laravel does."""
+
 import datetime as dt
 import math
 import re

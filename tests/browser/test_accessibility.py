@@ -2,6 +2,7 @@
 accessibility violation on any page of the dashboard, at desktop (1366 px) and phone (390 px)
 widths. The pages are found by walking the URL patterns (tests/security/urlmap.py), so a page
 someone adds later is checked as soon as it is merged."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,9 +55,16 @@ def a11y_ids(dashboard, use_sandbox, admin_user):
 
     admin_user.groups.add(Group.objects.get(name="Admin"))
     view = SavedView.objects.create(name="Hot leads", query="status=2", created_by=admin_user)
-    entry = AuditEntry.objects.create(user=admin_user, username="addie", action="lead.update", object_type="lead",
-                                      object_id="1", object_label="Ada Lovelace", changes={"value": [100, 200]},
-                                      outcome="ok")
+    entry = AuditEntry.objects.create(
+        user=admin_user,
+        username="addie",
+        action="lead.update",
+        object_type="lead",
+        object_id="1",
+        object_label="Ada Lovelace",
+        changes={"value": [100, 200]},
+        outcome="ok",
+    )
     return {**_ids(use_sandbox), "saved_view": view.pk, "audit_entry": entry.pk, "user": admin_user.pk}
 
 
@@ -87,7 +95,16 @@ def test_no_serious_accessibility_violation_on_any_page_at_both_widths(browser, 
             problems += describe(f"[{width_name}] {label} {url}", axe_violations(page, dashboard))
         context.close()
     labels = {label for _, label in checked}
-    for expected in ("leads:list", "leads:board", "leads:detail", "leads:create", "leads:edit", "reports:overview",
-                     "contacts:list", "contacts:detail", "audit:list"):
+    for expected in (
+        "leads:list",
+        "leads:board",
+        "leads:detail",
+        "leads:create",
+        "leads:edit",
+        "reports:overview",
+        "contacts:list",
+        "contacts:detail",
+        "audit:list",
+    ):
         assert expected in labels, f"{expected} was not checked (checked: {sorted(labels)})"
     assert not problems, "axe-core found serious or critical violations:\n" + "\n".join(problems)

@@ -1,5 +1,6 @@
 """Browser journeys for the outside audit's security and bad-input findings (issue #14 items 1,
 5, 6 and 13), in Chromium."""
+
 from __future__ import annotations
 
 import uuid
@@ -24,8 +25,9 @@ def shoot(page, name):
 def lead(dashboard):
     from crmui import api
 
-    created = api.client().leads.create({"first_name": "Dora", "last_name": "Drop",
-                                         "email": f"audit-{uuid.uuid4().hex[:8]}@example.com"})
+    created = api.client().leads.create(
+        {"first_name": "Dora", "last_name": "Drop", "email": f"audit-{uuid.uuid4().hex[:8]}@example.com"}
+    )
     yield created
     try:
         api.client().leads.delete(created.id)
@@ -48,8 +50,9 @@ DROP_FILES_JS = """
 """
 
 
-def test_a_drop_with_a_program_and_a_disguised_page_uploads_only_the_real_file(page, dashboard, sales_user,
-                                                                                 log_in, lead):
+def test_a_drop_with_a_program_and_a_disguised_page_uploads_only_the_real_file(
+    page, dashboard, sales_user, log_in, lead
+):
     import base64
 
     def b64(data: bytes) -> str:
@@ -60,12 +63,15 @@ def test_a_drop_with_a_program_and_a_disguised_page_uploads_only_the_real_file(p
     page.locator("#files-fold summary").click()  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
-    page.evaluate(DROP_FILES_JS, [
-        ["minutes.txt", b64(b"Call went well."), "text/plain"],
-        ["setup.exe", b64(b"MZ\x90\x00" + b"\x00" * 60), "application/x-msdownload"],
-        ["invoice.pdf", b64(b"MZ\x90\x00" + b"\x00" * 60), "application/pdf"],
-        ["notes.txt", b64(b"<!doctype html><html><script>alert(1)</script></html>"), "text/plain"],
-    ])
+    page.evaluate(
+        DROP_FILES_JS,
+        [
+            ["minutes.txt", b64(b"Call went well."), "text/plain"],
+            ["setup.exe", b64(b"MZ\x90\x00" + b"\x00" * 60), "application/x-msdownload"],
+            ["invoice.pdf", b64(b"MZ\x90\x00" + b"\x00" * 60), "application/pdf"],
+            ["notes.txt", b64(b"<!doctype html><html><script>alert(1)</script></html>"), "text/plain"],
+        ],
+    )
     panel.locator("td.file-name", has_text="minutes.txt").wait_for()
     expect(panel.locator(".upload-item.is-failed")).to_have_count(3)
     failed = panel.locator(".upload-item.is-failed").all_inner_texts()
@@ -95,8 +101,9 @@ def test_a_bare_domain_in_the_website_field_is_accepted_and_saved_with_https(pag
 
 
 # --------------------------------------------------------------------------- #14.6 sessions
-def test_a_form_in_an_old_tab_after_logging_in_again_elsewhere_resends_with_one_click(page, dashboard, sales_user,
-                                                                                       log_in, use_sandbox):
+def test_a_form_in_an_old_tab_after_logging_in_again_elsewhere_resends_with_one_click(
+    page, dashboard, sales_user, log_in, use_sandbox
+):
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/new/")
     email = f"oldtab-{uuid.uuid4().hex[:8]}@example.com"
@@ -124,13 +131,17 @@ def test_a_form_in_an_old_tab_after_logging_in_again_elsewhere_resends_with_one_
     assert len(leads) == 1 and leads[0]["description"] == "Typed in the old tab"
 
 
-def test_a_board_move_after_the_session_ended_says_so_and_goes_to_log_in_and_back(page, dashboard, sales_user,
-                                                                                   log_in, use_sandbox):
+def test_a_board_move_after_the_session_ended_says_so_and_goes_to_log_in_and_back(
+    page, dashboard, sales_user, log_in, use_sandbox
+):
     from django.contrib.sessions.models import Session
 
     tag = f"Exp{uuid.uuid4().hex[:6]}"
-    use_sandbox.api("POST", "/lead", json={"first_name": "Eve", "last_name": tag, "status_ids": [1],
-                                           "email": f"{tag.lower()}@example.com"})
+    use_sandbox.api(
+        "POST",
+        "/lead",
+        json={"first_name": "Eve", "last_name": tag, "status_ids": [1], "email": f"{tag.lower()}@example.com"},
+    )
     log_in(page, dashboard, "sally")
     board = f"/leads/board/?q={tag}&mine="
     page.goto(f"{dashboard}{board}")
@@ -154,8 +165,7 @@ def test_a_board_move_after_the_session_ended_says_so_and_goes_to_log_in_and_bac
     page.wait_for_url(f"**{board}")
 
 
-def test_an_htmx_request_after_expiry_logs_in_back_to_the_whole_filtered_address(page, dashboard, sales_user,
-                                                                                   log_in):
+def test_an_htmx_request_after_expiry_logs_in_back_to_the_whole_filtered_address(page, dashboard, sales_user, log_in):
     from django.contrib.sessions.models import Session
 
     from tests.conftest import PASSWORD
@@ -197,8 +207,9 @@ RIGHT_OF_NAME_JS = """
 
 def test_a_right_to_left_override_in_a_name_stays_inside_the_name(page, dashboard, manager_user, log_in, use_sandbox):
     rlo = "\u202e"
-    lead = use_sandbox.create_lead(first_name=f"Eve{rlo}gnp", last_name="Mallory",
-                                   email=f"rlo-{uuid.uuid4().hex[:8]}@example.com", status_ids=[1])
+    lead = use_sandbox.create_lead(
+        first_name=f"Eve{rlo}gnp", last_name="Mallory", email=f"rlo-{uuid.uuid4().hex[:8]}@example.com", status_ids=[1]
+    )
     log_in(page, dashboard, "manny")
     page.goto(f"{dashboard}/leads/{lead['id']}/edit/")
     assert rlo not in page.title() and page.title().endswith("· TaskIP CRM")
@@ -232,8 +243,9 @@ POST_FORM_JS = """
 """
 
 
-def test_too_many_fields_from_a_plain_form_is_a_page_that_says_what_to_do(page, dashboard, sales_user, log_in,
-                                                                          settings):
+def test_too_many_fields_from_a_plain_form_is_a_page_that_says_what_to_do(
+    page, dashboard, sales_user, log_in, settings
+):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/new/")
@@ -253,9 +265,19 @@ def test_a_plain_form_from_an_old_tab_offers_to_send_it_again(page, dashboard, s
     page.goto(f"{dashboard}/leads/new/")
     email = f"plain-{uuid.uuid4().hex[:8]}@example.com"
     stale = "A" * 64  # the token of a page opened before logging in again elsewhere
-    page.evaluate(POST_FORM_JS, ["/leads/new/", [["csrfmiddlewaretoken", stale], ["first_name", "Pia"],
-                                                 ["email", email], ["currency", "USD"],
-                                                 ["description", "Typed before the other tab's login"]]])
+    page.evaluate(
+        POST_FORM_JS,
+        [
+            "/leads/new/",
+            [
+                ["csrfmiddlewaretoken", stale],
+                ["first_name", "Pia"],
+                ["email", email],
+                ["currency", "USD"],
+                ["description", "Typed before the other tab's login"],
+            ],
+        ],
+    )
     page.locator("h1", has_text="Not sent: your session changed").wait_for()
     assert "Typed before the other tab's login" in page.locator("main").inner_text()
     shoot(page, "session-changed-page")

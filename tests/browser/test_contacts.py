@@ -1,4 +1,5 @@
 """Contacts in Chromium: create (with an email already taken), edit, invite, bulk delete."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,14 @@ def shots(page, name):
 
 
 def make_contact(sandbox, **fields):
-    return sandbox.create_contact(**{"first_name": "Browser", "last_name": uuid4().hex[:6], "email": f"b-{uuid4().hex[:10]}@example.com",
-            **fields})
+    return sandbox.create_contact(
+        **{
+            "first_name": "Browser",
+            "last_name": uuid4().hex[:6],
+            "email": f"b-{uuid4().hex[:10]}@example.com",
+            **fields,
+        }
+    )
 
 
 def test_create_with_a_taken_email_then_fix_it(page, dashboard, sales_user, log_in, use_sandbox):
@@ -64,8 +71,15 @@ def test_edit_a_contact(page, dashboard, sales_user, log_in, use_sandbox):
     log_in(page, dashboard, "sally")
     # a seeded contact with a company, billing details and languages, for the screenshots
     seeded = use_sandbox.api("GET", "/contact", params={"limit": 100, "sort": "name"}).json()["data"]
-    rich = next(x for x in seeded if x["company"] and x["billings"].get("tax_number") and x["languages"]
-                and x["custom_fields"] and not (x["reference"] or "").startswith("lead:"))
+    rich = next(
+        x
+        for x in seeded
+        if x["company"]
+        and x["billings"].get("tax_number")
+        and x["languages"]
+        and x["custom_fields"]
+        and not (x["reference"] or "").startswith("lead:")
+    )
     page.goto(f"{dashboard}/contacts/{rich['id']}/")
     expect(page.get_by_role("heading", name="Billing")).to_be_visible()
     shots(page, "contact-detail-rich")
@@ -83,9 +97,14 @@ def test_edit_a_contact(page, dashboard, sales_user, log_in, use_sandbox):
 
 
 def test_invite_to_the_client_portal(page, dashboard, sales_user, log_in, use_sandbox):
-    c = make_contact(use_sandbox, first_name="Inga", phone_code="+46", phone_number="701234567",
-                     custom_fields={"segment": "Enterprise", "linkedin": "https://linkedin.com/in/inga"},
-                     details="Prefers email.\nDecision in Q3.")
+    c = make_contact(
+        use_sandbox,
+        first_name="Inga",
+        phone_code="+46",
+        phone_number="701234567",
+        custom_fields={"segment": "Enterprise", "linkedin": "https://linkedin.com/in/inga"},
+        details="Prefers email.\nDecision in Q3.",
+    )
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/contacts/{c['id']}/")
     shots(page, "contact-detail")

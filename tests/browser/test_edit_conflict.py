@@ -1,5 +1,6 @@
 """The edit conflict seen in Chromium: someone else saved the same field meanwhile; the form
 comes back with their value beside this person's, input kept, a choice per field."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,11 +15,19 @@ ART = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def test_a_same_field_edit_shows_their_value_beside_mine_and_keeping_mine_saves_it(
-        browser, dashboard, use_sandbox, django_user_model, log_in):
+    browser, dashboard, use_sandbox, django_user_model, log_in
+):
     make_user(django_user_model, "mona", "Manager", team_member_id=2)
-    lead = use_sandbox.api("POST", "/lead", json={"first_name": "Clash", "last_name": "Lead",
-                                                  "email": f"clash-{uuid4().hex[:8]}@example.com",
-                                                  "phone_number": "555-0100"}).json()["data"]
+    lead = use_sandbox.api(
+        "POST",
+        "/lead",
+        json={
+            "first_name": "Clash",
+            "last_name": "Lead",
+            "email": f"clash-{uuid4().hex[:8]}@example.com",
+            "phone_number": "555-0100",
+        },
+    ).json()["data"]
     ART.mkdir(exist_ok=True)
     for width, height, suffix in ((1366, 900, "desktop"), (390, 844, "phone")):
         context = browser.new_context(viewport={"width": width, "height": height})

@@ -1,4 +1,5 @@
 """A manager looks at the overview, then imports leads from a CSV through the wizard in Chromium."""
+
 import csv
 import io
 from urllib.parse import parse_qs, urlsplit
@@ -49,12 +50,25 @@ def test_overview_filters_swap_the_charts_and_push_the_url(page, dashboard, mana
 def test_import_wizard_journey(page, dashboard, manager_user, log_in, use_sandbox, start_worker):
     start_worker()
     marker = "Wiz" + uuid4().hex[:6]
-    statuses = [a for a in use_sandbox.api("GET", "/lead-attribute", params={"item": 100}).json()["data"] if a["type"] == 1]
+    statuses = [
+        a for a in use_sandbox.api("GET", "/lead-attribute", params={"item": 100}).json()["data"] if a["type"] == 1
+    ]
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["Given name", "Surname", "E-mail", "Stage", "Remarks", "Deal value"])
-    w.writerow([f"{marker} Ada", "Lovelace", f"{marker.lower()}-ada@example.com", statuses[0]["name"], "Met at the fair", "1200"])
-    w.writerow([f"{marker} Alan", "Turing", f"{marker.lower()}-alan@example.com", statuses[-1]["name"], "Wants a demo", "800"])
+    w.writerow(
+        [
+            f"{marker} Ada",
+            "Lovelace",
+            f"{marker.lower()}-ada@example.com",
+            statuses[0]["name"],
+            "Met at the fair",
+            "1200",
+        ]
+    )
+    w.writerow(
+        [f"{marker} Alan", "Turing", f"{marker.lower()}-alan@example.com", statuses[-1]["name"], "Wants a demo", "800"]
+    )
     w.writerow([f"{marker} Grace", "Hopper", "grace-at-example.com", "", "Typo in the email", ""])
     w.writerow([f"{marker} Edsger", "Dijkstra", f"{marker.lower()}-edsger@example.com", "", "", "950.50"])
     w.writerow([f"{marker} Barbara", "Liskov", f"{marker.lower()}-barbara@example.com", "", "Call back in May", "lots"])
@@ -65,7 +79,9 @@ def test_import_wizard_journey(page, dashboard, manager_user, log_in, use_sandbo
     page.wait_for_selector("#upload-form")
     shoot(page, "import-1-upload")
 
-    page.set_input_files("#id_file", files=[{"name": "fair-leads.csv", "mimeType": "text/csv", "buffer": buf.getvalue().encode()}])
+    page.set_input_files(
+        "#id_file", files=[{"name": "fair-leads.csv", "mimeType": "text/csv", "buffer": buf.getvalue().encode()}]
+    )
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#map-form")
     assert page.input_value("select[data-header='Given name']") == "first_name"
@@ -91,7 +107,7 @@ def test_import_wizard_journey(page, dashboard, manager_user, log_in, use_sandbo
     assert page.inner_text("#count-created") == "3"
     assert page.inner_text("#count-skipped") == "2"
     assert page.inner_text("#import-title") == "Import report"  # title and steps follow the progress
-    assert page.inner_text("#wizard-steps li.current") .endswith("Report")
+    assert page.inner_text("#wizard-steps li.current").endswith("Report")
     shoot(page, "import-5-report")
 
     with page.expect_download() as info:

@@ -1,5 +1,6 @@
 """Journeys through Chromium: create a lead (a duplicate email first), convert a lead and
 follow the link to the contact, send an email through the dialog."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,9 @@ DESKTOP = {"width": 1366, "height": 900}
 
 
 def sandbox_lead(sandbox, **fields) -> dict:
-    return sandbox.create_lead(**{"first_name": "Journey", "last_name": "Lead", "email": f"journey-{uuid4().hex[:10]}@example.com", **fields})
+    return sandbox.create_lead(
+        **{"first_name": "Journey", "last_name": "Lead", "email": f"journey-{uuid4().hex[:10]}@example.com", **fields}
+    )
 
 
 def shoot(page, name: str) -> None:

@@ -1,4 +1,5 @@
 """A person logs in through Chromium and sees leads from the sandbox."""
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

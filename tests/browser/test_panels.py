@@ -1,4 +1,5 @@
 """Journeys through the notes and files panels of a lead, and the statuses admin page."""
+
 from __future__ import annotations
 
 import uuid
@@ -24,8 +25,9 @@ def _board_exists() -> bool:
 def lead(dashboard):
     from crmui import api
 
-    created = api.client().leads.create({"first_name": "Paula", "last_name": "Panels",
-                                         "email": f"panels-{uuid.uuid4().hex[:8]}@example.com"})
+    created = api.client().leads.create(
+        {"first_name": "Paula", "last_name": "Panels", "email": f"panels-{uuid.uuid4().hex[:8]}@example.com"}
+    )
     yield created
     try:
         api.client().leads.delete(created.id)
@@ -281,7 +283,8 @@ def test_a_status_dragged_first_is_the_boards_first_column(page, dashboard, admi
 
 
 def test_lead_page_opens_files_and_activity_when_asked_and_each_panel_says_how_old_it_is(
-        page, dashboard, sales_user, log_in, lead):
+    page, dashboard, sales_user, log_in, lead
+):
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()

@@ -1,4 +1,5 @@
 """Journeys through the lead list, the pipeline board and bulk actions in Chromium."""
+
 import os
 import re
 from uuid import uuid4
@@ -13,8 +14,11 @@ ART = "test-artifacts"
 def make_leads(sandbox, tag, specs):
     out = []
     for i, fields in enumerate(specs):
-        body = {"first_name": f"{fields.pop('first', 'Lead')}", "last_name": tag,
-                "email": f"{tag}-{i}-{uuid4().hex[:4]}@example.com"}
+        body = {
+            "first_name": f"{fields.pop('first', 'Lead')}",
+            "last_name": tag,
+            "email": f"{tag}-{i}-{uuid4().hex[:4]}@example.com",
+        }
         body.update(fields)
         r = sandbox.api("POST", "/lead", json=body)
         assert r.status_code in (200, 201), r.text
@@ -37,13 +41,24 @@ def row_names(page):
 
 def test_filtered_list_url_opens_the_same_view_in_a_new_page(page, dashboard, manager_user, log_in, use_sandbox):
     tag = f"Url{uuid4().hex[:6]}"
-    make_leads(use_sandbox, tag, [
-        {"first": "Ada", "status_ids": [2], "source_ids": [7], "value": 1200, "currency": "USD", "assigned_to": [2],
-         "lead_interaction_date": "2025-05-02"},
-        {"first": "Bea", "status_ids": [2], "source_ids": [8], "value": 800, "currency": "EUR"},
-        {"first": "Cy", "status_ids": [4], "source_ids": [7]},
-        {"first": "Dee", "status_ids": [2], "source_ids": [7], "lead_interaction_date": "2025-05-09"},
-    ])
+    make_leads(
+        use_sandbox,
+        tag,
+        [
+            {
+                "first": "Ada",
+                "status_ids": [2],
+                "source_ids": [7],
+                "value": 1200,
+                "currency": "USD",
+                "assigned_to": [2],
+                "lead_interaction_date": "2025-05-02",
+            },
+            {"first": "Bea", "status_ids": [2], "source_ids": [8], "value": 800, "currency": "EUR"},
+            {"first": "Cy", "status_ids": [4], "source_ids": [7]},
+            {"first": "Dee", "status_ids": [2], "source_ids": [7], "lead_interaction_date": "2025-05-09"},
+        ],
+    )
     log_in(page, dashboard, "manny")
     page.goto(f"{dashboard}/leads/")
     page.fill("#q", tag)
@@ -79,10 +94,14 @@ def test_filtered_list_url_opens_the_same_view_in_a_new_page(page, dashboard, ma
 
 def test_drag_a_card_to_another_column_and_it_stays_after_reload(page, dashboard, sales_user, log_in, use_sandbox):
     tag = f"Drag{uuid4().hex[:6]}"
-    make_leads(use_sandbox, tag, [
-        {"first": "Dora", "status_ids": [1], "value": 500, "currency": "USD", "assigned_to": [3], "company_id": 1},
-        {"first": "Eli", "status_ids": [3], "value": 250, "currency": "USD"},
-    ])
+    make_leads(
+        use_sandbox,
+        tag,
+        [
+            {"first": "Dora", "status_ids": [1], "value": 500, "currency": "USD", "assigned_to": [3], "company_id": 1},
+            {"first": "Eli", "status_ids": [3], "value": 250, "currency": "USD"},
+        ],
+    )
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/board/?q={tag}")
     card = page.locator('.col-cards[data-column="s1"] .lead-card', has_text="Dora")
@@ -130,8 +149,9 @@ def _drag(page, source, target):
     page.mouse.up()
 
 
-def test_bulk_status_change_of_20_leads_shows_progress_to_the_end(page, dashboard, manager_user, log_in, use_sandbox,
-                                                                  start_worker):
+def test_bulk_status_change_of_20_leads_shows_progress_to_the_end(
+    page, dashboard, manager_user, log_in, use_sandbox, start_worker
+):
     tag = f"Bulk{uuid4().hex[:6]}"
     make_leads(use_sandbox, tag, [{"first": f"N{i:02d}", "status_ids": [1]} for i in range(20)])
     start_worker()  # bulk changes run in a job worker, not in the page's polling requests
@@ -155,6 +175,7 @@ def test_bulk_status_change_of_20_leads_shows_progress_to_the_end(page, dashboar
     # The worker invalidated the saved lead list in its own cache (the fixture gives it a separate
     # locmem one; in production the two share CACHE_URL), so forget the live server's copy too.
     from django.core.cache import cache
+
     cache.clear()
     page.click("text=Back to the leads >> nth=-1")
     page.wait_for_url(re.compile(rf"q={tag}"))
@@ -180,8 +201,9 @@ def test_move_menu_moves_a_card_without_dragging(page, dashboard, sales_user, lo
     page.locator('.col-cards[data-column="s4"] .lead-card', has_text="Gus").wait_for()
 
 
-def test_bulk_job_waits_on_the_rate_limit_and_goes_on_by_itself(page, dashboard, manager_user, log_in, use_sandbox,
-                                                                start_worker):
+def test_bulk_job_waits_on_the_rate_limit_and_goes_on_by_itself(
+    page, dashboard, manager_user, log_in, use_sandbox, start_worker
+):
     tag = f"Lim{uuid4().hex[:6]}"
     make_leads(use_sandbox, tag, [{"first": f"R{i}", "source_ids": [7]} for i in range(4)])
     start_worker()

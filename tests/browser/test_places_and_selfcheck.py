@@ -1,5 +1,6 @@
 """In Chromium: the lead form's place lists follow the chosen parent (states of the chosen
 country, cities of the chosen state), and the budget page shows the admins' self-check."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,15 +25,20 @@ def shoot(page, name: str) -> None:
 
 
 def visible_values(page, select_id: str) -> set[str]:
-    return set(page.eval_on_selector_all(
-        f"#{select_id} option", "opts => opts.filter(o => !o.hidden && o.value).map(o => o.value)"))
+    return set(
+        page.eval_on_selector_all(
+            f"#{select_id} option", "opts => opts.filter(o => !o.hidden && o.value).map(o => o.value)"
+        )
+    )
 
 
 def test_state_and_city_lists_follow_the_chosen_parent(page, dashboard, sales_user, log_in, use_sandbox):
-    us = use_sandbox.create_lead(first_name="Place", email=f"p-{uuid4().hex[:8]}@example.com",
-                                 country_id=1, state_id=2, city_id=2)
-    de = use_sandbox.create_lead(first_name="Ort", email=f"o-{uuid4().hex[:8]}@example.com",
-                                 country_id=3, state_id=8, city_id=10)
+    us = use_sandbox.create_lead(
+        first_name="Place", email=f"p-{uuid4().hex[:8]}@example.com", country_id=1, state_id=2, city_id=2
+    )
+    de = use_sandbox.create_lead(
+        first_name="Ort", email=f"o-{uuid4().hex[:8]}@example.com", country_id=3, state_id=8, city_id=10
+    )
     log_in(page, dashboard, "sally")
     page.goto(dashboard + "/leads/new/")
     all_states = visible_values(page, "id_state_id")

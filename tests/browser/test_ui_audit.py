@@ -1,6 +1,7 @@
 """Keyboard, phone and board layout fixes from the outside audit (issue 14 items 10, 11, 19, 20):
 a skip link, focus after htmx swaps, scroll after paging, all board columns at 1366 px, a phone
 menu button, and dates in the reader's locale."""
+
 import re
 from uuid import uuid4
 
@@ -14,8 +15,11 @@ ACTIVE = """() => { const a = document.activeElement; return {tag: a.tagName, id
 
 
 def _lead(sandbox, tag, first, **fields):
-    r = sandbox.api("POST", "/lead", json={"first_name": first, "last_name": tag,
-                                            "email": f"{first.lower()}-{tag.lower()}@example.com", **fields})
+    r = sandbox.api(
+        "POST",
+        "/lead",
+        json={"first_name": first, "last_name": tag, "email": f"{first.lower()}-{tag.lower()}@example.com", **fields},
+    )
     assert r.status_code in (200, 201), r.text
     return r.json()["data"]
 
@@ -80,7 +84,9 @@ def test_attribute_move_buttons_keep_focus_on_the_moved_item(page, dashboard, ad
     name = re.search(r"“(.*)”", label).group(1)
     down.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(f"() => document.querySelectorAll('#attr-list-sources .attr-name')[1]?.textContent.trim() === {name!r}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#attr-list-sources .attr-name')[1]?.textContent.trim() === {name!r}"
+    )
     page.wait_for_timeout(200)
     active = page.evaluate(ACTIVE)
     assert active["inAttrs"] and name in (active["label"] or ""), active
@@ -94,7 +100,9 @@ def test_attribute_move_buttons_keep_focus_on_the_moved_item(page, dashboard, ad
         page.wait_for_timeout(300)
 
 
-def test_the_board_shows_all_columns_at_1366_with_the_count_beside_the_title(page, dashboard, sales_user, log_in, use_sandbox):
+def test_the_board_shows_all_columns_at_1366_with_the_count_beside_the_title(
+    page, dashboard, sales_user, log_in, use_sandbox
+):
     tag = "Brd" + uuid4().hex[:5]
     _lead(use_sandbox, tag, "Big", value=1234567, currency="USD", status_ids=[2])
     log_in(page, dashboard, "sally")
@@ -106,9 +114,12 @@ def test_the_board_shows_all_columns_at_1366_with_the_count_beside_the_title(pag
     # workspace's seven columns (No status + the six seeded stages, ids 1-6), so measure the board
     # with only those columns in the page (the extra ones are dropped from the DOM, not the data).
     seeded = ["none"] + [f"s{i}" for i in range(1, 7)]
-    kept = page.evaluate("""(seeded) => { const cols = [...document.querySelectorAll('.board-columns > .board-col')];
+    kept = page.evaluate(
+        """(seeded) => { const cols = [...document.querySelectorAll('.board-columns > .board-col')];
         cols.filter(c => !seeded.includes(c.dataset.column)).forEach(c => c.remove());
-        return document.querySelectorAll('.board-columns > .board-col').length; }""", seeded)
+        return document.querySelectorAll('.board-columns > .board-col').length; }""",
+        seeded,
+    )
     assert kept == 7, kept
     widths = page.evaluate("""() => { const b = document.querySelector('.board-columns');
         return {scroll: b.scrollWidth, client: b.clientWidth, vw: window.innerWidth,
@@ -144,8 +155,9 @@ def test_on_a_phone_the_navigation_opens_from_a_menu_button(browser, dashboard, 
 
 
 @pytest.mark.parametrize("locale, shown", [("en-GB", "04/03/2026"), ("en-US", "03/04/2026"), ("de-DE", "04.03.2026")])
-def test_dates_in_tables_follow_the_readers_locale_like_the_date_filters(browser, dashboard, sales_user, log_in, use_sandbox,
-                                                                        locale, shown):
+def test_dates_in_tables_follow_the_readers_locale_like_the_date_filters(
+    browser, dashboard, sales_user, log_in, use_sandbox, locale, shown
+):
     tag = "Dt" + uuid4().hex[:6]
     _lead(use_sandbox, tag, "Dora", lead_interaction_date="2026-03-04")
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=locale)
@@ -156,6 +168,8 @@ def test_dates_in_tables_follow_the_readers_locale_like_the_date_filters(browser
     assert cell.inner_text() == shown
     # the date filters are the browser's own date inputs, which show dates in that same order
     assert page.locator("input[name=from]").get_attribute("type") == "date"
-    picker_order = page.evaluate("() => new Intl.DateTimeFormat(undefined, {year:'numeric', month:'2-digit', day:'2-digit'}).format(new Date(2026, 2, 4))")
+    picker_order = page.evaluate(
+        "() => new Intl.DateTimeFormat(undefined, {year:'numeric', month:'2-digit', day:'2-digit'}).format(new Date(2026, 2, 4))"
+    )
     assert picker_order == shown
     context.close()

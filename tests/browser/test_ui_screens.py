@@ -1,6 +1,7 @@
 """Screenshots of the pages a salesperson lives in (board, list, lead, overview) at desktop and
 phone widths, with leads in three currencies, for people to look at (test-artifacts/ui-*.png).
 The board, list, detail and overview must render without a server error at both widths."""
+
 import os
 from uuid import uuid4
 
@@ -15,8 +16,18 @@ def test_main_pages_at_desktop_and_phone_widths(browser, dashboard, manager_user
     tag = f"Shot{uuid4().hex[:5]}"
     lead_id = None
     for i, (cur, value, status) in enumerate([("USD", 1200, 2), ("EUR", 800, 4), ("GBP", 500, 5)]):
-        r = use_sandbox.api("POST", "/lead", json={"first_name": f"Ada{i}", "last_name": tag, "email": f"{tag}{i}@example.com",
-                                                   "value": value, "currency": cur, "status_ids": [status]})
+        r = use_sandbox.api(
+            "POST",
+            "/lead",
+            json={
+                "first_name": f"Ada{i}",
+                "last_name": tag,
+                "email": f"{tag}{i}@example.com",
+                "value": value,
+                "currency": cur,
+                "status_ids": [status],
+            },
+        )
         assert r.status_code in (200, 201), r.text
         lead_id = r.json()["data"]["id"]
     os.makedirs(ART, exist_ok=True)
@@ -25,8 +36,12 @@ def test_main_pages_at_desktop_and_phone_widths(browser, dashboard, manager_user
         page = context.new_page()
         page.set_default_timeout(20_000)
         log_in(page, dashboard, "manny")
-        for name, url in (("board", "/leads/board/"), ("list", "/leads/"), ("detail", f"/leads/{lead_id}/"),
-                          ("overview", "/reports/")):
+        for name, url in (
+            ("board", "/leads/board/"),
+            ("list", "/leads/"),
+            ("detail", f"/leads/{lead_id}/"),
+            ("overview", "/reports/"),
+        ):
             response = page.goto(dashboard + url)
             page.wait_for_load_state("networkidle")
             assert response.status == 200, (name, response.status)

@@ -1,4 +1,5 @@
 """Fixtures for the TaskIP client tests (pure Python: no Django needed)."""
+
 from __future__ import annotations
 
 import pytest

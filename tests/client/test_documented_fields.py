@@ -6,6 +6,7 @@ The examples come out of the documentation itself (tests/contract/taskip_docs.py
 that records which keys are read, and every key read must be one the examples (or FACTS.md)
 show. A parser that starts depending on an undocumented field fails here.
 """
+
 from __future__ import annotations
 
 import copy
@@ -84,12 +85,20 @@ def documented_objects():
     """Parser -> every documented object it is given (examples and FACTS.md)."""
     facts = facts_objects()
     leads, contacts = list(_lead_objects()), list(_contact_objects())
-    notes = [*example("GET", "lead/notes/{lead_id}")["data"], example("POST", "lead/notes/{lead_id}")["data"],
-             example("PUT", "lead/notes/{lead_id}")["data"]]
+    notes = [
+        *example("GET", "lead/notes/{lead_id}")["data"],
+        example("POST", "lead/notes/{lead_id}")["data"],
+        example("PUT", "lead/notes/{lead_id}")["data"],
+    ]
     files = example("GET", "lead/files/{lead_id}")["data"]
-    attributes = [*example("GET", "lead-attribute")["data"], example("POST", "lead-attribute")["data"],
-                  example("GET", "lead-attribute/{id}")["data"], example("PUT", "lead-attribute/{id}")["data"],
-                  *_nested(leads, "statuses", many=True), *_nested(leads, "sources", many=True)]
+    attributes = [
+        *example("GET", "lead-attribute")["data"],
+        example("POST", "lead-attribute")["data"],
+        example("GET", "lead-attribute/{id}")["data"],
+        example("PUT", "lead-attribute/{id}")["data"],
+        *_nested(leads, "statuses", many=True),
+        *_nested(leads, "sources", many=True),
+    ]
     return {
         Lead.from_api: leads,
         Contact.from_api: contacts,
@@ -186,8 +195,9 @@ def test_lead_value_as_number_or_string(value):
 
 def test_lead_custom_fields_as_list_or_object():
     doc = example("GET", "lead/{id}")["data"]
-    as_list = Lead.from_api({**doc, "custom_fields": [{"key": "department", "value": "Sales"},
-                                                      {"name": "tier", "value": 2}]})
+    as_list = Lead.from_api(
+        {**doc, "custom_fields": [{"key": "department", "value": "Sales"}, {"name": "tier", "value": 2}]}
+    )
     as_object = Lead.from_api({**doc, "custom_fields": {"department": "Sales", "tier": 2}})
     from leads.forms import custom_pairs
 
@@ -198,7 +208,9 @@ def test_lead_custom_fields_as_list_or_object():
 def test_contact_custom_fields_as_object_or_list():
     doc = example("GET", "contact/{id}")["data"]
     as_object = Contact.from_api(doc)
-    as_list = Contact.from_api({**doc, "custom_fields": [{"key": k, "value": v} for k, v in doc["custom_fields"].items()]})
+    as_list = Contact.from_api(
+        {**doc, "custom_fields": [{"key": k, "value": v} for k, v in doc["custom_fields"].items()]}
+    )
     assert as_object.custom_fields == as_list.custom_fields
     assert dict(as_object.custom_fields)["linkedin"] == "https://linkedin.com/in/alicejohnson"
 
@@ -206,8 +218,20 @@ def test_contact_custom_fields_as_object_or_list():
 def test_documented_lead_example_parses_every_field():
     doc = example("GET", "lead/{id}")["data"]
     lead = Lead.from_api(doc)
-    assert (lead.id, lead.full_name, lead.company.name, lead.value, lead.currency) == (1, "John Doe", "Acme Corp", Decimal("5000"), "USD")
-    assert (lead.country_id, lead.country, lead.state, lead.city_id, lead.city) == (1, "United States", "California", 3, "San Francisco")
+    assert (lead.id, lead.full_name, lead.company.name, lead.value, lead.currency) == (
+        1,
+        "John Doe",
+        "Acme Corp",
+        Decimal("5000"),
+        "USD",
+    )
+    assert (lead.country_id, lead.country, lead.state, lead.city_id, lead.city) == (
+        1,
+        "United States",
+        "California",
+        3,
+        "San Francisco",
+    )
     assert lead.statuses[0].name == "New" and lead.sources[0].name == "Website"
     assert lead.created_at is not None and lead.lead_interaction_date.isoformat() == "2026-04-01"
 

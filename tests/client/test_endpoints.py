@@ -1,4 +1,5 @@
 """Paths, query strings, bodies and every envelope variant of the documented endpoints."""
+
 from __future__ import annotations
 
 import json
@@ -15,38 +16,91 @@ from crmui.taskip import errors as e
 from .conftest import BASE
 
 FULL_LEAD = {
-    "id": 1, "first_name": "John", "last_name": "Doe", "full_name": "John Doe", "email": "john@example.com",
-    "phone_number": "01700000000", "website": "https://example.com", "company_id": 2,
+    "id": 1,
+    "first_name": "John",
+    "last_name": "Doe",
+    "full_name": "John Doe",
+    "email": "john@example.com",
+    "phone_number": "01700000000",
+    "website": "https://example.com",
+    "company_id": 2,
     "company": {"id": 2, "name": "Acme Corp", "email": "company@acmecorp.com", "phone_number": "01700000000"},
-    "value": 5000.00, "currency": "USD", "lead_interaction_date": "2026-04-01", "assigned_to": [4, {"id": 5}],
-    "country_id": 1, "country": "United States", "state_id": 2, "state": "California", "city_id": 3,
-    "city": "San Francisco", "address": "123 Main Street", "zip_code": "94105",
-    "description": "Interested in premium plan", "created_by": 1, "converted": 0, "converted_contact_id": None,
+    "value": 5000.00,
+    "currency": "USD",
+    "lead_interaction_date": "2026-04-01",
+    "assigned_to": [4, {"id": 5}],
+    "country_id": 1,
+    "country": "United States",
+    "state_id": 2,
+    "state": "California",
+    "city_id": 3,
+    "city": "San Francisco",
+    "address": "123 Main Street",
+    "zip_code": "94105",
+    "description": "Interested in premium plan",
+    "created_by": 1,
+    "converted": 0,
+    "converted_contact_id": None,
     "converted_at": None,
     "statuses": [{"id": 1, "name": "New", "type": 1, "color": "#3498db", "order": 1}],
     "sources": [{"id": 3, "name": "Website", "type": 2, "color": "#2ecc71", "order": 1}],
-    "groups": [], "activities": [], "custom_fields": [],
-    "created_at": "2026-04-01T10:00:00.000000Z", "updated_at": "2026-04-01T10:00:00.000000Z",
+    "groups": [],
+    "activities": [],
+    "custom_fields": [],
+    "created_at": "2026-04-01T10:00:00.000000Z",
+    "updated_at": "2026-04-01T10:00:00.000000Z",
 }
 
 CONTACT = {
-    "id": 151, "user_id": 245,
+    "id": 151,
+    "user_id": 245,
     "company": {"id": 7, "name": "Marketing Pro", "domain": "marketingpro.com", "email": "info@marketingpro.com"},
-    "company_id": 7, "first_name": "Alice", "last_name": "Johnson", "full_name": "Alice Johnson",
-    "email": "alice.johnson@example.com", "position": "Marketing Director", "phone_number": "555-0125",
-    "country_id": 1, "country": "United States", "state_id": 5, "state": "New York", "city_id": 10,
-    "city": "New York", "address": "123 Business Ave", "zip_code": "12345", "timezone": "America/New_York",
-    "details": "Met at industry conference 2024", "reference": "REF-2024-001", "reference_name": "Conference Lead",
+    "company_id": 7,
+    "first_name": "Alice",
+    "last_name": "Johnson",
+    "full_name": "Alice Johnson",
+    "email": "alice.johnson@example.com",
+    "position": "Marketing Director",
+    "phone_number": "555-0125",
+    "country_id": 1,
+    "country": "United States",
+    "state_id": 5,
+    "state": "New York",
+    "city_id": 10,
+    "city": "New York",
+    "address": "123 Business Ave",
+    "zip_code": "12345",
+    "timezone": "America/New_York",
+    "details": "Met at industry conference 2024",
+    "reference": "REF-2024-001",
+    "reference_name": "Conference Lead",
     "access_portal": 1,
-    "billings": {"id": 15, "contact_id": 151, "billing_address": "123 Business Ave", "billing_city": "New York",
-                 "billing_state": "New York", "billing_country": "United States", "billing_zip": "12345",
-                 "billing_phone": "555-0125", "tax_number": "TX-123456789",
-                 "created_at": "2024-01-25T11:20:00Z", "updated_at": "2024-01-25T11:20:00Z"},
-    "languages": [{"id": 1, "code": "en", "name": "English", "is_default": True},
-                  {"id": 2, "code": "es", "name": "Spanish", "is_default": False}],
-    "image": {"id": 42, "url": "https://taskip.net/storage/profile/alice-johnson.jpg", "name": "alice-johnson.jpg",
-              "file_name": "alice-johnson.jpg", "mime_type": "image/jpeg", "size": 125843,
-              "collection_name": "profile"},
+    "billings": {
+        "id": 15,
+        "contact_id": 151,
+        "billing_address": "123 Business Ave",
+        "billing_city": "New York",
+        "billing_state": "New York",
+        "billing_country": "United States",
+        "billing_zip": "12345",
+        "billing_phone": "555-0125",
+        "tax_number": "TX-123456789",
+        "created_at": "2024-01-25T11:20:00Z",
+        "updated_at": "2024-01-25T11:20:00Z",
+    },
+    "languages": [
+        {"id": 1, "code": "en", "name": "English", "is_default": True},
+        {"id": 2, "code": "es", "name": "Spanish", "is_default": False},
+    ],
+    "image": {
+        "id": 42,
+        "url": "https://taskip.net/storage/profile/alice-johnson.jpg",
+        "name": "alice-johnson.jpg",
+        "file_name": "alice-johnson.jpg",
+        "mime_type": "image/jpeg",
+        "size": 125843,
+        "collection_name": "profile",
+    },
     "custom_fields": {"linkedin": "https://linkedin.com/in/alicejohnson", "department": "Marketing"},
 }
 
@@ -65,8 +119,16 @@ def links(next_url=None):
 
 # ------------------------------------------------------------------ leads
 def test_lead_list_parses_message_envelope_and_omits_none_params(client, rsps):
-    rsps.add("GET", BASE + "/lead", json={"message": "All leads successfully fetched", "data": [FULL_LEAD],
-                                          "links": links(), "meta": {"current_page": 1, "per_page": 10}})
+    rsps.add(
+        "GET",
+        BASE + "/lead",
+        json={
+            "message": "All leads successfully fetched",
+            "data": [FULL_LEAD],
+            "links": links(),
+            "meta": {"current_page": 1, "per_page": 10},
+        },
+    )
     page = client.leads.list(search="john", item=10, is_converted=False, status_id=None, from_date=date(2026, 4, 1))
     assert qs(rsps.calls[0]) == {"search": "john", "item": "10", "is_converted": "0", "from_date": "2026-04-01"}
     assert isinstance(page, Page)
@@ -78,8 +140,13 @@ def test_lead_list_parses_message_envelope_and_omits_none_params(client, rsps):
 def test_lead_list_renders_is_converted_true_as_1_and_sends_page(client, rsps):
     rsps.add("GET", BASE + "/lead", json={"message": "ok", "data": [], "links": links(), "meta": {}})
     client.leads.list(is_converted=True, page=3, assigned_to=4, sort_by="name", sort_order="asc")
-    assert qs(rsps.calls[0]) == {"is_converted": "1", "page": "3", "assigned_to": "4", "sort_by": "name",
-                                 "sort_order": "asc"}
+    assert qs(rsps.calls[0]) == {
+        "is_converted": "1",
+        "page": "3",
+        "assigned_to": "4",
+        "sort_by": "name",
+        "sort_order": "asc",
+    }
 
 
 def test_lead_from_api_parses_every_field():
@@ -98,8 +165,18 @@ def test_lead_from_api_parses_every_field():
 
 
 def test_lead_from_api_tolerates_nulls_and_missing_keys():
-    lead = Lead.from_api({"id": "7", "first_name": None, "value": "12.50", "assigned_to": None, "company": None,
-                          "converted": "1", "lead_interaction_date": "garbage", "statuses": None})
+    lead = Lead.from_api(
+        {
+            "id": "7",
+            "first_name": None,
+            "value": "12.50",
+            "assigned_to": None,
+            "company": None,
+            "converted": "1",
+            "lead_interaction_date": "garbage",
+            "statuses": None,
+        }
+    )
     assert lead.id == 7 and lead.value == Decimal("12.50") and lead.assigned_to == ()
     assert lead.converted is True and lead.lead_interaction_date is None and lead.statuses == ()
     assert lead.display_name == "Lead #7"
@@ -113,14 +190,25 @@ def test_item_0_returns_everything_without_a_next_page(client, rsps):
 
 
 def test_has_next_from_links_next(client, rsps):
-    rsps.add("GET", BASE + "/lead", json={"message": "ok", "data": [FULL_LEAD], "links": links(BASE + "/lead?page=2"),
-                                          "meta": {"current_page": 1, "per_page": 10}})
+    rsps.add(
+        "GET",
+        BASE + "/lead",
+        json={
+            "message": "ok",
+            "data": [FULL_LEAD],
+            "links": links(BASE + "/lead?page=2"),
+            "meta": {"current_page": 1, "per_page": 10},
+        },
+    )
     assert client.leads.list().has_next is True
 
 
 def test_has_next_false_when_links_next_null_even_if_page_is_full(client, rsps):
-    rsps.add("GET", BASE + "/lead", json={"message": "ok", "data": [FULL_LEAD] * 2, "links": links(None),
-                                          "meta": {"per_page": 2}})
+    rsps.add(
+        "GET",
+        BASE + "/lead",
+        json={"message": "ok", "data": [FULL_LEAD] * 2, "links": links(None), "meta": {"per_page": 2}},
+    )
     assert client.leads.list(item=2).has_next is False
 
 
@@ -132,31 +220,61 @@ def test_has_next_from_a_full_page_when_there_are_no_links(client, rsps):
 
 
 def test_has_next_never_comes_from_a_total(client, rsps):
-    rsps.add("GET", BASE + "/lead", json={"message": "ok", "data": [FULL_LEAD], "links": links(None),
-                                          "meta": {"current_page": 1, "per_page": 1, "total": 99, "last_page": 99}})
+    rsps.add(
+        "GET",
+        BASE + "/lead",
+        json={
+            "message": "ok",
+            "data": [FULL_LEAD],
+            "links": links(None),
+            "meta": {"current_page": 1, "per_page": 1, "total": 99, "last_page": 99},
+        },
+    )
     assert client.leads.list(item=1).has_next is False
 
 
 def test_lead_iter_all_repeats_the_filters_with_page_plus_one_and_stops(client, rsps):
     # links.next drops the filters on purpose: the client must not follow it verbatim
-    rsps.add("GET", BASE + "/lead", json={"message": "ok", "data": [dict(FULL_LEAD, id=1), dict(FULL_LEAD, id=2)],
-                                          "links": links(BASE + "/lead?page=2"), "meta": {"current_page": 1}})
-    rsps.add("GET", BASE + "/lead", json={"message": "ok", "data": [dict(FULL_LEAD, id=3)],
-                                          "links": links(BASE + "/lead?page=3"), "meta": {"current_page": 2}})
-    rsps.add("GET", BASE + "/lead", json={"message": "ok", "data": [dict(FULL_LEAD, id=4)],
-                                          "links": links(None), "meta": {"current_page": 3}})
+    rsps.add(
+        "GET",
+        BASE + "/lead",
+        json={
+            "message": "ok",
+            "data": [dict(FULL_LEAD, id=1), dict(FULL_LEAD, id=2)],
+            "links": links(BASE + "/lead?page=2"),
+            "meta": {"current_page": 1},
+        },
+    )
+    rsps.add(
+        "GET",
+        BASE + "/lead",
+        json={
+            "message": "ok",
+            "data": [dict(FULL_LEAD, id=3)],
+            "links": links(BASE + "/lead?page=3"),
+            "meta": {"current_page": 2},
+        },
+    )
+    rsps.add(
+        "GET",
+        BASE + "/lead",
+        json={"message": "ok", "data": [dict(FULL_LEAD, id=4)], "links": links(None), "meta": {"current_page": 3}},
+    )
     ids = [lead.id for lead in client.leads.iter_all(status_id=5, search="acme", item=2)]
     assert ids == [1, 2, 3, 4]
     assert [qs(c) for c in rsps.calls] == [
-        {"status_id": "5", "search": "acme", "item": "2", "page": str(n)} for n in (1, 2, 3)]
+        {"status_id": "5", "search": "acme", "item": "2", "page": str(n)} for n in (1, 2, 3)
+    ]
 
 
 def test_iter_all_stops_on_an_empty_page(client, rsps):
     rsps.add("GET", BASE + "/contact", json={"message": "ok", "data": [CONTACT, CONTACT], "meta": {}})
     rsps.add("GET", BASE + "/contact", json={"message": "ok", "data": [], "meta": {}})
     assert len(list(client.contacts.iter_all(limit=2, search="a"))) == 2
-    assert [qs(c) for c in rsps.calls] == [{"limit": "2", "search": "a", "page": "1"},
-                                          {"limit": "2", "search": "a", "page": "2"}]
+    assert [qs(c) for c in rsps.calls] == [
+        {"limit": "2", "search": "a", "page": "1"},
+        {"limit": "2", "search": "a", "page": "2"},
+    ]
 
 
 def test_lead_get_parses_msg_envelope(client, rsps):
@@ -167,19 +285,40 @@ def test_lead_get_parses_msg_envelope(client, rsps):
 
 def test_lead_create_posts_json_and_serialises_decimal_and_date(client, rsps):
     rsps.add("POST", BASE + "/lead", json={"msg": "Lead Created", "data": dict(FULL_LEAD, company=None)})
-    lead = client.leads.create({"first_name": "John", "email": "john@example.com", "value": Decimal("5000.50"),
-                                "lead_interaction_date": date(2026, 4, 1), "status_ids": [1]})
-    assert sent_json(rsps.calls[0]) == {"first_name": "John", "email": "john@example.com", "value": 5000.5,
-                                        "lead_interaction_date": "2026-04-01", "status_ids": [1]}
+    lead = client.leads.create(
+        {
+            "first_name": "John",
+            "email": "john@example.com",
+            "value": Decimal("5000.50"),
+            "lead_interaction_date": date(2026, 4, 1),
+            "status_ids": [1],
+        }
+    )
+    assert sent_json(rsps.calls[0]) == {
+        "first_name": "John",
+        "email": "john@example.com",
+        "value": 5000.5,
+        "lead_interaction_date": "2026-04-01",
+        "status_ids": [1],
+    }
     assert rsps.calls[0].request.headers["Content-Type"] == "application/json"
     assert lead.company is None
 
 
 def test_lead_update_returns_partial_lead_with_fields_present(client, rsps):
-    partial = {"id": 1, "first_name": "John", "last_name": "Doe", "full_name": "John Doe",
-               "email": "john.doe@example.com", "phone_number": "555-9999", "value": 7500.00, "currency": "USD",
-               "description": "Follow-up", "created_at": "2026-04-01T10:00:00.000000Z",
-               "updated_at": "2026-04-07T10:00:00.000000Z"}
+    partial = {
+        "id": 1,
+        "first_name": "John",
+        "last_name": "Doe",
+        "full_name": "John Doe",
+        "email": "john.doe@example.com",
+        "phone_number": "555-9999",
+        "value": 7500.00,
+        "currency": "USD",
+        "description": "Follow-up",
+        "created_at": "2026-04-01T10:00:00.000000Z",
+        "updated_at": "2026-04-07T10:00:00.000000Z",
+    }
     rsps.add("PUT", BASE + "/lead/1", json={"msg": "Lead Updated", "data": partial})
     lead = client.leads.update(1, {"first_name": "John", "phone_number": "555-9999"})
     assert sent_json(rsps.calls[0]) == {"first_name": "John", "phone_number": "555-9999"}
@@ -197,10 +336,18 @@ def test_lead_update_without_first_name_raises_value_error_before_any_call(clien
 
 def test_lead_delete_bulk_delete_and_send_email(client, rsps):
     rsps.add("DELETE", BASE + "/lead/4", json={"msg": "Lead Deleted Successfully"})
-    rsps.add("POST", BASE + "/lead/bulk-delete", json={"msg": "Lead Deleted Successfully"},
-             match=[matchers.json_params_matcher({"ids": [1, 2, 3]})])
-    rsps.add("POST", BASE + "/lead/send-email/1", json={"msg": "Email sent to lead successfully."},
-             match=[matchers.json_params_matcher({"subject": "Hi", "message": "Body"})])
+    rsps.add(
+        "POST",
+        BASE + "/lead/bulk-delete",
+        json={"msg": "Lead Deleted Successfully"},
+        match=[matchers.json_params_matcher({"ids": [1, 2, 3]})],
+    )
+    rsps.add(
+        "POST",
+        BASE + "/lead/send-email/1",
+        json={"msg": "Email sent to lead successfully."},
+        match=[matchers.json_params_matcher({"subject": "Hi", "message": "Body"})],
+    )
     assert client.leads.delete(4) == "Lead Deleted Successfully"
     assert client.leads.bulk_delete([1, 2, 3]) == "Lead Deleted Successfully"
     assert client.leads.send_email(1, subject="Hi", message="Body") == "Email sent to lead successfully."
@@ -213,9 +360,17 @@ def test_send_email_422_when_mail_not_connected(client, rsps):
 
 
 def test_lead_convert_returns_partial_contact(client, rsps):
-    data = {"id": 5, "first_name": "John", "last_name": "Doe", "email": "john.doe@example.com",
-            "phone_number": "555-0123", "country_id": 1, "country": "United States", "address": "123 Main Street",
-            "zip_code": "94105"}
+    data = {
+        "id": 5,
+        "first_name": "John",
+        "last_name": "Doe",
+        "email": "john.doe@example.com",
+        "phone_number": "555-0123",
+        "country_id": 1,
+        "country": "United States",
+        "address": "123 Main Street",
+        "zip_code": "94105",
+    }
     rsps.add("POST", BASE + "/lead/1/convert", json={"msg": "Lead converted to contact successfully.", "data": data})
     contact = client.leads.convert(1)
     assert isinstance(contact, Contact) and contact.id == 5
@@ -231,9 +386,15 @@ def test_ids_in_paths_must_be_positive_integers(client, rsps, bad):
 
 
 # ------------------------------------------------------------------ notes
-NOTE = {"id": 1, "lead_id": 1, "note": "Follow up", "title": "Follow Up", "media": None,
-        "created_by": {"id": 1, "name": "Admin User", "email": "admin@example.com"},
-        "created_at": "2026-04-01 10:00:00"}
+NOTE = {
+    "id": 1,
+    "lead_id": 1,
+    "note": "Follow up",
+    "title": "Follow Up",
+    "media": None,
+    "created_by": {"id": 1, "name": "Admin User", "email": "admin@example.com"},
+    "created_at": "2026-04-01 10:00:00",
+}
 
 
 def test_notes_list_parses_msg_and_data(client, rsps):
@@ -244,8 +405,12 @@ def test_notes_list_parses_msg_and_data(client, rsps):
 
 
 def test_note_create_posts_title_and_note(client, rsps):
-    rsps.add("POST", BASE + "/lead/notes/1", json={"msg": "Note Created", "data": NOTE},
-             match=[matchers.json_params_matcher({"title": "T", "note": "N"})])
+    rsps.add(
+        "POST",
+        BASE + "/lead/notes/1",
+        json={"msg": "Note Created", "data": NOTE},
+        match=[matchers.json_params_matcher({"title": "T", "note": "N"})],
+    )
     assert client.notes.create(1, title="T", note="N").id == 1
 
 
@@ -263,15 +428,27 @@ def test_note_delete_sends_note_id_in_a_delete_json_body(client, rsps):
 
 
 # ------------------------------------------------------------------ files
-FILE = {"id": 1, "title": "proposal.pdf", "path": "tenants/tenant-1/media/proposal.pdf",
-        "mime_type": "application/pdf", "size": 204800,
-        "created_by": {"id": 1, "name": "Admin User", "email": "admin@example.com"},
-        "created_at": "2026-04-01T10:00:00.000000Z"}
+FILE = {
+    "id": 1,
+    "title": "proposal.pdf",
+    "path": "tenants/tenant-1/media/proposal.pdf",
+    "mime_type": "application/pdf",
+    "size": 204800,
+    "created_by": {"id": 1, "name": "Admin User", "email": "admin@example.com"},
+    "created_at": "2026-04-01T10:00:00.000000Z",
+}
 
 
 def test_file_list_has_no_msg_and_is_paged(client, rsps):
-    rsps.add("GET", BASE + "/lead/files/1", json={"data": [FILE], "links": links(BASE + "/lead/files/1?page=2"),
-                                                  "meta": {"current_page": 1, "per_page": 10}})
+    rsps.add(
+        "GET",
+        BASE + "/lead/files/1",
+        json={
+            "data": [FILE],
+            "links": links(BASE + "/lead/files/1?page=2"),
+            "meta": {"current_page": 1, "per_page": 10},
+        },
+    )
     page = client.files.list(1, search="prop", item=10)
     assert qs(rsps.calls[0]) == {"search": "prop", "item": "10"}
     assert page.items[0].size == 204800 and page.items[0].created_by.email == "admin@example.com"
@@ -286,27 +463,55 @@ def test_file_bulk_delete_is_a_delete_with_json_body(client, rsps):
 
 # ------------------------------------------------------------------ attributes
 def attr(i, order, type_=1):
-    return {"id": i, "name": f"A{i}", "type": type_, "color": "#fff", "order": order,
-            "created_at": "2026-04-01T10:00:00.000000Z", "updated_at": None}
+    return {
+        "id": i,
+        "name": f"A{i}",
+        "type": type_,
+        "color": "#fff",
+        "order": order,
+        "created_at": "2026-04-01T10:00:00.000000Z",
+        "updated_at": None,
+    }
 
 
 def test_attributes_list_and_all_sorted_by_order_then_id(client, rsps):
-    rsps.add("GET", BASE + "/lead-attribute", json={"msg": "Lead Attributes Fetched", "data": [attr(3, 2), attr(1, 1)],
-                                                    "links": links(BASE + "/lead-attribute?page=2"), "meta": {}})
-    rsps.add("GET", BASE + "/lead-attribute", json={"msg": "Lead Attributes Fetched", "data": [attr(2, 1)],
-                                                    "links": links(None), "meta": {}})
+    rsps.add(
+        "GET",
+        BASE + "/lead-attribute",
+        json={
+            "msg": "Lead Attributes Fetched",
+            "data": [attr(3, 2), attr(1, 1)],
+            "links": links(BASE + "/lead-attribute?page=2"),
+            "meta": {},
+        },
+    )
+    rsps.add(
+        "GET",
+        BASE + "/lead-attribute",
+        json={"msg": "Lead Attributes Fetched", "data": [attr(2, 1)], "links": links(None), "meta": {}},
+    )
     result = client.attributes.all(type=1)
     assert [a.id for a in result] == [1, 2, 3]
-    assert [qs(c) for c in rsps.calls] == [{"type": "1", "item": "100", "page": "1"},
-                                          {"type": "1", "item": "100", "page": "2"}]
+    assert [qs(c) for c in rsps.calls] == [
+        {"type": "1", "item": "100", "page": "1"},
+        {"type": "1", "item": "100", "page": "2"},
+    ]
 
 
 def test_attribute_crud(client, rsps):
     rsps.add("GET", BASE + "/lead-attribute/1", json={"msg": "Attribute Details", "data": attr(1, 1)})
-    rsps.add("POST", BASE + "/lead-attribute", json={"msg": "Attribute Created", "data": attr(3, 2)},
-             match=[matchers.json_params_matcher({"name": "Qualified", "type": 1, "color": "#e74c3c"})])
-    rsps.add("PUT", BASE + "/lead-attribute/1", json={"msg": "Attribute Updated", "data": attr(1, 1)},
-             match=[matchers.json_params_matcher({"name": "Hot", "type": 1, "order": 1})])
+    rsps.add(
+        "POST",
+        BASE + "/lead-attribute",
+        json={"msg": "Attribute Created", "data": attr(3, 2)},
+        match=[matchers.json_params_matcher({"name": "Qualified", "type": 1, "color": "#e74c3c"})],
+    )
+    rsps.add(
+        "PUT",
+        BASE + "/lead-attribute/1",
+        json={"msg": "Attribute Updated", "data": attr(1, 1)},
+        match=[matchers.json_params_matcher({"name": "Hot", "type": 1, "order": 1})],
+    )
     rsps.add("DELETE", BASE + "/lead-attribute/1", json={"msg": "Attribute Deleted Successfully"})
     assert isinstance(client.attributes.get(1), Attribute)
     assert client.attributes.create(name="Qualified", type=1, color="#e74c3c").id == 3
@@ -316,8 +521,11 @@ def test_attribute_crud(client, rsps):
 
 # ------------------------------------------------------------------ contacts
 def test_contact_list_parses_message_data_and_meta_search_only(client, rsps):
-    rsps.add("GET", BASE + "/contact", json={"message": "All contacts fetched successfully",
-                                             "data": [CONTACT], "meta": {"search": None}})
+    rsps.add(
+        "GET",
+        BASE + "/contact",
+        json={"message": "All contacts fetched successfully", "data": [CONTACT], "meta": {"search": None}},
+    )
     page = client.contacts.list(page=1, limit=20, search="ali", sort="name", order="asc")
     assert qs(rsps.calls[0]) == {"page": "1", "limit": "20", "search": "ali", "sort": "name", "order": "asc"}
     assert page.query == {"limit": 20, "search": "ali", "sort": "name", "order": "asc"}
@@ -336,52 +544,95 @@ def test_contact_get_parses_success_only_envelope_and_every_field(client, rsps):
 
 
 def test_contact_create_parses_success_message_data(client, rsps):
-    rsps.add("POST", BASE + "/contact", json={"success": True, "message": "Contact created successfully",
-                                              "data": dict(CONTACT, custom_fields=[])})
+    rsps.add(
+        "POST",
+        BASE + "/contact",
+        json={"success": True, "message": "Contact created successfully", "data": dict(CONTACT, custom_fields=[])},
+    )
     c = client.contacts.create({"first_name": "Alice", "email": "alice.johnson@example.com", "invite_client": True})
     assert c.id == 151 and c.custom_fields == ()
     assert sent_json(rsps.calls[0])["invite_client"] is True
 
 
 def test_contact_update_answers_msg_only_and_returns_none(client, rsps):
-    rsps.add("PUT", BASE + "/contact/151", json={"msg": "Contact Updated"},
-             match=[matchers.json_params_matcher({"position": "Senior"})])
+    rsps.add(
+        "PUT",
+        BASE + "/contact/151",
+        json={"msg": "Contact Updated"},
+        match=[matchers.json_params_matcher({"position": "Senior"})],
+    )
     assert client.contacts.update(151, {"position": "Senior"}) is None
 
 
 def test_contact_delete_bulk_delete_and_invite(client, rsps):
     rsps.add("DELETE", BASE + "/contact/151", json={"msg": "Contact Deleted"})
-    rsps.add("POST", BASE + "/contact/bulk-delete", json={"msg": "Contacts Deleted"},
-             match=[matchers.json_params_matcher({"contact_ids": [151, 152]})])
-    rsps.add("POST", BASE + "/contact/invite-client/150", json={"msg": "Invitation sent success"},
-             match=[matchers.json_params_matcher({"send_email": True, "access_level": "standard"})])
+    rsps.add(
+        "POST",
+        BASE + "/contact/bulk-delete",
+        json={"msg": "Contacts Deleted"},
+        match=[matchers.json_params_matcher({"contact_ids": [151, 152]})],
+    )
+    rsps.add(
+        "POST",
+        BASE + "/contact/invite-client/150",
+        json={"msg": "Invitation sent success"},
+        match=[matchers.json_params_matcher({"send_email": True, "access_level": "standard"})],
+    )
     assert client.contacts.delete(151) == "Contact Deleted"
     assert client.contacts.bulk_delete([151, 152]) == "Contacts Deleted"
     assert client.contacts.invite(150, send_email=True, access_level="standard") == "Invitation sent success"
 
 
 def test_contact_409_duplicate_email(client, rsps):
-    rsps.add("POST", BASE + "/contact", status=409, json={"success": False, "error": "Conflict",
-                                                          "message": "Email already exists", "status_code": 409})
+    rsps.add(
+        "POST",
+        BASE + "/contact",
+        status=409,
+        json={"success": False, "error": "Conflict", "message": "Email already exists", "status_code": 409},
+    )
     with pytest.raises(e.Conflict) as info:
         client.contacts.create({"first_name": "A", "email": "dup@x.io"})
     assert info.value.errors == {"email": ["Email already exists"]}
 
 
 # ------------------------------------------------------------------ team members, companies
-MEMBER = {"id": 4, "first_name": "Sam", "last_name": "Lee", "full_name": "Sam Lee", "position": "AE",
-          "email": "sam@x.io", "uuid": "u-1", "role": "admin", "created_at": "01, Jan, 2024",
-          "teams": [{"id": 1, "name": "Sales", "description": None}],
-          "image": {"id": 1, "url": "https://img/x.png", "thumbnail": None},
-          "invitation": {"id": 1, "status": "accepted", "sent_at": None, "accepted_at": None}}
+MEMBER = {
+    "id": 4,
+    "first_name": "Sam",
+    "last_name": "Lee",
+    "full_name": "Sam Lee",
+    "position": "AE",
+    "email": "sam@x.io",
+    "uuid": "u-1",
+    "role": "admin",
+    "created_at": "01, Jan, 2024",
+    "teams": [{"id": 1, "name": "Sales", "description": None}],
+    "image": {"id": 1, "url": "https://img/x.png", "thumbnail": None},
+    "invitation": {"id": 1, "status": "accepted", "sent_at": None, "accepted_at": None},
+}
 
 
 def test_team_members_list_all_and_get(client, rsps):
-    rsps.add("GET", BASE + "/team-member", json={"message": "Team member list", "data": [MEMBER],
-                                                 "links": {"next": BASE + "/team-member?page=2"},
-                                                 "meta": {"current_page": 1, "total": 2}})
-    rsps.add("GET", BASE + "/team-member", json={"message": "Team member list", "data": [dict(MEMBER, id=5)],
-                                                 "links": {"next": None}, "meta": {"current_page": 2}})
+    rsps.add(
+        "GET",
+        BASE + "/team-member",
+        json={
+            "message": "Team member list",
+            "data": [MEMBER],
+            "links": {"next": BASE + "/team-member?page=2"},
+            "meta": {"current_page": 1, "total": 2},
+        },
+    )
+    rsps.add(
+        "GET",
+        BASE + "/team-member",
+        json={
+            "message": "Team member list",
+            "data": [dict(MEMBER, id=5)],
+            "links": {"next": None},
+            "meta": {"current_page": 2},
+        },
+    )
     rsps.add("GET", BASE + "/team-member/4", json={"message": "Team Member Details", "data": MEMBER})
     members = client.team_members.all()
     assert [m.id for m in members] == [4, 5]
@@ -398,11 +649,34 @@ def test_team_members_list_filters(client, rsps):
 
 
 def test_companies_list_and_all(client, rsps):
-    company = {"id": 2, "name": "Acme", "email": "a@acme.io", "phone_number": "1", "website": "https://acme.io",
-               "size": "10-50", "type": "client", "country_id": 1, "country": "US", "state_id": None, "state": None,
-               "city_id": None, "city": None, "address": None, "created_at": "2024-01-01", "image": None}
-    rsps.add("GET", BASE + "/company", json={"message": "Company list", "data": [company],
-                                             "links": {"next": None}, "meta": {"last_page": 1, "total": 1}})
+    company = {
+        "id": 2,
+        "name": "Acme",
+        "email": "a@acme.io",
+        "phone_number": "1",
+        "website": "https://acme.io",
+        "size": "10-50",
+        "type": "client",
+        "country_id": 1,
+        "country": "US",
+        "state_id": None,
+        "state": None,
+        "city_id": None,
+        "city": None,
+        "address": None,
+        "created_at": "2024-01-01",
+        "image": None,
+    }
+    rsps.add(
+        "GET",
+        BASE + "/company",
+        json={
+            "message": "Company list",
+            "data": [company],
+            "links": {"next": None},
+            "meta": {"last_page": 1, "total": 1},
+        },
+    )
     companies = client.companies.all(search="acme")
     assert companies[0].name == "Acme" and companies[0].country_id == 1
     assert qs(rsps.calls[0]) == {"search": "acme", "limit": "100", "page": "1"}

@@ -1,4 +1,5 @@
 """Status → exception mapping, malformed bodies, error message fallbacks."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,13 +16,27 @@ def _err(client, rsps, status, **kw):
     return info.value
 
 
-@pytest.mark.parametrize("status, cls", [
-    (400, e.BadRequest), (401, e.AuthenticationError), (403, e.PermissionDenied), (404, e.NotFound),
-    (409, e.Conflict), (422, e.ValidationError), (429, e.RateLimited), (500, e.ServerError),
-    (502, e.ServerError), (503, e.ServerError), (504, e.ServerError), (418, e.TaskipAPIError),
-])
+@pytest.mark.parametrize(
+    "status, cls",
+    [
+        (400, e.BadRequest),
+        (401, e.AuthenticationError),
+        (403, e.PermissionDenied),
+        (404, e.NotFound),
+        (409, e.Conflict),
+        (422, e.ValidationError),
+        (429, e.RateLimited),
+        (500, e.ServerError),
+        (502, e.ServerError),
+        (503, e.ServerError),
+        (504, e.ServerError),
+        (418, e.TaskipAPIError),
+    ],
+)
 def test_each_status_maps_to_its_exception_class(client, rsps, status, cls):
-    err = _err(client, rsps, status, json={"success": False, "error": "Boom", "message": "It broke", "status_code": status})
+    err = _err(
+        client, rsps, status, json={"success": False, "error": "Boom", "message": "It broke", "status_code": status}
+    )
     assert type(err) is cls
     assert isinstance(err, e.TaskipAPIError)
     assert err.status == status
@@ -37,13 +52,23 @@ def test_401_body_from_facts_is_parsed(client, rsps):
 
 
 def test_422_carries_field_errors(client, rsps):
-    err = _err(client, rsps, 422, json={
-        "success": False, "error": "Validation Error", "message": "The given data was invalid",
-        "errors": {"email": ["The email field is required."], "first_name": "The first name field is required."},
-        "status_code": 422})
+    err = _err(
+        client,
+        rsps,
+        422,
+        json={
+            "success": False,
+            "error": "Validation Error",
+            "message": "The given data was invalid",
+            "errors": {"email": ["The email field is required."], "first_name": "The first name field is required."},
+            "status_code": 422,
+        },
+    )
     assert isinstance(err, e.ValidationError)
-    assert err.errors == {"email": ["The email field is required."],
-                          "first_name": ["The first name field is required."]}
+    assert err.errors == {
+        "email": ["The email field is required."],
+        "first_name": ["The first name field is required."],
+    }
 
 
 def test_409_without_errors_puts_message_under_email(client, rsps):
@@ -63,8 +88,7 @@ def test_msg_is_accepted_instead_of_message(client, rsps):
 
 
 def test_html_502_gets_a_fallback_message(client, rsps):
-    rsps.add("POST", BASE + "/lead", status=502, body="<html><body>Bad Gateway</body></html>",
-             content_type="text/html")
+    rsps.add("POST", BASE + "/lead", status=502, body="<html><body>Bad Gateway</body></html>", content_type="text/html")
     with pytest.raises(e.ServerError) as info:
         client.leads.create({"first_name": "A", "email": "a@x.io"})
     assert info.value.status == 502
@@ -86,8 +110,7 @@ def test_429_retry_after_from_retry_after_header(client, rsps):
 
 
 def test_429_retry_after_from_ratelimit_reset_header(client, rsps):
-    err = _err(client, rsps, 429, json={"message": "Too Many"},
-               headers={"X-RateLimit-Reset": str(1_700_000_000 + 120)})
+    err = _err(client, rsps, 429, json={"message": "Too Many"}, headers={"X-RateLimit-Reset": str(1_700_000_000 + 120)})
     assert err.retry_after == 120.0
 
 
@@ -106,8 +129,13 @@ def test_malformed_json_on_2xx_raises_malformed_response(client, rsps):
 
 
 def test_truncated_json_on_2xx_raises_malformed_response(client, rsps):
-    rsps.add("GET", BASE + "/lead/1", status=200, body='{"msg": "Lead Details", "data": {"id": 1, "first_na',
-             content_type="application/json")
+    rsps.add(
+        "GET",
+        BASE + "/lead/1",
+        status=200,
+        body='{"msg": "Lead Details", "data": {"id": 1, "first_na',
+        content_type="application/json",
+    )
     with pytest.raises(e.MalformedResponse):
         client.leads.get(1)
 
@@ -141,6 +169,7 @@ def test_redirect_is_not_followed_and_raises(client, rsps):
 
 def test_error_from_response_is_usable_directly():
     import requests
+
     r = requests.Response()
     r.status_code = 422
     r._content = b'{"message": "bad", "errors": {"email": ["x"]}}'

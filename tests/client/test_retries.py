@@ -1,4 +1,5 @@
 """Retry rules, attempt counting, timeouts, rate-limit headers and the on_call hook."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,12 +15,14 @@ LEAD = {"msg": "Lead Details", "data": {"id": 1, "first_name": "John"}}
 
 def refused():
     return requests.exceptions.ConnectionError(
-        MaxRetryError(None, "/api/public-v1/lead", reason=NewConnectionError(None, "Connection refused")))
+        MaxRetryError(None, "/api/public-v1/lead", reason=NewConnectionError(None, "Connection refused"))
+    )
 
 
 def reset():
     return requests.exceptions.ConnectionError(
-        ProtocolError("Connection aborted.", ConnectionResetError(104, "Connection reset by peer")))
+        ProtocolError("Connection aborted.", ConnectionResetError(104, "Connection reset by peer"))
+    )
 
 
 @pytest.mark.parametrize("status", [502, 503, 504, 429])
@@ -41,12 +44,15 @@ def test_get_succeeds_after_a_transient_failure(client, rsps, calls, status):
     assert [(c.status, c.attempt) for c in calls] == [(status, 1), (200, 2)]
 
 
-@pytest.mark.parametrize("exc, cls", [
-    (requests.exceptions.ReadTimeout("read timed out"), e.TaskipTimeout),
-    (requests.exceptions.ConnectTimeout("connect timed out"), e.TaskipTimeout),
-    (refused(), e.TaskipConnectionError),
-    (reset(), e.TaskipConnectionError),
-])
+@pytest.mark.parametrize(
+    "exc, cls",
+    [
+        (requests.exceptions.ReadTimeout("read timed out"), e.TaskipTimeout),
+        (requests.exceptions.ConnectTimeout("connect timed out"), e.TaskipTimeout),
+        (refused(), e.TaskipConnectionError),
+        (reset(), e.TaskipConnectionError),
+    ],
+)
 def test_get_is_retried_on_timeout_and_connection_errors(client, rsps, calls, sleeps, exc, cls):
     rsps.add("GET", BASE + "/lead/1", body=exc)
     with pytest.raises(cls):
@@ -167,6 +173,7 @@ def test_connect_and_read_timeouts_are_passed_on_every_call(client, rsps):
 
 def test_custom_timeout_is_used(rsps):
     from crmui.taskip import TaskipClient
+
     c = TaskipClient(BASE, "k", timeout=(1, 2))
     rsps.add("GET", BASE + "/lead/1", json=LEAD)
     c.leads.get(1)
@@ -175,10 +182,19 @@ def test_custom_timeout_is_used(rsps):
 
 def test_rate_limit_headers_are_kept_after_every_response(client, rsps):
     assert client.rate_limit is None
-    rsps.add("GET", BASE + "/lead/1", json=LEAD,
-             headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "998", "X-RateLimit-Reset": "1700003600"})
-    rsps.add("GET", BASE + "/lead/2", status=404, json={"message": "nf"},
-             headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "997", "X-RateLimit-Reset": "1700003600"})
+    rsps.add(
+        "GET",
+        BASE + "/lead/1",
+        json=LEAD,
+        headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "998", "X-RateLimit-Reset": "1700003600"},
+    )
+    rsps.add(
+        "GET",
+        BASE + "/lead/2",
+        status=404,
+        json={"message": "nf"},
+        headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "997", "X-RateLimit-Reset": "1700003600"},
+    )
     client.leads.get(1)
     assert (client.rate_limit.limit, client.rate_limit.remaining, client.rate_limit.reset) == (1000, 998, 1700003600)
     with pytest.raises(e.NotFound):
@@ -191,13 +207,16 @@ def test_on_call_gets_one_callinfo_per_attempt(client, rsps, calls):
     rsps.add("GET", BASE + "/lead", json={"message": "ok", "data": [], "links": {"next": None}})
     client.leads.list(search="john")
     assert [(c.method, c.path, c.status, c.attempt, c.error) for c in calls] == [
-        ("GET", "/lead", 502, 1, None), ("GET", "/lead", 200, 2, None)]
+        ("GET", "/lead", 502, 1, None),
+        ("GET", "/lead", 200, 2, None),
+    ]
     assert all(c.elapsed_ms >= 0 for c in calls)
 
 
 def test_a_failing_on_call_callback_does_not_break_the_call(client, rsps):
     def boom(info):
         raise RuntimeError("counter broken")
+
     client.on_call = boom
     rsps.add("GET", BASE + "/lead/1", json=LEAD)
     assert client.leads.get(1).id == 1
@@ -205,6 +224,7 @@ def test_a_failing_on_call_callback_does_not_break_the_call(client, rsps):
 
 def test_session_has_key_accept_header_and_pool(client, rsps):
     from .conftest import SECRET
+
     rsps.add("GET", BASE + "/lead/1", json=LEAD)
     client.leads.get(1)
     req = rsps.calls[0].request

@@ -1,4 +1,5 @@
 """The secret key never shows up in a repr, an exception or a log line."""
+
 from __future__ import annotations
 
 import logging
@@ -27,9 +28,16 @@ def test_session_headers_repr_hides_the_key(client):
 def test_errors_never_contain_the_key_even_when_the_server_echoes_it(client, rsps, caplog, status):
     caplog.set_level(logging.DEBUG)
     client.max_retries = 0
-    rsps.add("GET", BASE + "/lead/1", status=status,
-             json={"error": f"bad key {SECRET}", "message": f"Key {SECRET} is invalid",
-                   "errors": {"key": [f"{SECRET} expired"]}})
+    rsps.add(
+        "GET",
+        BASE + "/lead/1",
+        status=status,
+        json={
+            "error": f"bad key {SECRET}",
+            "message": f"Key {SECRET} is invalid",
+            "errors": {"key": [f"{SECRET} expired"]},
+        },
+    )
     with pytest.raises(e.TaskipAPIError) as info:
         client.leads.get(1)
     err = info.value
@@ -39,12 +47,15 @@ def test_errors_never_contain_the_key_even_when_the_server_echoes_it(client, rsp
     assert SECRET not in caplog.text
 
 
-@pytest.mark.parametrize("exc", [
-    requests.exceptions.ConnectionError(f"could not connect with {SECRET}"),
-    requests.exceptions.ReadTimeout(f"read timeout {SECRET}"),
-    requests.exceptions.ConnectTimeout(f"connect timeout {SECRET}"),
-    requests.exceptions.ChunkedEncodingError(f"cut {SECRET}"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        requests.exceptions.ConnectionError(f"could not connect with {SECRET}"),
+        requests.exceptions.ReadTimeout(f"read timeout {SECRET}"),
+        requests.exceptions.ConnectTimeout(f"connect timeout {SECRET}"),
+        requests.exceptions.ChunkedEncodingError(f"cut {SECRET}"),
+    ],
+)
 def test_transport_errors_never_contain_the_key(client, rsps, caplog, calls, exc):
     caplog.set_level(logging.DEBUG)
     rsps.add("GET", BASE + "/lead/1", body=exc)

@@ -1,4 +1,5 @@
 """Multipart file upload: streamed, byte-exact, and retried only when safe."""
+
 from __future__ import annotations
 
 import io
@@ -22,10 +23,14 @@ def refused():
 
 def expected_body(boundary, content=b"hello", filename="a.txt", ctype="text/plain", ids=()):
     parts = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="ids[]"\r\n\r\n{i}\r\n'.encode() for i in ids)
+        f'--{boundary}\r\nContent-Disposition: form-data; name="ids[]"\r\n\r\n{i}\r\n'.encode() for i in ids
+    )
     return parts + (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        f"Content-Type: {ctype}\r\n\r\n".encode() + content + f"\r\n--{boundary}--\r\n".encode())
+        f"Content-Type: {ctype}\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
 
 
 def _boundary(request):
@@ -47,6 +52,7 @@ def test_upload_streams_an_iterable_body_not_bytes(client, rsps):
 
 def test_upload_reads_the_file_in_chunks_only_while_sending(monkeypatch):
     import crmui.taskip._http as h
+
     monkeypatch.setattr(h, "CHUNK_SIZE", 4)
     reads = []
 
@@ -68,8 +74,9 @@ def test_upload_with_ids_and_default_content_type(client, rsps):
     f.name = "/tmp/dir/proposal.pdf"
     client.files.upload(1, file=f, ids=[7, 8])
     req = rsps.calls[0].request
-    assert b"".join(req.body) == expected_body(_boundary(req), b"%PDF-1.4", "proposal.pdf", "application/pdf",
-                                               ids=(7, 8))
+    assert b"".join(req.body) == expected_body(
+        _boundary(req), b"%PDF-1.4", "proposal.pdf", "application/pdf", ids=(7, 8)
+    )
 
 
 def test_upload_of_ids_only(client, rsps):
@@ -77,8 +84,10 @@ def test_upload_of_ids_only(client, rsps):
     client.files.upload(1, ids=[3])
     req = rsps.calls[0].request
     b = _boundary(req)
-    assert b"".join(req.body) == (f'--{b}\r\nContent-Disposition: form-data; name="ids[]"\r\n\r\n3\r\n'
-                                  f"--{b}--\r\n").encode()
+    assert (
+        b"".join(req.body)
+        == (f'--{b}\r\nContent-Disposition: form-data; name="ids[]"\r\n\r\n3\r\n--{b}--\r\n').encode()
+    )
 
 
 def test_upload_needs_a_file_or_ids(client):

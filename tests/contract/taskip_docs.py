@@ -6,6 +6,7 @@ can hold the dashboard's parsers and the sandbox's answers to exactly what TaskI
 ``facts_objects()`` builds an example object per FACTS.md resource ("member", "company") from
 its field list, nested shapes included.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,7 @@ def examples() -> dict[tuple[str, str], dict]:
     out: dict[tuple[str, str], dict] = {}
     for name in (LEAD_DOC, CONTACT_DOC):
         text = (docs_dir() / name).read_text(encoding="utf-8")
-        hits = [m for m in _ENDPOINT.finditer(text) if "curl" not in text[max(0, m.start() - 30):m.start()]]
+        hits = [m for m in _ENDPOINT.finditer(text) if "curl" not in text[max(0, m.start() - 30) : m.start()]]
         for i, m in enumerate(hits):
             end = hits[i + 1].start() if i + 1 < len(hits) else len(text)
             at = text.find("Example Response", m.end(), end)

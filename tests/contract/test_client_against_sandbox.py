@@ -1,5 +1,6 @@
 """Contract tests: the real TaskipClient over HTTP against the live sandbox, every endpoint
 and every documented error. If either side drifts from the documented contract, these fail."""
+
 from __future__ import annotations
 
 import io
@@ -28,7 +29,9 @@ def client(sandbox):
 
 @pytest.fixture
 def lead(client):
-    return client.leads.create({"first_name": "Contract", "last_name": "Lead", "email": email(), "value": 1200, "currency": "USD"})
+    return client.leads.create(
+        {"first_name": "Contract", "last_name": "Lead", "email": email(), "value": 1200, "currency": "USD"}
+    )
 
 
 # --- leads ----------------------------------------------------------------------
@@ -63,10 +66,17 @@ def test_lead_search_sort_and_converted_filter(client, lead):
 
 
 def test_lead_create_get_update_delete(client):
-    created = client.leads.create({
-        "first_name": "Ada", "last_name": "Lovelace", "email": email("ada"), "value": Decimal("5000.50"),
-        "currency": "USD", "lead_interaction_date": date(2026, 4, 1), "status_ids": [client.attributes.all(type=1)[0].id],
-    })
+    created = client.leads.create(
+        {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": email("ada"),
+            "value": Decimal("5000.50"),
+            "currency": "USD",
+            "lead_interaction_date": date(2026, 4, 1),
+            "status_ids": [client.attributes.all(type=1)[0].id],
+        }
+    )
     assert created.id and created.first_name == "Ada"
     assert created.company is None  # documented quirk: create answers company null
     got = client.leads.get(created.id)
@@ -146,7 +156,9 @@ def test_note_without_title_is_a_validation_error(client, lead):
 
 # --- files ------------------------------------------------------------------------
 def test_files_upload_list_search_and_bulk_delete(client, lead):
-    client.files.upload(lead.id, file=io.BytesIO(b"%PDF-1.4 proposal"), filename="proposal.pdf", content_type="application/pdf")
+    client.files.upload(
+        lead.id, file=io.BytesIO(b"%PDF-1.4 proposal"), filename="proposal.pdf", content_type="application/pdf"
+    )
     client.files.upload(lead.id, file=io.BytesIO(b"hello"), filename="notes.txt", content_type="text/plain")
     page = client.files.list(lead.id)
     titles = {f.title for f in page.items}
@@ -182,7 +194,9 @@ def test_attribute_bad_colour_is_refused(client):
 def test_contacts_crud_bulk_delete_and_invite(client):
     page = client.contacts.list(limit=10)
     assert len(page.items) == 10 and page.has_next  # full page, no links: there may be more
-    created = client.contacts.create({"first_name": "Cora", "last_name": "Tact", "email": email("cora"), "phone_code": "+1", "zip_code": "94105"})
+    created = client.contacts.create(
+        {"first_name": "Cora", "last_name": "Tact", "email": email("cora"), "phone_code": "+1", "zip_code": "94105"}
+    )
     assert created.id and created.email.startswith("cora-")
     assert client.contacts.update(created.id, {"position": "CTO"}) is None  # answers only msg
     assert client.contacts.get(created.id).position == "CTO"
@@ -238,9 +252,15 @@ def test_read_only_key_is_forbidden_to_write(sandbox):
         c.leads.create({"first_name": "X", "email": email()})
 
 
-@pytest.mark.parametrize("fault,exc", [
-    (500, errors.ServerError), (502, errors.ServerError), (429, errors.RateLimited), ("malformed", errors.MalformedResponse),
-])
+@pytest.mark.parametrize(
+    "fault,exc",
+    [
+        (500, errors.ServerError),
+        (502, errors.ServerError),
+        (429, errors.RateLimited),
+        ("malformed", errors.MalformedResponse),
+    ],
+)
 def test_injected_faults_map_to_errors(client, sandbox, fault, exc):
     sandbox.fail_next(status=fault, count=1, path_contains="/lead-attribute")
     with pytest.raises(exc):

@@ -11,6 +11,7 @@ Steps of docs/deploy.md and where they happen:
   4. release             -> fixture ``release`` (check --deploy, migrate, collectstatic, first users)
   5. processes           -> fixture ``stack`` (the Procfile's web x2 and worker x2)
 """
+
 from __future__ import annotations
 
 import html
@@ -76,36 +77,56 @@ def deploy_sandbox(tmp_path_factory):
 # --- step 3: the settings (the environment every process gets) ----------------------------------
 @pytest.fixture(scope="session")
 def deploy_env(postgres, redis_server, deploy_sandbox, tmp_path_factory) -> dict:
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "ALLOWED_HOSTS", "TASKIP_", "WEB_CONCURRENCY",
-                                 "LOG_", "HUEY", "JOBS_", "STATIC_ROOT", "SECURE_", "GUNICORN_"))}
-    keep.update({
-        "DJANGO_SETTINGS_MODULE": "crmui.settings_production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": postgres.url,
-        "CACHE_URL": f"{redis_server.url}/0",
-        "JOBS_QUEUE_URL": f"{redis_server.url}/1",
-        "TASKIP_BASE_URL": deploy_sandbox.api_url,
-        "TASKIP_SECRET_KEY": deploy_sandbox.key,
-        "TASKIP_BURST_LIMIT": "100000",  # the test sandbox's burst limit is as generous
-        "SECURE_PROXY_SSL_HEADER_ENABLED": "1",
-        "FORWARDED_ALLOW_IPS": "127.0.0.1",
-        "TRUSTED_PROXY_COUNT": "1",
-        "WEB_CONCURRENCY": "3",
-        "GUNICORN_THREADS": "4",
-        "GUNICORN_GRACEFUL_TIMEOUT": "5",
-        "LOG_FORMAT": "json",
-        "LOG_LEVEL": "INFO",
-        "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
-        "PYTHONPATH": str(REPO),
-    })
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            (
+                "DJANGO_",
+                "DATABASE_URL",
+                "CACHE_URL",
+                "ALLOWED_HOSTS",
+                "TASKIP_",
+                "WEB_CONCURRENCY",
+                "LOG_",
+                "HUEY",
+                "JOBS_",
+                "STATIC_ROOT",
+                "SECURE_",
+                "GUNICORN_",
+            )
+        )
+    }
+    keep.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "crmui.settings_production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": postgres.url,
+            "CACHE_URL": f"{redis_server.url}/0",
+            "JOBS_QUEUE_URL": f"{redis_server.url}/1",
+            "TASKIP_BASE_URL": deploy_sandbox.api_url,
+            "TASKIP_SECRET_KEY": deploy_sandbox.key,
+            "TASKIP_BURST_LIMIT": "100000",  # the test sandbox's burst limit is as generous
+            "SECURE_PROXY_SSL_HEADER_ENABLED": "1",
+            "FORWARDED_ALLOW_IPS": "127.0.0.1",
+            "TRUSTED_PROXY_COUNT": "1",
+            "WEB_CONCURRENCY": "3",
+            "GUNICORN_THREADS": "4",
+            "GUNICORN_GRACEFUL_TIMEOUT": "5",
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "INFO",
+            "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
+            "PYTHONPATH": str(REPO),
+        }
+    )
     return keep
 
 
 def manage(env: dict, *args: str, timeout: int = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 _CREATE_USERS = """
@@ -137,9 +158,21 @@ def release(deploy_env) -> Release:
     assert collect.returncode == 0, collect.stderr
     import json
 
-    users = subprocess.run([sys.executable, "-c", "import django; django.setup(); import sys; exec(sys.argv[1])",
-                            _CREATE_USERS, json.dumps(USERS), PASSWORD], cwd=REPO, env=deploy_env,
-                           capture_output=True, text=True, timeout=120)
+    users = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); import sys; exec(sys.argv[1])",
+            _CREATE_USERS,
+            json.dumps(USERS),
+            PASSWORD,
+        ],
+        cwd=REPO,
+        env=deploy_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert users.returncode == 0, users.stderr
     return Release(check, migrate, collect)
 
@@ -180,8 +213,12 @@ def _spawn(name: str, cmd: list[str], env: dict, log_dir: Path) -> Process:
 def start_web(name: str, env: dict, log_dir: Path) -> Process:
     """One dashboard server: `web:` of the Procfile, on a port of its own."""
     port = free_port()
-    proc = _spawn(name, [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "crmui.wsgi"],
-                  {**env, "PORT": str(port), "HOST": "127.0.0.1"}, log_dir)
+    proc = _spawn(
+        name,
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "crmui.wsgi"],
+        {**env, "PORT": str(port), "HOST": "127.0.0.1"},
+        log_dir,
+    )
     proc.url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -311,7 +348,9 @@ class Visitor:
         if method != "GET":
             origin = url.split("/", 3)
             headers.setdefault("Referer", f"https://{origin[2]}/")
-        r = requests.request(method, url, headers=headers, cookies=self.cookies, allow_redirects=False, timeout=60, **kw)
+        r = requests.request(
+            method, url, headers=headers, cookies=self.cookies, allow_redirects=False, timeout=60, **kw
+        )
         for header in r.raw.headers.getlist("Set-Cookie"):  # (requests' jar drops deletions silently)
             jar = SimpleCookie()
             jar.load(header)
@@ -334,5 +373,6 @@ class Visitor:
 
     def log_in(self, server_url: str, username: str, password: str = PASSWORD) -> requests.Response:
         token = self.csrf(server_url)
-        return self.post(f"{server_url}/login/", {"username": username, "password": password,
-                                                   "csrfmiddlewaretoken": token})
+        return self.post(
+            f"{server_url}/login/", {"username": username, "password": password, "csrfmiddlewaretoken": token}
+        )

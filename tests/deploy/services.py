@@ -4,6 +4,7 @@ ports, from Debian's packages (scripts/install-services.sh installs them when ab
 PostgreSQL refuses to run as root, and CI runs as root: initdb and pg_ctl then run as the
 ``postgres`` system user that the Debian package creates, in a directory it owns.
 """
+
 from __future__ import annotations
 
 import glob
@@ -55,8 +56,24 @@ class Postgres:
         return f"postgres://{self.user}:{self.password}@127.0.0.1:{self.port}/{self.database}"
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        proc = _as_postgres([str(self.bin / "psql"), "-h", str(self.root / "sock"), "-p", str(self.port), "-U", "postgres",
-                             "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
+        proc = _as_postgres(
+            [
+                str(self.bin / "psql"),
+                "-h",
+                str(self.root / "sock"),
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-At",
+                "-c",
+                sql,
+            ]
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"psql failed: {proc.stderr}")
         return proc.stdout.strip()
@@ -79,15 +96,43 @@ def start_postgres() -> Postgres:
     pw_file.write_text(Postgres.password)
     if os.geteuid() == 0:
         os.chown(pw_file, pwd.getpwnam("postgres").pw_uid, pwd.getpwnam("postgres").pw_gid)
-    proc = _as_postgres([str(bin_dir / "initdb"), "-D", str(root / "data"), "-U", "postgres", "--auth-local=trust",
-                         "--auth-host=scram-sha-256", f"--pwfile={pw_file}", "-E", "UTF8", "--locale=C.UTF-8"])
+    proc = _as_postgres(
+        [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(root / "data"),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            f"--pwfile={pw_file}",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ]
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"initdb failed: {proc.stdout}\n{proc.stderr}")
     port = free_port()
-    options = (f"-p {port} -k {root / 'sock'} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100 -c shared_buffers=32MB")
-    proc = _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-o", options, "-l", str(root / "postgres.log"),
-                         "-w", "-t", "60", "start"])
+    options = (
+        f"-p {port} -k {root / 'sock'} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100 -c shared_buffers=32MB"
+    )
+    proc = _as_postgres(
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(root / "data"),
+            "-o",
+            options,
+            "-l",
+            str(root / "postgres.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ]
+    )
     if proc.returncode != 0:
         log = (root / "postgres.log").read_text(errors="replace") if (root / "postgres.log").exists() else ""
         raise RuntimeError(f"pg_ctl start failed: {proc.stdout}\n{proc.stderr}\n{log}")
@@ -125,9 +170,25 @@ def start_redis() -> Redis:
     port = free_port()
     log = open(root / "redis.log", "ab")
     proc = subprocess.Popen(
-        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(root),
-         "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(root),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     log.close()
     server = Redis(root=root, port=port, process=proc)

@@ -1,5 +1,6 @@
 """Two dashboard servers (separate gunicorn processes, three workers each) on one PostgreSQL and
 one Redis, as behind a load balancer: what one server does, the other knows at once."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,14 @@ from tests.deploy.conftest import PASSWORD, Visitor, form_fields, manage
 
 
 def _db(postgres):
-    return psycopg.connect(host="127.0.0.1", port=postgres.port, user=postgres.user, password=postgres.password,
-                           dbname=postgres.database, autocommit=True)
+    return psycopg.connect(
+        host="127.0.0.1",
+        port=postgres.port,
+        user=postgres.user,
+        password=postgres.password,
+        dbname=postgres.database,
+        autocommit=True,
+    )
 
 
 def test_migrations_ran_once_from_the_release_step_and_no_server_migrates(stack, release, postgres):
@@ -75,8 +82,10 @@ def test_lockout_is_exact_across_both_servers_under_a_burst_of_20(stack, postgre
     tokens = [v.csrf(s.url) for v, s in zip(visitors, servers)]
 
     def guess(i):
-        r = visitors[i].post(f"{servers[i].url}/login/", {"username": "victim", "password": f"wrong-{i}",
-                                                          "csrfmiddlewaretoken": tokens[i]})
+        r = visitors[i].post(
+            f"{servers[i].url}/login/",
+            {"username": "victim", "password": f"wrong-{i}", "csrfmiddlewaretoken": tokens[i]},
+        )
         return r.status_code, r.text
 
     with ThreadPoolExecutor(20) as pool:
@@ -84,10 +93,18 @@ def test_lockout_is_exact_across_both_servers_under_a_burst_of_20(stack, postgre
     assert all(status == 200 for status, _ in answers)
     assert all("_auth_user_id" not in text for _, text in answers)
     with _db(postgres) as conn:
-        checked = conn.execute("SELECT count(*) FROM audit_auditentry WHERE username = 'victim' AND action = 'login.failed'").fetchone()[0]
-        refused = conn.execute("SELECT count(*) FROM audit_auditentry WHERE username = 'victim' AND action = 'login.locked'").fetchone()[0]
-        lockouts = conn.execute("SELECT count(*) FROM audit_auditentry WHERE username = 'victim' AND action = 'login.lockout'").fetchone()[0]
-        counted = conn.execute("SELECT sum(failures_since_start) FROM axes_accessattempt WHERE username = 'victim'").fetchone()[0]
+        checked = conn.execute(
+            "SELECT count(*) FROM audit_auditentry WHERE username = 'victim' AND action = 'login.failed'"
+        ).fetchone()[0]
+        refused = conn.execute(
+            "SELECT count(*) FROM audit_auditentry WHERE username = 'victim' AND action = 'login.locked'"
+        ).fetchone()[0]
+        lockouts = conn.execute(
+            "SELECT count(*) FROM audit_auditentry WHERE username = 'victim' AND action = 'login.lockout'"
+        ).fetchone()[0]
+        counted = conn.execute(
+            "SELECT sum(failures_since_start) FROM axes_accessattempt WHERE username = 'victim'"
+        ).fetchone()[0]
     assert checked == 5, f"{checked} passwords were checked; the limit is 5"
     assert refused == 15 and counted == 5 and lockouts >= 1
     locked_messages = sum("Too many failed login attempts" in text for _, text in answers)
@@ -117,7 +134,9 @@ def test_each_server_logs_one_json_line_per_request_and_a_refusal_without_traceb
     new = [line for line in stack.b.log_lines()[before:] if line.strip()]
     requests_logged = [json.loads(line) for line in new if line.startswith("{") and '"crmui.request"' in line]
     assert [(r["method"], r["path"], r["status"]) for r in requests_logged] == [
-        ("GET", "/settings/audit/", 403), ("GET", "/leads/", 200)]
+        ("GET", "/settings/audit/", 403),
+        ("GET", "/leads/", 200),
+    ]
     assert requests_logged[1]["upstream_calls"] >= 0 and requests_logged[1]["total_ms"] >= 0
     assert "Forbidden" in requests_logged[0]["reason"]
     assert not any("Traceback" in line or "PermissionDenied" in line for line in new), new

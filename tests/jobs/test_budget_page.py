@@ -1,4 +1,5 @@
 """The budget page shows what jobs spent and what they wait for."""
+
 import time
 from datetime import timedelta
 
@@ -19,8 +20,16 @@ def test_the_budget_page_shows_what_jobs_spent_and_wait_for(admin_client_, admin
     governor.acquire(now=now, sleep=lambda s: None)
     with pytest.raises(governor.BudgetWait):
         governor.acquire(now=now)
-    Job.objects.create(kind="bulk", owner=admin_user, title="Move 40 leads to Won", state=Job.WAITING, total=40,
-                       processed=12, calls=24, retry_at=timezone.now() + timedelta(seconds=600))
+    Job.objects.create(
+        kind="bulk",
+        owner=admin_user,
+        title="Move 40 leads to Won",
+        state=Job.WAITING,
+        total=40,
+        processed=12,
+        calls=24,
+        retry_at=timezone.now() + timedelta(seconds=600),
+    )
     html = admin_client_.get(reverse("budget")).content.decode()
     section = html.split('id="jobs-budget"')[1].split("</section>")[0]
     assert "Spent by jobs in the last hour</dt><dd>2 calls" in section

@@ -1,4 +1,5 @@
 """The budget governor: the one decision whether a background call may go now."""
+
 import pytest
 
 from crmui import governor

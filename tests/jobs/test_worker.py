@@ -1,5 +1,6 @@
 """Jobs run in real worker processes (`manage.py run_huey`), with the page closed, through a
 SIGKILL, and inside the hour's budget."""
+
 import time
 from uuid import uuid4
 
@@ -26,8 +27,14 @@ def _ready_at(worker) -> float:
     """The Unix time of the worker's "Huey consumer started" log line."""
     from datetime import datetime
 
-    line = wait_for(lambda: next((x for x in worker.log().splitlines() if "consumer started" in x), None), 30, "the worker to start")
-    return datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=__import__("datetime").timezone.utc).timestamp()
+    line = wait_for(
+        lambda: next((x for x in worker.log().splitlines() if "consumer started" in x), None), 30, "the worker to start"
+    )
+    return (
+        datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+        .replace(tzinfo=__import__("datetime").timezone.utc)
+        .timestamp()
+    )
 
 
 def _put_count(sandbox):
@@ -79,10 +86,14 @@ def test_sigkill_mid_job_resumes_within_seconds_and_writes_each_lead_once(manage
     assert _put_count(use_sandbox) == 40  # each lead written exactly once: none twice, none skipped
     leads = use_sandbox.api("GET", "/lead", params={"search": tag, "item": 0}).json()["data"]
     assert sorted(s["id"] for x in leads for s in x["sources"]) == [9] * 40
-    print(f"\nresumed {resumed - restarted:.2f} s after the restart; {resumed - ready:.2f} s after the new worker was up")
+    print(
+        f"\nresumed {resumed - restarted:.2f} s after the restart; {resumed - ready:.2f} s after the new worker was up"
+    )
 
 
-def test_with_60_calls_an_hour_the_job_waits_for_the_reset_while_pages_still_load(manager_client, use_sandbox, start_worker):
+def test_with_60_calls_an_hour_the_job_waits_for_the_reset_while_pages_still_load(
+    manager_client, use_sandbox, start_worker
+):
     tag, ids = _make_leads(use_sandbox, 40, status_ids=[1])
     use_sandbox.config(rate_limit=60)
     use_sandbox.reset_limits()

@@ -1,5 +1,6 @@
 """Jobs run in real worker processes with the page closed: what a person sees in the browser
 (the browser half of tests/jobs/test_worker.py, whose helpers it uses)."""
+
 from uuid import uuid4
 
 import pytest
@@ -11,7 +12,9 @@ from tests.jobs.test_worker import _make_leads, _put_count, _remember_sandbox, _
 pytestmark = pytest.mark.browser
 
 
-def test_a_bulk_change_of_50_leads_finishes_with_the_page_closed(browser, dashboard, manager_user, log_in, start_worker):
+def test_a_bulk_change_of_50_leads_finishes_with_the_page_closed(
+    browser, dashboard, manager_user, log_in, start_worker
+):
     tag, ids = _make_leads(_sandbox(), 50, status_ids=[1])
     _sandbox().reset_stats()
     start_worker(TASKIP_BURST_LIMIT=1200)
@@ -54,16 +57,22 @@ def test_a_bulk_change_of_50_leads_finishes_with_the_page_closed(browser, dashbo
     assert _put_count(_sandbox()) == 50
 
 
-def test_an_import_of_200_rows_runs_to_its_report_with_the_tab_closed(browser, dashboard, manager_user, log_in, use_sandbox, start_worker):
+def test_an_import_of_200_rows_runs_to_its_report_with_the_tab_closed(
+    browser, dashboard, manager_user, log_in, use_sandbox, start_worker
+):
     marker = "Im" + uuid4().hex[:8]
-    text = "First name,Last name,Email\n" + "".join(f"{marker} {n},Row,{marker.lower()}-{n}@example.com\n" for n in range(200))
+    text = "First name,Last name,Email\n" + "".join(
+        f"{marker} {n},Row,{marker.lower()}-{n}@example.com\n" for n in range(200)
+    )
     start_worker(TASKIP_BURST_LIMIT=6000)
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
     log_in(page, dashboard, manager_user.username)
     page.goto(dashboard + "/reports/import/")
-    page.set_input_files("#id_file", files=[{"name": "two-hundred.csv", "mimeType": "text/csv", "buffer": text.encode()}])
+    page.set_input_files(
+        "#id_file", files=[{"name": "two-hundred.csv", "mimeType": "text/csv", "buffer": text.encode()}]
+    )
     page.click("#upload-form button[type=submit]")
     page.click("#map-form button[type=submit]")
     assert " ".join(page.inner_text("#start-import").split()) == "Import 200 rows"

@@ -1,4 +1,5 @@
 """The API budget page, the per-request tally and the rolling record of calls by page."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,7 +22,7 @@ def test_budget_page_shows_last_reading_and_calls_by_page(admin_client_, use_san
     assert "Requests left" in html
     rl = tally.rate_limit()
     assert rl and rl["remaining"] is not None
-    assert f"<span class=\"strong\">{rl['remaining']:,}</span>" in html  # with a thousands separator
+    assert f'<span class="strong">{rl["remaining"]:,}</span>' in html  # with a thousands separator
     assert "leads:list" in html
     row = next(r for r in budget.usage() if r.view == "leads:list")
     assert row.views == 2 and row.calls == int(first["X-Upstream-Calls"])

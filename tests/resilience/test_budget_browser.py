@@ -1,4 +1,5 @@
 """An admin looks at the API budget; everyone sees when the budget runs low."""
+
 import time
 
 import pytest

@@ -1,6 +1,7 @@
 """The cache under the pages: every read cached (even one no service cached), every write
 through the one write path (crmui/writes.py) invalidates what its kind declares, stampedes
 fetch once."""
+
 from __future__ import annotations
 
 import threading
@@ -30,23 +31,29 @@ def test_a_read_no_service_cached_is_cached_and_a_write_to_that_lead_refetches_i
     assert _calls(lambda: c.leads.get(3)) == 0
     assert _calls(lambda: c.leads.get(4)) == 1
     lead = c.leads.get(3)
-    outcome = lead_services.lead_update(actor=None, lead_id=3, payload={
-        "first_name": lead.first_name, "description": f"Buyer {uuid.uuid4().hex[:4]}"})
+    outcome = lead_services.lead_update(
+        actor=None, lead_id=3, payload={"first_name": lead.first_name, "description": f"Buyer {uuid.uuid4().hex[:4]}"}
+    )
     assert outcome.saved
     assert _calls(lambda: c.leads.get(3)) == 1, "the written lead is fetched again"
     assert _calls(lambda: c.leads.get(4)) == 0, "other leads stay cached"
 
 
 def test_a_lead_page_is_cached_and_an_edit_through_the_dashboard_shows_at_once_without_a_call(
-        sales_client, sales_user, use_sandbox):
+    sales_client, sales_user, use_sandbox
+):
 
     url = reverse("leads:detail", args=[3])
     assert int(sales_client.get(url)["X-Upstream-Calls"]) >= 1
     assert sales_client.get(url)["X-Upstream-Calls"] == "0"
     lead = api.client().leads.get(3)
     title = f"555-{uuid.uuid4().int % 10000:04d}"
-    lead_services.lead_update(actor=sales_user, lead_id=3, payload={"first_name": lead.first_name, "phone_number": title},
-                         changes={"phone_number": title})
+    lead_services.lead_update(
+        actor=sales_user,
+        lead_id=3,
+        payload={"first_name": lead.first_name, "phone_number": title},
+        changes={"phone_number": title},
+    )
     page = sales_client.get(url)
     assert title in page.content.decode()
     assert page["X-Upstream-Calls"] == "0", "the edit was patched into the lead snapshot"
@@ -71,8 +78,9 @@ def test_a_write_that_timed_out_invalidates_what_it_may_have_changed(sales_clien
     use_sandbox.fail_next(status="hang", count=1, path_contains="/lead", method="POST")
     from crmui.taskip import errors
 
-    outcome = lead_services.lead_create(actor=None, payload={"first_name": "Tim",
-                                                             "email": f"t-{uuid.uuid4().hex[:8]}@example.com"})
+    outcome = lead_services.lead_create(
+        actor=None, payload={"first_name": "Tim", "email": f"t-{uuid.uuid4().hex[:8]}@example.com"}
+    )
     assert outcome.not_saved and outcome.checked and isinstance(outcome.error, errors.TaskipTimeout)
     assert int(sales_client.get(url)["X-Upstream-Calls"]) == 1
 
@@ -141,8 +149,9 @@ def test_write_through_put_serves_the_next_read_without_a_call():
 
 def test_parallel_counts_calls_against_the_request(use_sandbox):
     tally = upstream.begin_tally()
-    a, b, c = api.parallel(lambda: api.client().leads.get(1), lambda: api.client().leads.get(2),
-                           lambda: api.client().attributes.all())
+    a, b, c = api.parallel(
+        lambda: api.client().leads.get(1), lambda: api.client().leads.get(2), lambda: api.client().attributes.all()
+    )
     assert a.id == 1 and b.id == 2 and c
     assert tally.calls == 3
     errs = api.parallel(lambda: 1 / 0, lambda: "ok", return_exceptions=True)

@@ -1,5 +1,6 @@
 """Every kind of TaskIP failure on the pages that exist here: a clear message, never a 500;
 a saved copy (marked) when there is one; never a page hanging past its deadline."""
+
 from __future__ import annotations
 
 import time
@@ -69,7 +70,7 @@ def test_lead_list_serves_the_saved_copy_marked_when_taskip_fails(sales_client, 
     assert resp.status_code == 200
     assert resp["X-Served-Stale"] == "1"
     html = resp.content.decode()
-    assert '<tbody' in html, "the leads are still shown"
+    assert "<tbody" in html, "the leads are still shown"
     fast_timeouts.clear_faults()
 
 
@@ -105,8 +106,15 @@ def test_client_timeouts_are_sane_for_a_page(settings):
     assert settings.TASKIP_PAGE_DEADLINE <= 15
 
 
-@pytest.mark.parametrize("exc", [taskip_errors.ServerError(500), taskip_errors.TaskipTimeout(),
-                                 taskip_errors.MalformedResponse(), taskip_errors.RateLimited(retry_after=30)])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        taskip_errors.ServerError(500),
+        taskip_errors.TaskipTimeout(),
+        taskip_errors.MalformedResponse(),
+        taskip_errors.RateLimited(retry_after=30),
+    ],
+)
 def test_an_upstream_failure_no_view_handled_is_a_clear_page_not_a_5xx(rf, sales_user, exc):
     from crmui.middleware import UpstreamMiddleware
 

@@ -1,5 +1,6 @@
 """Two gunicorn workers sharing one cache (a file cache here; Redis in production) see each
 other's cached reads and invalidations."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,14 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 @pytest.fixture
 def dashboard2(sandbox, tmp_path):
     sandbox.reset()
-    dash = start_dashboard(tmp_path / "dash", sandbox, workers=2, threads=4,
-                           env={"CACHE_URL": f"filecache://{tmp_path / 'cache'}", "LOG_LEVEL": "INFO"}, users={"admin1": "Admin"})
+    dash = start_dashboard(
+        tmp_path / "dash",
+        sandbox,
+        workers=2,
+        threads=4,
+        env={"CACHE_URL": f"filecache://{tmp_path / 'cache'}", "LOG_LEVEL": "INFO"},
+        users={"admin1": "Admin"},
+    )
     yield dash
     dash.stop()
 
@@ -30,7 +37,9 @@ def _burst(dash, cookies, q, n=16):
     before = len(dash.log_text())
 
     def one(_):
-        r = requests.get(f"{dash.url}/leads/", params={"q": q}, cookies=cookies, headers={"Connection": "close"}, timeout=30)
+        r = requests.get(
+            f"{dash.url}/leads/", params={"q": q}, cookies=cookies, headers={"Connection": "close"}, timeout=30
+        )
         assert r.status_code == 200
         return r.text, int(r.headers["X-Upstream-Calls"])
 
@@ -69,7 +78,9 @@ def test_two_workers_share_cached_reads_and_invalidations(dashboard2, sandbox):
     assert sum(calls for _, calls in results) == 0
 
     # a lead appears in TaskIP behind the dashboard's back: the cached answer still stands
-    created = sandbox.api("POST", "/lead", json={"first_name": word, "last_name": "Shared", "email": f"{word.lower()}@example.com"})
+    created = sandbox.api(
+        "POST", "/lead", json={"first_name": word, "last_name": "Shared", "email": f"{word.lower()}@example.com"}
+    )
     assert created.status_code in (200, 201)
     results = _burst_until_both_workers(dashboard2, cookies, word)
     assert not any(shows_lead(html) for html, _ in results)
@@ -77,8 +88,12 @@ def test_two_workers_share_cached_reads_and_invalidations(dashboard2, sandbox):
     # a write through the dashboard (whichever worker takes it) invalidates for every worker
     page = s.get(f"{dashboard2.url}/settings/budget/", timeout=30)
     token = _CSRF.search(page.text).group(1)
-    r = s.post(f"{dashboard2.url}/settings/budget/", data={"action": "forget-cache", "csrfmiddlewaretoken": token},
-               headers={"Referer": f"{dashboard2.url}/settings/budget/"}, timeout=30)
+    r = s.post(
+        f"{dashboard2.url}/settings/budget/",
+        data={"action": "forget-cache", "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{dashboard2.url}/settings/budget/"},
+        timeout=30,
+    )
     assert r.status_code == 200 and "Saved copies forgotten" in r.text
 
     results = _burst_until_both_workers(dashboard2, cookies, word)

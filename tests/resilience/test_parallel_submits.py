@@ -1,6 +1,7 @@
 """The same submission posted 10 times at once, spread over two gunicorn worker processes,
 makes ONE record (crmui/writes.py claims the form's token with a unique row in the shared
 database; each worker has its own in-process cache, so a cache-based claim could not do it)."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,14 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 def dashboard2(sandbox, tmp_path):
     sandbox.reset()
     # no shared cache on purpose (each worker its own local memory): the claim must not need one
-    dash = start_dashboard(tmp_path / "dash", sandbox, workers=2, threads=8,
-                           env={"CACHE_URL": "locmemcache://", "LOG_LEVEL": "INFO"}, users={"admin1": "Admin"})
+    dash = start_dashboard(
+        tmp_path / "dash",
+        sandbox,
+        workers=2,
+        threads=8,
+        env={"CACHE_URL": "locmemcache://", "LOG_LEVEL": "INFO"},
+        users={"admin1": "Admin"},
+    )
     yield dash
     dash.stop()
 
@@ -35,8 +42,14 @@ def _post_ten(dash, session, path, data):
     body = {**data, "csrfmiddlewaretoken": token}
 
     def one(_):
-        return requests.post(f"{dash.url}{path}", data=body, cookies=cookies, allow_redirects=False, timeout=90,
-                             headers={"Connection": "close", "Referer": f"{dash.url}/"})
+        return requests.post(
+            f"{dash.url}{path}",
+            data=body,
+            cookies=cookies,
+            allow_redirects=False,
+            timeout=90,
+            headers={"Connection": "close", "Referer": f"{dash.url}/"},
+        )
 
     with ThreadPoolExecutor(10) as pool:
         answers = list(pool.map(one, range(10)))
@@ -52,40 +65,60 @@ def test_ten_parallel_posts_of_one_submission_make_one_record_each(dashboard2, s
 
         # a lead
         email = f"par-{tag}@example.com"
-        answers, p = _post_ten(dashboard2, s, "/leads/new/", {
-            "first_name": "Par", "last_name": tag, "email": email, "currency": "USD", "idem_token": f"lead-{tag}"})
+        answers, p = _post_ten(
+            dashboard2,
+            s,
+            "/leads/new/",
+            {"first_name": "Par", "last_name": tag, "email": email, "currency": "USD", "idem_token": f"lead-{tag}"},
+        )
         pids |= p
         assert all(a.status_code in (302, 303) for a in answers), [a.status_code for a in answers]
-        leads = [x for x in sandbox.api("GET", "/lead", params={"search": email, "item": 0}).json()["data"]
-                 if x["email"] == email]
+        leads = [
+            x
+            for x in sandbox.api("GET", "/lead", params={"search": email, "item": 0}).json()["data"]
+            if x["email"] == email
+        ]
         assert len(leads) == 1
         assert len({a.headers["Location"] for a in answers}) == 1  # everyone is sent to that one lead
 
         # a note on it
         lead_id = leads[0]["id"]
         text = f"Parallel note {tag}"
-        answers, p = _post_ten(dashboard2, s, f"/leads/{lead_id}/notes/add/",
-                               {"title": "Call", "note": text, "token": f"note-{tag}"})
+        answers, p = _post_ten(
+            dashboard2, s, f"/leads/{lead_id}/notes/add/", {"title": "Call", "note": text, "token": f"note-{tag}"}
+        )
         pids |= p
         notes = [n for n in sandbox.api("GET", f"/lead/notes/{lead_id}").json()["data"] if n["note"] == text]
         assert len(notes) == 1
 
         # a contact
         cemail = f"parc-{tag}@example.com"
-        answers, p = _post_ten(dashboard2, s, "/contacts/new/", {
-            "first_name": "Par", "last_name": tag, "email": cemail, "idem": f"contact-{tag}"})
+        answers, p = _post_ten(
+            dashboard2,
+            s,
+            "/contacts/new/",
+            {"first_name": "Par", "last_name": tag, "email": cemail, "idem": f"contact-{tag}"},
+        )
         pids |= p
-        contacts = [c for c in sandbox.api("GET", "/contact", params={"search": cemail}).json()["data"]
-                    if c["email"] == cemail]
+        contacts = [
+            c for c in sandbox.api("GET", "/contact", params={"search": cemail}).json()["data"] if c["email"] == cemail
+        ]
         assert len(contacts) == 1
 
         # a status
         name = f"Par {tag}"
-        answers, p = _post_ten(dashboard2, s, "/settings/pipeline/statuses/add/",
-                               {"name": name, "color": "#3498db", "token": f"status-{tag}"})
+        answers, p = _post_ten(
+            dashboard2,
+            s,
+            "/settings/pipeline/statuses/add/",
+            {"name": name, "color": "#3498db", "token": f"status-{tag}"},
+        )
         pids |= p
-        statuses = [a for a in sandbox.api("GET", "/lead-attribute", params={"type": 1, "item": 100}).json()["data"]
-                    if a["name"] == name]
+        statuses = [
+            a
+            for a in sandbox.api("GET", "/lead-attribute", params={"type": 1, "item": 100}).json()["data"]
+            if a["name"] == name
+        ]
         assert len(statuses) == 1
         assert len(pids) == 2, f"both workers should have taken some of the posts, saw {pids}"
     finally:

@@ -1,5 +1,6 @@
 """The team's shared hourly budget: the reading, the low-budget banner, saved copies instead of
 refetches when it runs low, and a 429 on a write telling when to retry with nothing lost."""
+
 from __future__ import annotations
 
 import uuid
@@ -45,7 +46,7 @@ def test_low_budget_shows_the_banner_and_serves_saved_copies_instead_of_refetchi
     assert again["X-Upstream-Calls"] == "0"
     assert again["X-Served-Stale"] == "1"
     assert use_sandbox.stats()["total"] == 0
-    assert '<tbody' in again.content.decode()
+    assert "<tbody" in again.content.decode()
 
 
 def test_a_users_explicit_refresh_still_fetches_when_the_budget_is_low(sales_client, use_sandbox):
@@ -70,7 +71,7 @@ def test_spent_budget_serves_saved_copy_with_the_reason(sales_client, use_sandbo
     resp = sales_client.get(reverse("leads:list"))
     assert resp.status_code == 200
     assert resp["X-Served-Stale"] == "1"
-    assert '<tbody' in resp.content.decode()
+    assert "<tbody" in resp.content.decode()
 
 
 class _LeadForm(forms.Form):

@@ -2,6 +2,7 @@
 it is kept fresh in the background; a change made in TaskIP's own screens shows within the
 configured lifetime; a change made through the dashboard shows at once on every server; thirty
 people opening the dashboard within a minute stay under TaskIP's 100 calls a minute."""
+
 from __future__ import annotations
 
 import time
@@ -28,14 +29,20 @@ def _outside_rename(sandbox, lead_id: int, first_name: str) -> None:
     """A change made in TaskIP's own screens: straight to the API, not through the dashboard."""
     import requests
 
-    r = requests.put(f"{sandbox.api_url}/lead/{lead_id}", headers={"X-Secret-Key": sandbox.key},
-                     json={"first_name": first_name}, timeout=10)
+    r = requests.put(
+        f"{sandbox.api_url}/lead/{lead_id}",
+        headers={"X-Secret-Key": sandbox.key},
+        json={"first_name": first_name},
+        timeout=10,
+    )
     assert r.status_code == 200, r.text
 
 
 def _new_lead(sandbox, **fields) -> dict:
     last = uuid.uuid4().hex[:8]
-    return sandbox.create_lead(**{"first_name": "Snap", "last_name": last, "email": f"snap-{last}@example.com", **fields})
+    return sandbox.create_lead(
+        **{"first_name": "Snap", "last_name": last, "email": f"snap-{last}@example.com", **fields}
+    )
 
 
 def test_list_board_overview_and_lead_page_share_one_lead_read(sales_client, use_sandbox):
@@ -69,8 +76,9 @@ def test_a_change_made_outside_the_dashboard_shows_within_the_lifetime(sales_cli
     assert seen is not None and seen <= 3 + 1.0, "the outside change did not show within the lifetime"
 
 
-def test_the_workers_refresh_fetches_before_the_lifetime_ends_and_only_while_people_look(sales_client, use_sandbox,
-                                                                                         settings):
+def test_the_workers_refresh_fetches_before_the_lifetime_ends_and_only_while_people_look(
+    sales_client, use_sandbox, settings
+):
     settings.LEADS_SNAPSHOT_SECONDS = 2
     sales_client.get(LIST)
     use_sandbox.reset_stats()
@@ -88,8 +96,9 @@ def test_the_workers_refresh_fetches_before_the_lifetime_ends_and_only_while_peo
 def test_a_dashboard_edit_shows_at_once_on_every_server_without_a_refetch(sales_client, use_sandbox):
     lead = _new_lead(use_sandbox, first_name="Before")
     sales_client.get(LIST)
-    moved = sales_client.post(reverse("leads:move"), {"lead_id": lead["id"], "to": "s3"},
-                              HTTP_ACCEPT="application/json")
+    moved = sales_client.post(
+        reverse("leads:move"), {"lead_id": lead["id"], "to": "s3"}, HTTP_ACCEPT="application/json"
+    )
     assert moved.status_code == 200 and moved.json()["changed"]
     snapshot.forget()  # another server: nothing of this process's memory, only the shared cache
     use_sandbox.reset_stats()
@@ -102,7 +111,10 @@ def test_a_dashboard_edit_shows_at_once_on_every_server_without_a_refetch(sales_
 
 def test_a_deleted_lead_leaves_every_list_at_once(manager_client, use_sandbox):
     lead = _new_lead(use_sandbox, first_name="Gone")
-    assert reverse("leads:detail", args=[lead["id"]]) in manager_client.get(LIST, {"q": lead["last_name"]}).content.decode()
+    assert (
+        reverse("leads:detail", args=[lead["id"]])
+        in manager_client.get(LIST, {"q": lead["last_name"]}).content.decode()
+    )
     manager_client.post(reverse("leads:delete", args=[lead["id"]]))
     snapshot.forget()
     use_sandbox.reset_stats()
@@ -112,7 +124,8 @@ def test_a_deleted_lead_leaves_every_list_at_once(manager_client, use_sandbox):
 
 
 def test_thirty_people_opening_the_dashboard_within_a_minute_stay_under_the_burst_limit(
-        use_sandbox, django_user_model, settings):
+    use_sandbox, django_user_model, settings
+):
     use_sandbox.config(burst_limit=100)  # TaskIP's per-minute limit
     leads = [_new_lead(use_sandbox, first_name=f"Burst{i}") for i in range(10)]
     use_sandbox.reset_limits()

@@ -1,5 +1,6 @@
 """TIME_SCALE divides every lifetime, interval and expiry of the dashboard, so a day can run in
 minutes with everything expiring as it would."""
+
 from __future__ import annotations
 
 import time

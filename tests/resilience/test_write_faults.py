@@ -2,6 +2,7 @@
 out (sandbox "malformed-after": a garbled 200; "hang-after": no answer within the read
 timeout). The outcome told matches what TaskIP holds, and a resend of the same submission
 creates nothing (crmui/writes.py)."""
+
 from __future__ import annotations
 
 import io
@@ -31,13 +32,15 @@ def faulty(use_sandbox, settings):
 
 
 def _lead(sb, **kw):
-    return sb.api("POST", "/lead", json={"first_name": "Fault", "email": f"wf-{uuid4().hex[:8]}@example.com",
-                                         **kw}).json()["data"]
+    return sb.api(
+        "POST", "/lead", json={"first_name": "Fault", "email": f"wf-{uuid4().hex[:8]}@example.com", **kw}
+    ).json()["data"]
 
 
 def _contact(sb):
-    return sb.api("POST", "/contact", json={"first_name": "Fault", "email": f"wfc-{uuid4().hex[:8]}@example.com"}
-                  ).json()["data"]
+    return sb.api(
+        "POST", "/contact", json={"first_name": "Fault", "email": f"wfc-{uuid4().hex[:8]}@example.com"}
+    ).json()["data"]
 
 
 def _status(sb, path):
@@ -50,8 +53,9 @@ def test_lead_create_after_a_lost_answer_is_saved_once(faulty, fault):
     faulty.fail_next(status=fault, path_contains="/lead", method="POST")
     first = lead_services.lead_create(actor=None, payload={"first_name": "Ada", "email": email}, token=f"t-{email}")
     again = lead_services.lead_create(actor=None, payload={"first_name": "Ada", "email": email}, token=f"t-{email}")
-    held = [x for x in faulty.api("GET", "/lead", params={"search": email, "item": 0}).json()["data"]
-            if x["email"] == email]
+    held = [
+        x for x in faulty.api("GET", "/lead", params={"search": email, "item": 0}).json()["data"] if x["email"] == email
+    ]
     assert first.saved and first.checked and len(held) == 1 and first.value.id == held[0]["id"]
     assert again.saved and again.replay and again.result == held[0]["id"]
 
@@ -85,8 +89,11 @@ def test_status_create_after_a_lost_answer_is_saved_once(faulty, fault):
     faulty.fail_next(status=fault, path_contains="/lead-attribute", method="POST")
     first = attribute_services.attribute_create(actor=None, type_=1, name=name, color=None, token=name)
     again = attribute_services.attribute_create(actor=None, type_=1, name=name, color=None, token=name)
-    held = [a for a in faulty.api("GET", "/lead-attribute", params={"type": 1, "item": 100}).json()["data"]
-            if a["name"] == name]
+    held = [
+        a
+        for a in faulty.api("GET", "/lead-attribute", params={"type": 1, "item": 100}).json()["data"]
+        if a["name"] == name
+    ]
     assert first.saved and first.checked and len(held) == 1
     assert again.saved and again.replay
 
@@ -96,10 +103,20 @@ def test_file_upload_after_a_lost_answer_is_saved(faulty, fault):
     lead = _lead(faulty)
     name = f"f-{uuid4().hex[:6]}.txt"
     faulty.fail_next(status=fault, path_contains="/lead/files/", method="POST")
-    outcome = panels.file_upload(actor=None, lead_id=lead["id"], file=io.BytesIO(b"hello world"), filename=name,
-                                 content_type="text/plain", size=11, token=name)
-    files = [f for f in faulty.api("GET", f"/lead/files/{lead['id']}", params={"item": 100}).json()["data"]
-             if f["title"] == name]
+    outcome = panels.file_upload(
+        actor=None,
+        lead_id=lead["id"],
+        file=io.BytesIO(b"hello world"),
+        filename=name,
+        content_type="text/plain",
+        size=11,
+        token=name,
+    )
+    files = [
+        f
+        for f in faulty.api("GET", f"/lead/files/{lead['id']}", params={"item": 100}).json()["data"]
+        if f["title"] == name
+    ]
     assert outcome.saved and outcome.checked and len(files) == 1
 
 
@@ -107,8 +124,9 @@ def test_file_upload_after_a_lost_answer_is_saved(faulty, fault):
 def test_updates_after_a_lost_answer_are_told_saved_when_taskip_holds_them(faulty, fault):
     lead = _lead(faulty)
     faulty.fail_next(status=fault, path_contains=f"/lead/{lead['id']}", method="PUT")
-    outcome = lead_services.lead_update(actor=None, lead_id=lead["id"], payload={"first_name": "Fault",
-                                                                                 "phone_number": "555-4242"})
+    outcome = lead_services.lead_update(
+        actor=None, lead_id=lead["id"], payload={"first_name": "Fault", "phone_number": "555-4242"}
+    )
     assert outcome.saved and outcome.checked
     assert faulty.api("GET", f"/lead/{lead['id']}").json()["data"]["phone_number"] == "555-4242"
 
@@ -128,8 +146,9 @@ def test_updates_after_a_lost_answer_are_told_saved_when_taskip_holds_them(fault
 
     faulty.fail_next(status=fault, path_contains=f"/lead-attribute/{attr['id']}", method="PUT")
     renamed = f"R {uuid4().hex[:6]}"
-    outcome = attribute_services.attribute_update(actor=None, attribute=Attribute.from_api(attr), name=renamed,
-                                                  color=None)
+    outcome = attribute_services.attribute_update(
+        actor=None, attribute=Attribute.from_api(attr), name=renamed, color=None
+    )
     assert outcome.saved and outcome.checked
 
 
@@ -173,18 +192,17 @@ def test_writes_taskip_cannot_read_back_are_honestly_not_confirmed_and_not_sent_
     (never "not sent"), and a resend of the same form does not send it again."""
     c = _contact(faulty)
     faulty.fail_next(status=fault, path_contains="/contact/invite-client/", method="POST")
-    outcome = contact_services.contact_invite(actor=None, contact_id=c["id"], message=None, send_email=True,
-                                              access_level="basic")
+    outcome = contact_services.contact_invite(
+        actor=None, contact_id=c["id"], message=None, send_email=True, access_level="basic"
+    )
     assert outcome.unconfirmed and "not confirmed yet" in outcome.unconfirmed_message("the invitation", "sent")
 
     lead = _lead(faulty)
     token = uuid4().hex
     faulty.fail_next(status=fault, path_contains="/lead/send-email/", method="POST")
-    first = lead_services.lead_send_email(actor=None, lead_id=lead["id"], subject="Hi there", message="m",
-                                          token=token)
+    first = lead_services.lead_send_email(actor=None, lead_id=lead["id"], subject="Hi there", message="m", token=token)
     faulty.reset_stats()
-    again = lead_services.lead_send_email(actor=None, lead_id=lead["id"], subject="Hi there", message="m",
-                                          token=token)
+    again = lead_services.lead_send_email(actor=None, lead_id=lead["id"], subject="Hi there", message="m", token=token)
     sent_again = faulty.stats()["by_endpoint"].get("POST /lead/send-email/{id}", 0)
     # the sandbox logs a sent email in the lead's activities: the read-back finds it
     assert first.saved and first.checked and again.saved and sent_again == 0

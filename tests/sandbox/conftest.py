@@ -2,6 +2,7 @@
 
 Run: cd /work/main && .venv/bin/pytest tests/sandbox -q -p no:django
 """
+
 import sys
 import uuid
 from pathlib import Path
@@ -49,16 +50,19 @@ def api(sandbox):
 def unique_email():
     def make(prefix="t"):
         return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
     return make
 
 
 @pytest.fixture
 def new_lead(api, unique_email):
     """Create a lead through the API and return its data."""
+
     def make(**fields):
         body = {"first_name": "Test", "last_name": "Lead", "email": unique_email()}
         body.update(fields)
         r = api("POST", "/lead", json=body)
         assert r.status_code == 200, r.text
         return r.json()["data"]
+
     return make

@@ -22,9 +22,16 @@ def test_readonly_key_can_read(sandbox):
 
 
 def test_readonly_key_gets_403_on_writes_and_writes_nothing(sandbox, api):
-    r = requests.post(sandbox.api_url + "/lead", json=WRITE_BODY, headers=sandbox.headers(sandbox.readonly_key), timeout=10)
+    r = requests.post(
+        sandbox.api_url + "/lead", json=WRITE_BODY, headers=sandbox.headers(sandbox.readonly_key), timeout=10
+    )
     assert r.status_code == 403
-    assert r.json() == {"success": False, "error": "Forbidden", "message": "This API key does not have permission.", "status_code": 403}
+    assert r.json() == {
+        "success": False,
+        "error": "Forbidden",
+        "message": "This API key does not have permission.",
+        "status_code": 403,
+    }
     assert api("GET", "/lead", params={"search": WRITE_BODY["email"]}).json()["data"] == []
     r = requests.delete(sandbox.api_url + "/lead/1", headers=sandbox.headers(sandbox.readonly_key), timeout=10)
     assert r.status_code == 403

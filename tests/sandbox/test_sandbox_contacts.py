@@ -14,6 +14,7 @@ def new_contact(api, unique_email):
         r = api("POST", "/contact", json=body)
         assert r.status_code == 200, r.text
         return r.json()["data"]
+
     return make
 
 
@@ -44,10 +45,22 @@ def test_contact_list_limit_page_search_sort(api, new_contact):
 
 
 def test_contact_create_envelope(api, unique_email):
-    body = {"first_name": "Alice", "last_name": "Johnson", "email": unique_email("alice"), "phone_code": "+1",
-            "phone_number": "555-0125", "company_id": 7, "position": "Marketing Director", "address": "123 Business Ave",
-            "zip_code": "12345", "timezone": "America/New_York", "access_portal": 1, "password": "secure123",
-            "custom_fields": {"department": "Marketing"}, "invite_client": True}
+    body = {
+        "first_name": "Alice",
+        "last_name": "Johnson",
+        "email": unique_email("alice"),
+        "phone_code": "+1",
+        "phone_number": "555-0125",
+        "company_id": 7,
+        "position": "Marketing Director",
+        "address": "123 Business Ave",
+        "zip_code": "12345",
+        "timezone": "America/New_York",
+        "access_portal": 1,
+        "password": "secure123",
+        "custom_fields": {"department": "Marketing"},
+        "invite_client": True,
+    }
     r = api("POST", "/contact", json=body)
     assert r.status_code == 200
     j = r.json()
@@ -63,13 +76,21 @@ def test_contact_create_envelope(api, unique_email):
 
 
 CONTACT_CASES = [
-    ({"first_name": None}, "first_name"), ({"email": None}, "email"), ({"email": "bad"}, "email"),
-    ({"phone_code": "+12345"}, "phone_code"), ({"phone_number": "1" * 19}, "phone_number"),
-    ({"zip_code": "123456789"}, "zip_code"), ({"access_portal": 2}, "access_portal"),
-    ({"access_portal": 1}, "password"), ({"access_portal": 1, "password": "12345"}, "password"),
-    ({"access_portal": 1, "password": "x" * 192}, "password"), ({"company_id": 99999}, "company_id"),
-    ({"timezone": "Mars/Olympus"}, "timezone"), ({"custom_fields": "x"}, "custom_fields"),
-    ({"custom_fields": [1, 2]}, "custom_fields"), ({"invite_client": "maybe"}, "invite_client"),
+    ({"first_name": None}, "first_name"),
+    ({"email": None}, "email"),
+    ({"email": "bad"}, "email"),
+    ({"phone_code": "+12345"}, "phone_code"),
+    ({"phone_number": "1" * 19}, "phone_number"),
+    ({"zip_code": "123456789"}, "zip_code"),
+    ({"access_portal": 2}, "access_portal"),
+    ({"access_portal": 1}, "password"),
+    ({"access_portal": 1, "password": "12345"}, "password"),
+    ({"access_portal": 1, "password": "x" * 192}, "password"),
+    ({"company_id": 99999}, "company_id"),
+    ({"timezone": "Mars/Olympus"}, "timezone"),
+    ({"custom_fields": "x"}, "custom_fields"),
+    ({"custom_fields": [1, 2]}, "custom_fields"),
+    ({"invite_client": "maybe"}, "invite_client"),
 ]
 
 
@@ -114,7 +135,11 @@ def test_contact_delete_and_bulk_delete(api, new_contact):
 def test_invite_client(api, sandbox, new_contact):
     c = new_contact()
     sandbox.clear_emails()
-    r = api("POST", f"/contact/invite-client/{c['id']}", json={"message": "Welcome", "send_email": True, "access_level": "standard"})
+    r = api(
+        "POST",
+        f"/contact/invite-client/{c['id']}",
+        json={"message": "Welcome", "send_email": True, "access_level": "standard"},
+    )
     assert r.status_code == 200 and r.json() == {"msg": "Invitation sent success"}
     assert [m["to"] for m in sandbox.emails()] == [c["email"]]
     assert api("POST", f"/contact/invite-client/{c['id']}", json={"send_email": False}).status_code == 200

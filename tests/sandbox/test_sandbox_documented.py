@@ -1,6 +1,7 @@
 """The sandbox answers exactly as TaskIP documents (keys of every example response, parsed
 out of the documentation itself: tests/contract/taskip_docs.py), and where the documentation
 is silent, as Laravel on MySQL would."""
+
 import io
 
 import pytest
@@ -61,8 +62,17 @@ def test_note_file_and_attribute_answers_have_the_documented_keys(api, lead):
 
 
 def test_contact_answers_have_the_documented_keys(api, unique_email):
-    created = api("POST", "/contact", json={"first_name": "Alice", "email": unique_email("doc"), "company_id": 7,
-                                            "phone_code": "+1", "phone_number": "555"}).json()
+    created = api(
+        "POST",
+        "/contact",
+        json={
+            "first_name": "Alice",
+            "email": unique_email("doc"),
+            "company_id": 7,
+            "phone_code": "+1",
+            "phone_number": "555",
+        },
+    ).json()
     doc = example("POST", "contact")
     assert keys(created) == keys(doc) and keys(created["data"]) == keys(doc["data"])
     assert keys(created["data"]["company"]) == keys(doc["data"]["company"])

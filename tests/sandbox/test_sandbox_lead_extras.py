@@ -1,4 +1,5 @@
 """Lead notes, lead files and lead attributes."""
+
 import pytest
 import requests
 
@@ -23,15 +24,19 @@ def test_notes_crud(api, new_lead):
     second = api("POST", f"/lead/notes/{lid}", json={"title": "Second", "note": "Later"}).json()["data"]
     listed = api("GET", f"/lead/notes/{lid}").json()["data"]
     assert [n["id"] for n in listed] == [second["id"], note["id"]]  # newest first
-    r = api("PUT", f"/lead/notes/{lid}", json={"note_id": note["id"], "title": "Follow Up (Updated)", "note": "Next month"})
+    r = api(
+        "PUT", f"/lead/notes/{lid}", json={"note_id": note["id"], "title": "Follow Up (Updated)", "note": "Next month"}
+    )
     assert r.json()["msg"] == "Note Updated" and r.json()["data"]["title"] == "Follow Up (Updated)"
     r = api("DELETE", f"/lead/notes/{lid}", json={"note_id": note["id"]})
     assert r.json() == {"msg": "Note Deleted"}
     assert [n["id"] for n in api("GET", f"/lead/notes/{lid}").json()["data"]] == [second["id"]]
 
 
-@pytest.mark.parametrize("body,field", [({"note": "n"}, "title"), ({"title": "t"}, "note"),
-                                        ({"title": "t", "note": "n", "image": 999999}, "image")])
+@pytest.mark.parametrize(
+    "body,field",
+    [({"note": "n"}, "title"), ({"title": "t"}, "note"), ({"title": "t", "note": "n", "image": 999999}, "image")],
+)
 def test_note_create_validation(api, new_lead, body, field):
     r = api("POST", f"/lead/notes/{new_lead()['id']}", json=body)
     assert r.status_code == 422 and field in r.json()["errors"]
@@ -52,14 +57,18 @@ def test_notes_of_unknown_lead_404(api):
 
 # ------------------------------------------------------------------ files
 def upload(sandbox, lead_id, files, data=None):
-    return requests.post(f"{sandbox.api_url}/lead/files/{lead_id}", headers=sandbox.headers(), files=files, data=data, timeout=30)
+    return requests.post(
+        f"{sandbox.api_url}/lead/files/{lead_id}", headers=sandbox.headers(), files=files, data=data, timeout=30
+    )
 
 
 def test_upload_several_files_then_list_search_and_bulk_delete(api, sandbox, new_lead):
     lid = new_lead()["id"]
-    files = [("file", ("proposal.pdf", b"%PDF-1.4 test", "application/pdf")),
-             ("file[]", ("notes.txt", b"hello world", "text/plain")),
-             ("file[]", ("image.png", b"\x89PNG....", "image/png"))]
+    files = [
+        ("file", ("proposal.pdf", b"%PDF-1.4 test", "application/pdf")),
+        ("file[]", ("notes.txt", b"hello world", "text/plain")),
+        ("file[]", ("image.png", b"\x89PNG....", "image/png")),
+    ]
     r = upload(sandbox, lid, files)
     assert r.status_code == 200 and r.json() == {"msg": "Files Added Successfully"}
     body = api("GET", f"/lead/files/{lid}").json()
@@ -70,9 +79,15 @@ def test_upload_several_files_then_list_search_and_bulk_delete(api, sandbox, new
     assert f["size"] == 11 and f["mime_type"] == "text/plain" and f["path"].startswith("tenants/tenant-1/media/")
     assert f["created_at"].endswith("Z") and f["created_by"]["name"] == "Admin User"
     assert (sandbox.media_root / f["path"]).read_bytes() == b"hello world"
-    assert [x["title"] for x in api("GET", f"/lead/files/{lid}", params={"search": "propos"}).json()["data"]] == ["proposal.pdf"]
+    assert [x["title"] for x in api("GET", f"/lead/files/{lid}", params={"search": "propos"}).json()["data"]] == [
+        "proposal.pdf"
+    ]
     page = api("GET", f"/lead/files/{lid}", params={"item": 2}).json()
-    assert len(page["data"]) == 2 and page["links"]["next"].endswith(f"/lead/files/{lid}?page=2") and "total" not in page["meta"]
+    assert (
+        len(page["data"]) == 2
+        and page["links"]["next"].endswith(f"/lead/files/{lid}?page=2")
+        and "total" not in page["meta"]
+    )
     # attach an existing media id to another lead
     other = new_lead()["id"]
     r = api("POST", f"/lead/files/{other}", json={"ids": [f["id"]]})
@@ -87,7 +102,9 @@ def test_upload_ids_as_form_field(api, sandbox, new_lead):
     a, b = new_lead()["id"], new_lead()["id"]
     upload(sandbox, a, [("file", ("a.txt", b"a", "text/plain"))])
     mid = api("GET", f"/lead/files/{a}").json()["data"][0]["id"]
-    r = requests.post(f"{sandbox.api_url}/lead/files/{b}", headers=sandbox.headers(), data={"ids[]": [str(mid)]}, timeout=10)
+    r = requests.post(
+        f"{sandbox.api_url}/lead/files/{b}", headers=sandbox.headers(), data={"ids[]": [str(mid)]}, timeout=10
+    )
     assert r.status_code == 200, r.text
     assert [x["id"] for x in api("GET", f"/lead/files/{b}").json()["data"]] == [mid]
 
@@ -141,7 +158,11 @@ def test_attribute_crud_and_delete_detaches(api, new_lead):
     assert list(a) == ATTR_KEYS and a["order"] == 9
     assert api("GET", f"/lead-attribute/{a['id']}").json() == {"msg": "Attribute Details", "data": a}
     r = api("PUT", f"/lead-attribute/{a['id']}", json={"name": "Hotter", "type": 1, "color": "#abc"})
-    assert r.json()["msg"] == "Attribute Updated" and r.json()["data"]["name"] == "Hotter" and r.json()["data"]["color"] == "#abc"
+    assert (
+        r.json()["msg"] == "Attribute Updated"
+        and r.json()["data"]["name"] == "Hotter"
+        and r.json()["data"]["color"] == "#abc"
+    )
     lead = new_lead(status_ids=[a["id"]])
     assert api("DELETE", f"/lead-attribute/{a['id']}").json() == {"msg": "Attribute Deleted Successfully"}
     assert api("GET", f"/lead/{lead['id']}").json()["data"]["statuses"] == []
@@ -149,9 +170,13 @@ def test_attribute_crud_and_delete_detaches(api, new_lead):
 
 
 ATTR_CASES = [
-    ({"type": 1}, "name"), ({"name": "x" * 192, "type": 1}, "name"), ({"name": "x"}, "type"),
-    ({"name": "x", "type": 3}, "type"), ({"name": "x", "type": 1, "color": "red"}, "color"),
-    ({"name": "x", "type": 1, "color": "#" + "a" * 50}, "color"), ({"name": "x", "type": 1, "order": "first"}, "order"),
+    ({"type": 1}, "name"),
+    ({"name": "x" * 192, "type": 1}, "name"),
+    ({"name": "x"}, "type"),
+    ({"name": "x", "type": 3}, "type"),
+    ({"name": "x", "type": 1, "color": "red"}, "color"),
+    ({"name": "x", "type": 1, "color": "#" + "a" * 50}, "color"),
+    ({"name": "x", "type": 1, "order": "first"}, "order"),
 ]
 
 

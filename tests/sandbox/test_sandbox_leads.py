@@ -7,13 +7,52 @@ import pytest
 from sandbox.collation import fold
 
 LIST_ITEM_KEYS = [
-    "id", "first_name", "last_name", "full_name", "email", "phone_number", "website", "company_id", "company",
-    "value", "currency", "lead_interaction_date", "assigned_to", "country_id", "country", "state_id", "state",
-    "city_id", "city", "address", "zip_code", "description", "created_by", "converted", "converted_contact_id",
-    "converted_at", "statuses", "sources", "groups", "custom_fields", "created_at", "updated_at",
+    "id",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone_number",
+    "website",
+    "company_id",
+    "company",
+    "value",
+    "currency",
+    "lead_interaction_date",
+    "assigned_to",
+    "country_id",
+    "country",
+    "state_id",
+    "state",
+    "city_id",
+    "city",
+    "address",
+    "zip_code",
+    "description",
+    "created_by",
+    "converted",
+    "converted_contact_id",
+    "converted_at",
+    "statuses",
+    "sources",
+    "groups",
+    "custom_fields",
+    "created_at",
+    "updated_at",
 ]
-UPDATE_KEYS = ["id", "first_name", "last_name", "full_name", "email", "phone_number", "value", "currency",
-               "description", "created_at", "updated_at"]
+UPDATE_KEYS = [
+    "id",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone_number",
+    "value",
+    "currency",
+    "description",
+    "created_at",
+    "updated_at",
+]
 
 
 def all_leads(api, **params):
@@ -90,8 +129,12 @@ def test_search_matches_name_email_and_company(api, new_lead):
     assert lead["id"] in [d["id"] for d in all_leads(api, search=lead["email"].upper())]
     by_company = all_leads(api, search=company_name.lower())
     assert lead["id"] in [d["id"] for d in by_company]
-    assert all(d["company"] and company_name.lower() in d["company"]["name"].lower()
-               or company_name.lower() in (d["email"] or "") for d in by_company)
+    assert all(
+        d["company"]
+        and company_name.lower() in d["company"]["name"].lower()
+        or company_name.lower() in (d["email"] or "")
+        for d in by_company
+    )
 
 
 def test_is_converted_filter(api):
@@ -123,7 +166,9 @@ def test_date_range_filter(api):
     assert data and all(frm <= d["lead_interaction_date"] <= to for d in data)
 
 
-@pytest.mark.parametrize("params", [{"is_converted": "2"}, {"from_date": "01/02/2026"}, {"item": "ten"}, {"status_id": "x"}])
+@pytest.mark.parametrize(
+    "params", [{"is_converted": "2"}, {"from_date": "01/02/2026"}, {"item": "ten"}, {"status_id": "x"}]
+)
 def test_bad_list_params_are_422(api, params):
     r = api("GET", "/lead", params=params)
     assert r.status_code == 422 and r.json()["error"] == "Validation Error"
@@ -186,11 +231,28 @@ def test_status_id_matches_only_status_type_attributes(api, new_lead):
 
 # ------------------------------------------------------------------ create / get / update / delete
 def test_create_lead_envelope_and_company_null_quirk(api, unique_email):
-    body = {"first_name": "John", "last_name": "Doe", "email": unique_email(), "phone_number": "555-0123",
-            "website": "https://example.com", "company_id": 2, "value": 5000, "currency": "usd",
-            "lead_interaction_date": "2026-04-01", "status_ids": [1], "source_ids": [7], "assigned_to": [2, 3],
-            "groups": [4], "country_id": 1, "state_id": 2, "city_id": 2, "address": "123 Main Street",
-            "zip_code": "94105", "description": "Interested in premium plan", "custom_fields": [{"key": "a", "value": 1}]}
+    body = {
+        "first_name": "John",
+        "last_name": "Doe",
+        "email": unique_email(),
+        "phone_number": "555-0123",
+        "website": "https://example.com",
+        "company_id": 2,
+        "value": 5000,
+        "currency": "usd",
+        "lead_interaction_date": "2026-04-01",
+        "status_ids": [1],
+        "source_ids": [7],
+        "assigned_to": [2, 3],
+        "groups": [4],
+        "country_id": 1,
+        "state_id": 2,
+        "city_id": 2,
+        "address": "123 Main Street",
+        "zip_code": "94105",
+        "description": "Interested in premium plan",
+        "custom_fields": [{"key": "a", "value": 1}],
+    }
     r = api("POST", "/lead", json=body)
     assert r.status_code == 200
     j = r.json()
@@ -204,8 +266,12 @@ def test_create_lead_envelope_and_company_null_quirk(api, unique_email):
     assert d["country"] == "United States" and d["city"] == "San Francisco"
     assert d["converted"] == 0 and d["converted_contact_id"] is None
     got = api("GET", f"/lead/{d['id']}").json()["data"]
-    assert got["company"] == {"id": 2, "name": got["company"]["name"], "email": got["company"]["email"],
-                              "phone_number": got["company"]["phone_number"]}
+    assert got["company"] == {
+        "id": 2,
+        "name": got["company"]["name"],
+        "email": got["company"]["email"],
+        "phone_number": got["company"]["phone_number"],
+    }
 
 
 def test_get_lead_envelope_has_activities(api, new_lead):
@@ -265,7 +331,9 @@ def test_bulk_delete_leads(api, new_lead):
     assert all(api("GET", f"/lead/{i}").status_code == 404 for i in ids)
 
 
-@pytest.mark.parametrize("body,key", [({}, "ids"), ({"ids": []}, "ids"), ({"ids": "1,2"}, "ids"), ({"ids": ["a"]}, "ids.0")])
+@pytest.mark.parametrize(
+    "body,key", [({}, "ids"), ({"ids": []}, "ids"), ({"ids": "1,2"}, "ids"), ({"ids": ["a"]}, "ids.0")]
+)
 def test_bulk_delete_requires_ids(api, body, key):
     r = api("POST", "/lead/bulk-delete", json=body)
     assert r.status_code == 422 and key in r.json()["errors"]
@@ -329,15 +397,23 @@ def test_lead_create_validation(api, unique_email, field, override):
 def test_lead_create_missing_everything_lists_both_fields(api):
     r = api("POST", "/lead", json={})
     assert r.status_code == 422
-    assert r.json()["errors"] == {"first_name": ["The first name field is required."], "email": ["The email field is required."]}
+    assert r.json()["errors"] == {
+        "first_name": ["The first name field is required."],
+        "email": ["The email field is required."],
+    }
 
 
 def test_duplicate_email_on_create_is_409(api, new_lead):
     lead = new_lead()
     r = api("POST", "/lead", json={"first_name": "Dup", "email": lead["email"].upper()})
     assert r.status_code == 409
-    assert r.json() == {"success": False, "error": "Conflict", "message": "The email has already been taken.",
-                        "errors": {"email": ["The email has already been taken."]}, "status_code": 409}
+    assert r.json() == {
+        "success": False,
+        "error": "Conflict",
+        "message": "The email has already been taken.",
+        "errors": {"email": ["The email has already been taken."]},
+        "status_code": 409,
+    }
 
 
 def test_duplicate_email_on_update_is_409_but_own_email_is_fine(api, new_lead):
@@ -362,8 +438,10 @@ def test_send_email_records_the_mail(api, sandbox, new_lead):
     assert len(mails) == 1 and mails[0]["to"] == lead["email"] and mails[0]["subject"] == "Hello"
 
 
-@pytest.mark.parametrize("body,field", [({"message": "m"}, "subject"), ({"subject": "s"}, "message"),
-                                        ({"subject": "s" * 256, "message": "m"}, "subject")])
+@pytest.mark.parametrize(
+    "body,field",
+    [({"message": "m"}, "subject"), ({"subject": "s"}, "message"), ({"subject": "s" * 256, "message": "m"}, "subject")],
+)
 def test_send_email_validation(api, new_lead, body, field):
     r = api("POST", f"/lead/send-email/{new_lead()['id']}", json=body)
     assert r.status_code == 422 and field in r.json()["errors"]
@@ -386,12 +464,24 @@ def test_send_email_when_mail_not_connected_is_422(api, sandbox, new_lead):
 
 
 def test_convert_then_second_convert_is_422(api, new_lead):
-    lead = new_lead(first_name="Conv", last_name="Ert", phone_number="555", country_id=1, address="1 St", zip_code="10001")
+    lead = new_lead(
+        first_name="Conv", last_name="Ert", phone_number="555", country_id=1, address="1 St", zip_code="10001"
+    )
     r = api("POST", f"/lead/{lead['id']}/convert")
     assert r.status_code == 200
     j = r.json()
     assert j["msg"] == "Lead converted to contact successfully."
-    assert list(j["data"]) == ["id", "first_name", "last_name", "email", "phone_number", "country_id", "country", "address", "zip_code"]
+    assert list(j["data"]) == [
+        "id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone_number",
+        "country_id",
+        "country",
+        "address",
+        "zip_code",
+    ]
     assert j["data"]["email"] == lead["email"] and j["data"]["country"] == "United States"
     after = api("GET", f"/lead/{lead['id']}").json()["data"]
     assert after["converted"] == 1 and after["converted_contact_id"] == j["data"]["id"] and after["converted_at"]

@@ -1,4 +1,5 @@
 """Rate limits, fault injection, the fail-next queue, latency, stats and routing."""
+
 import json
 import time
 
@@ -86,7 +87,9 @@ def test_fault_rate_zero_means_no_faults(api, sandbox):
 
 
 def test_config_rejects_unknown_fault_kinds(sandbox):
-    r = requests.post(sandbox.base_url + "/__sandbox__/config", json={"fault_kinds": ["boom"]}, headers=sandbox.headers(), timeout=10)
+    r = requests.post(
+        sandbox.base_url + "/__sandbox__/config", json={"fault_kinds": ["boom"]}, headers=sandbox.headers(), timeout=10
+    )
     assert r.status_code == 422
 
 
@@ -95,7 +98,9 @@ def test_faulted_write_writes_nothing(api, sandbox, unique_email, kind):
     sandbox.config(fault_rate=1, fault_kinds=[kind], hang_seconds=1)
     email = unique_email("fault")
     try:
-        r = requests.post(sandbox.api_url + "/lead", json={"first_name": "F", "email": email}, headers=sandbox.headers(), timeout=0.5)
+        r = requests.post(
+            sandbox.api_url + "/lead", json={"first_name": "F", "email": email}, headers=sandbox.headers(), timeout=0.5
+        )
         assert r.status_code != 200 or kind == "malformed"
     except requests.exceptions.ReadTimeout:
         assert kind == "hang"
@@ -159,8 +164,16 @@ def test_config_roundtrip(sandbox):
     assert sandbox.config()["latency_ms"] == 5
     cfg = sandbox.reset_config()
     assert cfg["latency_ms"] == 0 and cfg["mail_connected"] is True
-    assert set(cfg) >= {"latency_ms", "fault_rate", "fault_kinds", "hang_seconds", "mail_connected", "rate_limit",
-                        "burst_limit", "max_upload_mb"}
+    assert set(cfg) >= {
+        "latency_ms",
+        "fault_rate",
+        "fault_kinds",
+        "hang_seconds",
+        "mail_connected",
+        "rate_limit",
+        "burst_limit",
+        "max_upload_mb",
+    }
 
 
 def test_unknown_route_is_404_and_wrong_method_405(api):

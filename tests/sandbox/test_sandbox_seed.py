@@ -1,12 +1,23 @@
 """Seed determinism, idempotence and the 10,000-lead performance budget."""
+
 import sqlite3
 
 import requests
 
 from sandbox.testing import prepare_db, start_sandbox
 
-TABLES = ["sandbox_teammember", "sandbox_company", "sandbox_leadattribute", "sandbox_lead", "sandbox_lead_attributes",
-          "sandbox_lead_assignees", "sandbox_lead_files", "sandbox_leadnote", "sandbox_contact", "sandbox_media"]
+TABLES = [
+    "sandbox_teammember",
+    "sandbox_company",
+    "sandbox_leadattribute",
+    "sandbox_lead",
+    "sandbox_lead_attributes",
+    "sandbox_lead_assignees",
+    "sandbox_lead_files",
+    "sandbox_leadnote",
+    "sandbox_contact",
+    "sandbox_media",
+]
 
 
 def dump(db):
@@ -62,10 +73,18 @@ def test_hostile_seed_and_ten_thousand_leads_are_served_whole(tmp_path):
         text = r.text
         assert "<script>alert(1)</script>" in text and "javascript:alert(1)" in text
         assert any(len(d["first_name"]) == 5000 for d in body["data"])
-        r = requests.get(server.api_url + "/lead", params={"item": 0, "sort_by": "status", "search": "son"},
-                         headers=server.headers(), timeout=60)
+        r = requests.get(
+            server.api_url + "/lead",
+            params={"item": 0, "sort_by": "status", "search": "son"},
+            headers=server.headers(),
+            timeout=60,
+        )
         assert r.status_code == 200 and 0 < len(r.json()["data"]) < 10003
-        assert "<script>" in requests.get(server.api_url + "/contact", params={"search": "example.com"},
-                                          headers=server.headers(), timeout=30).text
+        assert (
+            "<script>"
+            in requests.get(
+                server.api_url + "/contact", params={"search": "example.com"}, headers=server.headers(), timeout=30
+            ).text
+        )
     finally:
         server.stop()

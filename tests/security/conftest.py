@@ -1,6 +1,7 @@
 """Fixtures of the security tests: private sandboxes (so destructive requests and hostile data
 never disturb the session's shared sandbox), the dashboard pointed at one, users per role and
 real ids to fill URL parameters with."""
+
 from __future__ import annotations
 
 import pytest
@@ -105,8 +106,9 @@ def local_ids(db, role_users):
     from audit.models import AuditEntry
 
     view = SavedView.objects.create(name="Hot leads", query="q=a", created_by=role_users["manager"])
-    entry = AuditEntry.objects.create(username="manager-matrix", action="lead.update", object_type="lead",
-                                      object_id="1", outcome="ok")
+    entry = AuditEntry.objects.create(
+        username="manager-matrix", action="lead.update", object_type="lead", object_id="1", outcome="ok"
+    )
     return {"saved_view": view.pk, "audit_entry": entry.pk, "user": role_users["sales"].pk}
 
 
@@ -114,14 +116,22 @@ def add_xss_markers(server) -> dict:
     """Put text that would set ``window.__xss`` if it ever ran into the seeded hostile lead
     (fields, a note) and the hostile contact, beside the seed's own hostile strings."""
     ids = server.ids
-    lead = server.api("PUT", f"/lead/{ids['lead']}", json={
-        "first_name": XSS_PAYLOADS[0], "phone_number": XSS_PAYLOADS[2], "address": XSS_PAYLOADS[1],
-        "description": XSS_PAYLOADS[1] + " " + XSS_PAYLOADS[3],
-    })
+    lead = server.api(
+        "PUT",
+        f"/lead/{ids['lead']}",
+        json={
+            "first_name": XSS_PAYLOADS[0],
+            "phone_number": XSS_PAYLOADS[2],
+            "address": XSS_PAYLOADS[1],
+            "description": XSS_PAYLOADS[1] + " " + XSS_PAYLOADS[3],
+        },
+    )
     assert lead.status_code == 200, lead.text
     note = server.api("POST", f"/lead/notes/{ids['lead']}", json={"title": XSS_PAYLOADS[1], "note": XSS_PAYLOADS[0]})
     assert note.status_code == 200, note.text
-    contact = server.api("PUT", f"/contact/{ids['contact']}", json={"details": XSS_PAYLOADS[1], "position": XSS_PAYLOADS[0]})
+    contact = server.api(
+        "PUT", f"/contact/{ids['contact']}", json={"details": XSS_PAYLOADS[1], "position": XSS_PAYLOADS[0]}
+    )
     assert contact.status_code == 200, contact.text
     return {"lead": ids["lead"], "contact": ids["contact"]}
 

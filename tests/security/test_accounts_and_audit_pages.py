@@ -1,4 +1,5 @@
 """The profile (TaskIP team member), shared saved views, the audit trail page and /admin/."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,9 @@ def test_profile_page_without_a_profile_yet(client, django_user_model, use_sandb
 
 # --- saved views ------------------------------------------------------------------------------
 def test_manager_saves_a_view_from_the_lead_list_query(manager_client):
-    response = manager_client.post(reverse("accounts:saved_view_save"),
-                                   {"name": "  Hot   leads ", "query": "/leads/?q=acme&status=3&page=4"})
+    response = manager_client.post(
+        reverse("accounts:saved_view_save"), {"name": "  Hot   leads ", "query": "/leads/?q=acme&status=3&page=4"}
+    )
     assert response.status_code == 303 and response["Location"] == reverse("accounts:saved_views")
     view = SavedView.objects.get()
     assert (view.name, view.query) == ("Hot leads", "q=acme&status=3")
@@ -74,7 +76,9 @@ def test_manager_saves_a_view_from_the_lead_list_query(manager_client):
 def test_save_returns_to_a_local_next_url_only(manager_client):
     ok = manager_client.post(reverse("accounts:saved_view_save"), {"name": "A", "query": "q=a", "next": "/leads/?q=a"})
     assert ok["Location"] == "/leads/?q=a"
-    evil = manager_client.post(reverse("accounts:saved_view_save"), {"name": "B", "query": "q=b", "next": "https://evil.example/"})
+    evil = manager_client.post(
+        reverse("accounts:saved_view_save"), {"name": "B", "query": "q=b", "next": "https://evil.example/"}
+    )
     assert evil["Location"] == reverse("accounts:saved_views")
 
 
@@ -111,14 +115,21 @@ def _entries(n, **kw):
 
 def test_audit_page_lists_entries_with_filters_in_the_url(admin_client_):
     _entries(3)
-    _entries(2, username="manny", action="lead.delete", object_id="9", outcome="failed", api_status=500,
-             message="ServerError: boom")
+    _entries(
+        2,
+        username="manny",
+        action="lead.delete",
+        object_id="9",
+        outcome="failed",
+        api_status=500,
+        message="ServerError: boom",
+    )
     html = admin_client_.get(reverse("audit:list")).content.decode()
     assert 'id="audit-table"' in html and "lead.delete" in html and 'hx-push-url="true"' in html
     filtered = admin_client_.get(reverse("audit:list") + "?user=manny&outcome=failed").content.decode()
-    assert filtered.count("<tr class=\"audit-failed\">") == 2
+    assert filtered.count('<tr class="audit-failed">') == 2
     assert "2 entries match the filters" in filtered
-    assert "<option value=\"manny\" selected>" in filtered
+    assert '<option value="manny" selected>' in filtered
     by_object = admin_client_.get(reverse("audit:list") + "?object_type=lead&object_id=7").content.decode()
     assert "3 entries match" in by_object
 
@@ -138,12 +149,14 @@ def test_audit_date_range(admin_client_):
 
 def test_audit_htmx_request_gets_only_the_table_and_pages(admin_client_):
     _entries(60)
-    response = admin_client_.get(reverse("audit:list") + "?user=sally", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="audit-table")
+    response = admin_client_.get(
+        reverse("audit:list") + "?user=sally", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="audit-table"
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="audit-table"') and "<html" not in html
     assert "Page 1 of 2" in html and "user=sally&amp;page=2" in html
     page2 = admin_client_.get(reverse("audit:list") + "?user=sally&page=2").content.decode()
-    assert page2.count("<tr class=\"\">") == 10
+    assert page2.count('<tr class="">') == 10
 
 
 def test_audit_page_is_for_admins_only(sales_client, manager_user, client):
@@ -156,7 +169,10 @@ def test_audit_entries_are_read_only_in_django_admin(admin_client_):
     entry = _entries(1)[0]
     assert admin_client_.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
     assert admin_client_.get(reverse("admin:audit_auditentry_change", args=[entry.pk])).status_code == 200
-    assert admin_client_.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client_.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert admin_client_.get(reverse("admin:audit_auditentry_add")).status_code == 403
 
 

@@ -1,4 +1,5 @@
 """Django's admin (users and roles, for the Admin role) works under the dashboard's CSP."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,9 @@ from tests.security.test_hostile_data_browser import WATCH
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_admin_manages_users_and_roles_without_csp_violations(browser, dashboard, log_in, django_user_model, sales_user):
+def test_admin_manages_users_and_roles_without_csp_violations(
+    browser, dashboard, log_in, django_user_model, sales_user
+):
     from django.contrib.auth.models import Group
 
     ensure_roles()
@@ -20,11 +23,20 @@ def test_admin_manages_users_and_roles_without_csp_violations(browser, dashboard
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not m.text.startswith("Failed to load") else None)
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and not m.text.startswith("Failed to load") else None,
+    )
     log_in(page, dashboard, "boss")
     problems = []
-    for path in ("/admin/", "/admin/auth/user/", f"/admin/auth/user/{sales_user.pk}/change/", "/admin/auth/user/add/",
-                 "/admin/auth/group/", "/admin/audit/auditentry/"):
+    for path in (
+        "/admin/",
+        "/admin/auth/user/",
+        f"/admin/auth/user/{sales_user.pk}/change/",
+        "/admin/auth/user/add/",
+        "/admin/auth/group/",
+        "/admin/audit/auditentry/",
+    ):
         response = page.goto(dashboard + path)
         page.wait_for_load_state("networkidle")
         assert response.status == 200, path

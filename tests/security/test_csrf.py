@@ -1,5 +1,6 @@
 """Every URL refuses a POST that carries no CSRF token (or a wrong one), before anything is
 written: no upstream call, no audit entry, whatever the role."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,15 +38,28 @@ def test_every_post_without_a_csrf_token_is_refused(role, csrf_ids, role_users):
             url = ep.url(csrf_ids)
         except ValueError:  # a re_path of Django's admin that our test values cannot fill
             continue
-        for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_X_CSRFTOKEN": "forged-token-0123456789abcdefghijklmnopqrstu"}):
-            response = client.post(url, {"name": "x", "query": "q=x", "ids": [csrf_ids["lead"]],
-                                         "username": "admin-matrix", "password": "nope"}, **headers)
+        for headers in (
+            {},
+            {"HTTP_HX_REQUEST": "true", "HTTP_X_CSRFTOKEN": "forged-token-0123456789abcdefghijklmnopqrstu"},
+        ):
+            response = client.post(
+                url,
+                {
+                    "name": "x",
+                    "query": "q=x",
+                    "ids": [csrf_ids["lead"]],
+                    "username": "admin-matrix",
+                    "password": "nope",
+                },
+                **headers,
+            )
             refused_csrf = response.status_code == 403 and b"CSRF" in response.content
             # A view that checks CSRF itself after setting its upload handlers (csrf_exempt outside,
             # csrf_protect inside) is reached only by signed-in people: the anonymous are sent to log in.
             sent_to_login = role == "anonymous" and (
                 (response.status_code == 302 and response["Location"].startswith(reverse("login")))
-                or response.get("HX-Redirect", "").startswith(reverse("login")))
+                or response.get("HX-Redirect", "").startswith(reverse("login"))
+            )
             if not (refused_csrf or sent_to_login):
                 problems.append(f"{role} POST {url} ({ep.label}) {headers and 'htmx'}: {response.status_code}")
             elif response.get("X-Upstream-Calls", "0") != "0":
@@ -64,7 +78,8 @@ def test_a_post_with_the_token_from_the_page_is_accepted(csrf_ids, role_users):
     client.force_login(role_users["manager"])
     page = client.get(reverse("accounts:saved_views"))
     token = page.cookies["csrftoken"].value
-    response = client.post(reverse("accounts:saved_view_save"), {"name": "With token", "query": "q=x",
-                                                                 "csrfmiddlewaretoken": token})
+    response = client.post(
+        reverse("accounts:saved_view_save"), {"name": "With token", "query": "q=x", "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 303
     assert SavedView.objects.filter(name="With token").exists()

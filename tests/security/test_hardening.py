@@ -1,4 +1,5 @@
 """Login throttling, sessions, CSP, production settings, upload limits."""
+
 from __future__ import annotations
 
 import os
@@ -91,7 +92,9 @@ def test_logins_and_logouts_are_in_the_audit_trail(client, sales_user):
 
     assert _login(client, "sally", "pw-for-tests-1").status_code == 302
     client.post(reverse("logout"))
-    entries = list(AuditEntry.objects.filter(username="sally").order_by("id").values_list("action", "outcome", "user_id"))
+    entries = list(
+        AuditEntry.objects.filter(username="sally").order_by("id").values_list("action", "outcome", "user_id")
+    )
     assert entries == [("login", "ok", sales_user.pk), ("logout", "ok", sales_user.pk)]
 
 
@@ -107,8 +110,9 @@ def test_failed_login_of_an_unknown_user_is_recorded_without_the_password(client
 # --- sessions -----------------------------------------------------------------------------
 def test_expired_session_sends_an_htmx_request_to_the_login_as_a_whole_page(sales_client, settings):
     sales_client.cookies[settings.SESSION_COOKIE_NAME] = "expired-or-unknown-session"
-    response = sales_client.get(reverse("leads:list"), HTTP_HX_REQUEST="true",
-                                HTTP_HX_CURRENT_URL="http://testserver/leads/?q=acme")
+    response = sales_client.get(
+        reverse("leads:list"), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/leads/?q=acme"
+    )
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("login") + "?next=%2Fleads%2F%3Fq%3Dacme"  # encoded (#14.6)
     assert b"<form" not in response.content
@@ -129,8 +133,12 @@ def test_an_active_session_is_extended_but_not_rewritten_on_every_request(sales_
 
     real = _time.time
     monkeypatch.setattr("crmui.security.time.time", lambda: real() + settings.SESSION_REFRESH_SECONDS + 1)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: __import__("datetime").datetime.fromtimestamp(
-        real() + settings.SESSION_REFRESH_SECONDS + 1, tz=__import__("datetime").timezone.utc))
+    monkeypatch.setattr(
+        "django.utils.timezone.now",
+        lambda: __import__("datetime").datetime.fromtimestamp(
+            real() + settings.SESSION_REFRESH_SECONDS + 1, tz=__import__("datetime").timezone.utc
+        ),
+    )
     sales_client.get(reverse("accounts:index"))
     assert Session.objects.get(session_key=key).expire_date > first
 
@@ -149,8 +157,15 @@ def test_an_idle_session_ends(sales_client, settings):
 @pytest.mark.parametrize("url", ["/login/", "/settings/", "/healthz", "/settings/audit/"])
 def test_every_response_carries_the_content_security_policy(admin_client_, url):
     policy = admin_client_.get(url)["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'",
-                      "object-src 'none'", "base-uri 'self'", "form-action 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ):
         assert directive in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
 
@@ -161,7 +176,11 @@ def test_no_template_has_inline_script_or_style():
     offenders = []
     for path in (REPO / "templates").rglob("*.html"):
         text = path.read_text()
-        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\sstyle\s*=", text) or re.search(r"<style", text):
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text)
+            or re.search(r"\sstyle\s*=", text)
+            or re.search(r"<style", text)
+        ):
             offenders.append(str(path.relative_to(REPO)))
         if re.search(r"\son[a-z]+\s*=", text):
             offenders.append(str(path.relative_to(REPO)) + " (event handler attribute)")
@@ -170,18 +189,29 @@ def test_no_template_has_inline_script_or_style():
 
 # --- production settings --------------------------------------------------------------------
 def _manage(*args, **env):
-    e = {k: v for k, v in os.environ.items()
-         if not k.startswith(("DJANGO_", "ALLOWED_HOSTS", "DEBUG", "CACHE_URL", "WEB_CONCURRENCY"))}
+    e = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "ALLOWED_HOSTS", "DEBUG", "CACHE_URL", "WEB_CONCURRENCY"))
+    }
     e.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=e, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=e, capture_output=True, text=True, timeout=120
+    )
 
 
 REDIS = "redis://127.0.0.1:6379/0"  # named only: `check` does not connect to it
 
 
 def test_check_deploy_prints_no_warning_under_production_settings():
-    proc = _manage("check", "--deploy", DJANGO_SETTINGS_MODULE="crmui.settings_production",
-                   DJANGO_SECRET_KEY=secrets.token_urlsafe(50)[:50], ALLOWED_HOSTS="crm.example.com", CACHE_URL=REDIS)
+    proc = _manage(
+        "check",
+        "--deploy",
+        DJANGO_SETTINGS_MODULE="crmui.settings_production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50)[:50],
+        ALLOWED_HOSTS="crm.example.com",
+        CACHE_URL=REDIS,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "System check identified no issues" in out, out
@@ -189,19 +219,23 @@ def test_check_deploy_prints_no_warning_under_production_settings():
 
 
 def test_production_settings_refuse_to_start_without_a_real_secret_key():
-    proc = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com",
-                   CACHE_URL=REDIS)
+    proc = _manage(
+        "check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com", CACHE_URL=REDIS
+    )
     assert proc.returncode != 0
     assert "DJANGO_SECRET_KEY" in proc.stderr
 
 
-@pytest.mark.parametrize("key,reason", [
-    ("change-me-change-me-change-me-change-me-change-me-change-me", "placeholder"),
-    ("django-insecure-" + "k3j9x0q2m8v7b6n5c4z1a2s3d4f5g6h7j8k9l0p1o2i3u4y5", "placeholder"),
-    ("Zt7qW2xR9pL4mK8vN3bH6cJ1fD5gS0aY-Ue_Io", "at least 50"),
-    ("ab" * 40, "different characters"),
-    ("Kq3#vX9!mZ2@pL7$wR4%" * 3, "repeats itself"),
-])
+@pytest.mark.parametrize(
+    "key,reason",
+    [
+        ("change-me-change-me-change-me-change-me-change-me-change-me", "placeholder"),
+        ("django-insecure-" + "k3j9x0q2m8v7b6n5c4z1a2s3d4f5g6h7j8k9l0p1o2i3u4y5", "placeholder"),
+        ("Zt7qW2xR9pL4mK8vN3bH6cJ1fD5gS0aY-Ue_Io", "at least 50"),
+        ("ab" * 40, "different characters"),
+        ("Kq3#vX9!mZ2@pL7$wR4%" * 3, "repeats itself"),
+    ],
+)
 def test_production_settings_refuse_a_weak_secret_key(key, reason):
     from crmui.deploy_checks import weak_secret_key
 
@@ -215,51 +249,76 @@ def test_a_random_secret_key_is_accepted():
 
 
 def test_production_settings_refuse_a_weak_key_at_start():
-    proc = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com",
-                   CACHE_URL=REDIS, DJANGO_SECRET_KEY="change-me-change-me-change-me-change-me-change-me-change-me")
+    proc = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="crmui.settings_production",
+        ALLOWED_HOSTS="crm.example.com",
+        CACHE_URL=REDIS,
+        DJANGO_SECRET_KEY="change-me-change-me-change-me-change-me-change-me-change-me",
+    )
     assert proc.returncode != 0
     assert "DJANGO_SECRET_KEY is refused in production: it is a placeholder" in proc.stderr
 
 
 def test_production_settings_refuse_a_per_process_cache_with_several_workers():
-    proc = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com",
-                   DJANGO_SECRET_KEY=secrets.token_urlsafe(50), WEB_CONCURRENCY="4")
+    proc = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="crmui.settings_production",
+        ALLOWED_HOSTS="crm.example.com",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        WEB_CONCURRENCY="4",
+    )
     assert proc.returncode != 0
     assert "The cache (LocMemCache) is per process" in proc.stderr
     assert "Set CACHE_URL to the shared Redis, e.g. CACHE_URL=redis://" in proc.stderr
-    single = _manage("check", DJANGO_SETTINGS_MODULE="crmui.settings_production", ALLOWED_HOSTS="crm.example.com",
-                     DJANGO_SECRET_KEY=secrets.token_urlsafe(50), WEB_CONCURRENCY="1")
+    single = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="crmui.settings_production",
+        ALLOWED_HOSTS="crm.example.com",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        WEB_CONCURRENCY="1",
+    )
     assert single.returncode == 0, single.stderr
 
 
 def test_production_settings_values():
-    proc = _manage("shell", "-c", "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT, "
-                   "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
-                   "s.SECURE_HSTS_PRELOAD, s.SECURE_CONTENT_TYPE_NOSNIFF, s.X_FRAME_OPTIONS, "
-                   "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[-1])",
-                   DJANGO_SETTINGS_MODULE="crmui.settings_production", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-                   ALLOWED_HOSTS="crm.example.com", CACHE_URL=REDIS)
+    proc = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "s.SECURE_HSTS_PRELOAD, s.SECURE_CONTENT_TYPE_NOSNIFF, s.X_FRAME_OPTIONS, "
+        "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[-1])",
+        DJANGO_SETTINGS_MODULE="crmui.settings_production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="crm.example.com",
+        CACHE_URL=REDIS,
+    )
     assert proc.stdout.strip().splitlines()[-1] == (
-        "False True True True 31536000 True True True DENY CompressedManifestStaticFilesStorage"), proc.stdout + proc.stderr
+        "False True True True 31536000 True True True DENY CompressedManifestStaticFilesStorage"
+    ), proc.stdout + proc.stderr
 
 
 # --- uploads --------------------------------------------------------------------------------
 PDF = b"%PDF-1.4\n%fake but well-formed enough\n"
 
 
-@pytest.mark.parametrize("name,content,ctype,expected", [
-    ("offer.pdf", PDF, "application/pdf", None),
-    ("offer.PDF", PDF, "application/octet-stream", None),
-    ("notes.txt", b"hello", "text/plain", None),
-    ("photo.png", b"\x89PNG\r\n\x1a\n....", "image/png", None),
-    ("setup.exe", b"MZ....", "application/x-msdownload", "cannot be uploaded"),
-    ("page.html", b"<script>", "text/html", "cannot be uploaded"),
-    ("image.svg", b"<svg onload=alert(1)>", "image/svg+xml", "cannot be uploaded"),
-    ("README", b"text", "text/plain", "without an extension"),
-    ("invoice.pdf", b"MZ\x90\x00 an exe renamed", "application/pdf", "its content is a Windows program"),
-    ("invoice.pdf", PDF, "text/html", "does not look like a .pdf"),
-    ("empty.txt", b"", "text/plain", "is empty"),
-])
+@pytest.mark.parametrize(
+    "name,content,ctype,expected",
+    [
+        ("offer.pdf", PDF, "application/pdf", None),
+        ("offer.PDF", PDF, "application/octet-stream", None),
+        ("notes.txt", b"hello", "text/plain", None),
+        ("photo.png", b"\x89PNG\r\n\x1a\n....", "image/png", None),
+        ("setup.exe", b"MZ....", "application/x-msdownload", "cannot be uploaded"),
+        ("page.html", b"<script>", "text/html", "cannot be uploaded"),
+        ("image.svg", b"<svg onload=alert(1)>", "image/svg+xml", "cannot be uploaded"),
+        ("README", b"text", "text/plain", "without an extension"),
+        ("invoice.pdf", b"MZ\x90\x00 an exe renamed", "application/pdf", "its content is a Windows program"),
+        ("invoice.pdf", PDF, "text/html", "does not look like a .pdf"),
+        ("empty.txt", b"", "text/plain", "is empty"),
+    ],
+)
 def test_validate_upload(name, content, ctype, expected):
     message = validate_upload(SimpleUploadedFile(name, content, content_type=ctype))
     if expected is None:
@@ -289,11 +348,23 @@ def test_validate_upload_leaves_the_file_readable_from_the_start():
 def test_behind_a_trusted_proxy_the_lockout_follows_the_forwarded_address(client, sales_user, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(5):
-        client.post(reverse("login"), {"username": "sally", "password": "wrong"}, REMOTE_ADDR="127.0.0.1",
-                    HTTP_X_FORWARDED_FOR="203.0.113.7")
-    locked = client.post(reverse("login"), {"username": "sally", "password": "pw-for-tests-1"}, REMOTE_ADDR="127.0.0.1",
-                         HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")  # a spoofed left entry changes nothing
+        client.post(
+            reverse("login"),
+            {"username": "sally", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    locked = client.post(
+        reverse("login"),
+        {"username": "sally", "password": "pw-for-tests-1"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7",
+    )  # a spoofed left entry changes nothing
     assert "Too many failed login attempts" in locked.content.decode()
-    other = client.post(reverse("login"), {"username": "sally", "password": "pw-for-tests-1"}, REMOTE_ADDR="127.0.0.1",
-                        HTTP_X_FORWARDED_FOR="203.0.113.8")
+    other = client.post(
+        reverse("login"),
+        {"username": "sally", "password": "pw-for-tests-1"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+    )
     assert other.status_code == 302, "another client behind the same proxy is not locked"

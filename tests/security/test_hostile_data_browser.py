@@ -2,6 +2,7 @@
 never run: Chromium visits EVERY page that exists (found by walking the URL patterns) as an
 Admin, who sees everything, and fails on any dialog, any ``window.__xss`` marker, any CSP
 violation, any console error, and any element a payload could have injected."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,12 +51,22 @@ def hostile_dashboard(live_server, hostile_sandbox, settings, transactional_db, 
     ensure_roles()
     admin = django_user_model.objects.create_user("hostile-admin", password=PASSWORD, first_name=XSS_PAYLOADS[0])
     admin.groups.add(Group.objects.get(name="Admin"))
-    Profile.objects.create(user=admin, team_member_id=hostile_sandbox.ids["team_member"], team_member_name=XSS_PAYLOADS[1])
+    Profile.objects.create(
+        user=admin, team_member_id=hostile_sandbox.ids["team_member"], team_member_name=XSS_PAYLOADS[1]
+    )
     view = SavedView.objects.create(name=XSS_PAYLOADS[0], query="q=" + XSS_PAYLOADS[1], created_by=admin)
     for i, payload in enumerate(XSS_PAYLOADS):
-        AuditEntry.objects.create(user=admin, username=payload[:150], action=payload[:64], object_type=payload[:32],
-                                  object_id=payload[:64], object_label=payload, changes={payload: [payload, XSS_PAYLOADS[i - 1]]},
-                                  outcome="failed" if i % 2 else "ok", message=payload)
+        AuditEntry.objects.create(
+            user=admin,
+            username=payload[:150],
+            action=payload[:64],
+            object_type=payload[:32],
+            object_id=payload[:64],
+            object_label=payload,
+            changes={payload: [payload, XSS_PAYLOADS[i - 1]]},
+            outcome="failed" if i % 2 else "ok",
+            message=payload,
+        )
     ids = {**hostile_sandbox.ids, "saved_view": view.pk, "audit_entry": AuditEntry.objects.first().pk, "user": admin.pk}
     return live_server.url, ids
 
@@ -71,7 +82,12 @@ def _visits(ids):
         if not ep.params:
             from urllib.parse import quote
 
-            out.append((ep.label + " (hostile search)", ep.url(ids) + "?q=" + quote(XSS_PAYLOADS[0]) + "&search=" + quote(XSS_PAYLOADS[1])))
+            out.append(
+                (
+                    ep.label + " (hostile search)",
+                    ep.url(ids) + "?q=" + quote(XSS_PAYLOADS[0]) + "&search=" + quote(XSS_PAYLOADS[1]),
+                )
+            )
     return out
 
 
@@ -89,8 +105,14 @@ def test_hostile_strings_never_run_on_any_page(browser, hostile_dashboard, hosti
 
     page.on("dialog", on_dialog)
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("request", lambda r: injected_requests.append(r.url)
-            if r.resource_type in ("image", "script", "media", "font") and r.url.rstrip("/").endswith("/x") else None)
+    page.on(
+        "request",
+        lambda r: (
+            injected_requests.append(r.url)
+            if r.resource_type in ("image", "script", "media", "font") and r.url.rstrip("/").endswith("/x")
+            else None
+        ),
+    )
     log_in(page, base, "hostile-admin")
     assert "/login/" not in page.url, "could not log in"
 
@@ -113,10 +135,19 @@ def test_hostile_strings_never_run_on_any_page(browser, hostile_dashboard, hosti
             bad.append(f"server error {status}")
         problems += [f"{label} {url}: {b}" for b in bad]
         if label in ("leads:detail", "leads:list"):
-            page.screenshot(path=f"test-artifacts/hostile-{label.split(' ')[0].replace(':', '-')}-desktop.png", full_page=True)
+            page.screenshot(
+                path=f"test-artifacts/hostile-{label.split(' ')[0].replace(':', '-')}-desktop.png", full_page=True
+            )
     context.close()
     names = {label for label, status in shown if status == 200}
-    for expected in ("leads:list", "leads:detail", "contacts:list", "audit:list", "accounts:profile", "accounts:saved_views"):
+    for expected in (
+        "leads:list",
+        "leads:detail",
+        "contacts:list",
+        "audit:list",
+        "accounts:profile",
+        "accounts:saved_views",
+    ):
         assert expected in names, f"{expected} was not shown (shown: {shown})"
     assert not problems, "Hostile data ran or was injected:\n" + "\n".join(problems)
 

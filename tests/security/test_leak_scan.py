@@ -1,5 +1,6 @@
 """The suite-wide secret scan (tests/conftest.py `_secret_leak_scan`) catches a key that
 reaches a response body, a header or a log line — and the real pages never send it."""
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,11 @@ def _leaky_stream(request):
     return StreamingHttpResponse(iter([b"chunk ", settings.TASKIP_SECRET_KEY.encode()]))
 
 
-urlpatterns = [path("leaky-body/", _leaky_body), path("leaky-header/", _leaky_header),
-               path("leaky-stream/", _leaky_stream)]
+urlpatterns = [
+    path("leaky-body/", _leaky_body),
+    path("leaky-header/", _leaky_header),
+    path("leaky-stream/", _leaky_stream),
+]
 
 
 @override_settings(ROOT_URLCONF=__name__, MIDDLEWARE=[], TASKIP_SECRET_KEY="a-very-secret-api-key-1234")

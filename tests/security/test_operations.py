@@ -1,5 +1,6 @@
 """Operations: one log line per request (JSON on request), refusals without a traceback,
 ``Cache-Control: private, no-store`` on pages with customer data, /healthz."""
+
 from __future__ import annotations
 
 import io

@@ -3,6 +3,7 @@
 The URLs come from walking the resolver, so pages other people add are covered when merged.
 Expected = the view's ``required_caps`` (stamped by ``accounts.roles.require``) against the
 role's capabilities, plus a table of facts that must hold whatever the decorators say."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,11 @@ from tests.security.urlmap import endpoints, pages
 
 pytestmark = pytest.mark.django_db
 
-ROLE_CAPABILITIES = {"anonymous": frozenset(), "norole": frozenset(),
-                     **{role: ROLE_CAPS[group] for role, group in ROLE_GROUP.items()}}
+ROLE_CAPABILITIES = {
+    "anonymous": frozenset(),
+    "norole": frozenset(),
+    **{role: ROLE_CAPS[group] for role, group in ROLE_GROUP.items()},
+}
 
 
 def _client_for(user) -> Client:
@@ -37,17 +41,26 @@ def matrix(matrix_sandbox, settings, role_users, local_ids):
 
 
 def test_every_view_declares_its_capabilities_or_is_allow_listed():
-    undecorated = [e.label for e in endpoints()
-                   if e.required_caps is None and not e.allow_listed and not e.is_stand_in]
+    undecorated = [e.label for e in endpoints() if e.required_caps is None and not e.allow_listed and not e.is_stand_in]
     assert not undecorated, (
-        "These views have no @require(...) from accounts.roles and are not on the allow-list: "
-        + ", ".join(undecorated))
+        "These views have no @require(...) from accounts.roles and are not on the allow-list: " + ", ".join(undecorated)
+    )
 
 
 def test_the_walk_finds_the_pages_of_every_area():
     names = {e.name for e in endpoints()}
-    for expected in ("leads:list", "leads:detail", "contacts:list", "accounts:index", "accounts:profile",
-                     "accounts:saved_views", "accounts:saved_view_save", "audit:list", "login", "healthz"):
+    for expected in (
+        "leads:list",
+        "leads:detail",
+        "contacts:list",
+        "accounts:index",
+        "accounts:profile",
+        "accounts:saved_views",
+        "accounts:saved_view_save",
+        "audit:list",
+        "login",
+        "healthz",
+    ):
         assert expected in names
 
 

@@ -1,5 +1,6 @@
 """The security pages as people use them in Chromium: the audit trail filtered, the profile,
 saved views, and the login lock-out message. No CSP violation anywhere."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,11 +45,17 @@ def test_admin_filters_the_audit_trail_and_the_url_follows(watched_page, dashboa
     admin = django_user_model.objects.create_user("audra", password="pw-for-tests-1", first_name="Audra")
     admin.groups.add(Group.objects.get(name="Admin"))
     for i in range(30):
-        AuditEntry.objects.create(username="sally" if i % 3 else "manny", action="lead.update" if i % 4 else "lead.delete",
-                                  object_type="lead", object_id=str(100 + i), object_label=f"Lead {i} Acme GmbH",
-                                  changes={"status": ["New", "Qualified"], "value": [1000, 2500 + i]},
-                                  outcome="failed" if i % 7 == 0 else "ok", api_status=500 if i % 7 == 0 else 200,
-                                  message="ServerError: TaskIP had an internal problem" if i % 7 == 0 else "")
+        AuditEntry.objects.create(
+            username="sally" if i % 3 else "manny",
+            action="lead.update" if i % 4 else "lead.delete",
+            object_type="lead",
+            object_id=str(100 + i),
+            object_label=f"Lead {i} Acme GmbH",
+            changes={"status": ["New", "Qualified"], "value": [1000, 2500 + i]},
+            outcome="failed" if i % 7 == 0 else "ok",
+            api_status=500 if i % 7 == 0 else 200,
+            message="ServerError: TaskIP had an internal problem" if i % 7 == 0 else "",
+        )
     page = watched_page
     log_in(page, dashboard, "audra")
     page.goto(dashboard + "/settings/audit/")

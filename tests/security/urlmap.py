@@ -1,5 +1,6 @@
 """Every URL pattern of the project, found by walking the resolver (never a hand-written list),
 so views other people add are covered as soon as they are merged."""
+
 from __future__ import annotations
 
 import re
@@ -80,8 +81,16 @@ def endpoints() -> list[Endpoint]:
                 params = {m.group("name"): (m.group("conv") or "str") for m in _PARAM.finditer(route)}
                 if regex or not is_route:
                     params = {k: "str" for k in p.pattern.regex.groupindex}
-                out.append(Endpoint(name=name, route=route, callback=p.callback, params=params,
-                                    regex=regex or not is_route, namespaces=namespaces))
+                out.append(
+                    Endpoint(
+                        name=name,
+                        route=route,
+                        callback=p.callback,
+                        params=params,
+                        regex=regex or not is_route,
+                        namespaces=namespaces,
+                    )
+                )
 
     walk(get_resolver().url_patterns, "", (), False)
     return out

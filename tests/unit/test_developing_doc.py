@@ -1,5 +1,6 @@
 """docs/DEVELOPING.md stays true: every ```python block in it runs, and its table of write
 effects is the one in crmui/writes.py."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """The import graph: no module imports itself back (directly or through others, at the top
 of a file or inside a function), the shared library ``crmui`` imports no app, and every
 package imports on its own in a fresh interpreter."""
+
 from __future__ import annotations
 
 import ast
@@ -107,8 +108,13 @@ def test_no_module_imports_itself_back():
 
 def test_the_shared_library_imports_no_app():
     apps = set(PACKAGES) - {LIBRARY}
-    leaks = sorted(f"{m} imports {t}" for m, targets in import_graph().items() if m.split(".")[0] == LIBRARY
-                   for t in targets if t.split(".")[0] in apps)
+    leaks = sorted(
+        f"{m} imports {t}"
+        for m, targets in import_graph().items()
+        if m.split(".")[0] == LIBRARY
+        for t in targets
+        if t.split(".")[0] in apps
+    )
     assert leaks == []
 
 
@@ -129,8 +135,14 @@ def test_every_package_imports_on_its_own_in_a_fresh_interpreter():
     procs = {}
     for package in PACKAGES:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sandbox.settings" if package == "sandbox" else "crmui.settings"}
-        procs[package] = subprocess.Popen([sys.executable, "-c", _IMPORT_ALL, package], cwd=ROOT, env=env,
-                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        procs[package] = subprocess.Popen(
+            [sys.executable, "-c", _IMPORT_ALL, package],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     failures = {}
     for package, proc in procs.items():
         out, _ = proc.communicate(timeout=120)

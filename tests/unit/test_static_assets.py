@@ -1,5 +1,6 @@
 """The stylesheet parses and every static file a template names exists (merges of the shared
 stylesheet have dropped a closing brace before, silently unstyling every page after it)."""
+
 import re
 from pathlib import Path
 
@@ -36,6 +37,10 @@ def test_no_inline_script_or_style_attribute_in_templates():
         text = tpl.read_text()
         if tpl.name == "500.html":
             continue
-        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\sstyle=\"", text) or re.search(r"\son[a-z]+=\"", text):
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text)
+            or re.search(r"\sstyle=\"", text)
+            or re.search(r"\son[a-z]+=\"", text)
+        ):
             offenders.append(str(tpl.relative_to(ROOT)))
     assert not offenders, f"inline script/style/handlers (the CSP forbids them): {offenders}"

@@ -1,5 +1,6 @@
 """Every test gets exactly one tier from where it lives (tests/conftest.py), and
 `make test-fast` runs the unit tier's directories."""
+
 from __future__ import annotations
 
 import re

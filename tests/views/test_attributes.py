@@ -1,5 +1,6 @@
 """Statuses and sources (admins): list, create, rename/recolour, delete with a lead count,
 reorder, errors in the list where they happened, and the roles that may not."""
+
 from __future__ import annotations
 
 import uuid
@@ -49,7 +50,7 @@ def names_in_order(html, kind):
 
     start = html.index(f'id="attr-list-{kind}"')
     end = html.find('id="attr-list-', start + 10)
-    section = html[start:end if end > 0 else len(html)]
+    section = html[start : end if end > 0 else len(html)]
     return re.findall(r'<span class="attr-name">([^<]*)</span>', section)
 
 
@@ -94,8 +95,9 @@ def test_create_a_status_shows_it_last_everywhere_and_is_audited(admin_client_, 
 
     reference.statuses()  # cached by the filters, forms and board: the create must invalidate it
     name = unique()
-    response = admin_client_.post(reverse("pipeline:attribute_add", args=["statuses"]),
-                                  {"name": name, "color": "#E74C3C"}, **HX)
+    response = admin_client_.post(
+        reverse("pipeline:attribute_add", args=["statuses"]), {"name": name, "color": "#E74C3C"}, **HX
+    )
     html = html_of(response)
     assert html.lstrip().startswith('<section id="attr-list-statuses"')
     assert f"Added the status “{name}”." in html
@@ -107,7 +109,9 @@ def test_create_a_status_shows_it_last_everywhere_and_is_audited(admin_client_, 
 
 
 def test_create_without_htmx_redirects_to_the_page(admin_client_, attrs):
-    response = admin_client_.post(reverse("pipeline:attribute_add", args=["sources"]), {"name": unique("Src"), "color": ""})
+    response = admin_client_.post(
+        reverse("pipeline:attribute_add", args=["sources"]), {"name": unique("Src"), "color": ""}
+    )
     assert response.status_code == 303 and response["Location"].startswith(PAGE)
 
 
@@ -120,8 +124,9 @@ def test_short_hex_is_expanded(admin_client_, attrs):
 @pytest.mark.parametrize("bad", ["red", "#12345", "#gggggg", "url(x)", "#1234567"])
 def test_a_bad_hex_colour_is_refused_on_the_server_and_keeps_the_name(admin_client_, attrs, bad):
     name = unique()
-    html = html_of(admin_client_.post(reverse("pipeline:attribute_add", args=["statuses"]),
-                                      {"name": name, "color": bad}, **HX))
+    html = html_of(
+        admin_client_.post(reverse("pipeline:attribute_add", args=["statuses"]), {"name": name, "color": bad}, **HX)
+    )
     assert "Enter a hex colour such as #3498db." in html and f'value="{name}"' in html
     assert name not in [a.name for a in attrs.attributes.all(type=1)]
 
@@ -140,14 +145,17 @@ def test_a_name_is_required(admin_client_, attrs):
 
 
 @pytest.mark.parametrize("fault,expected", FAULTS)
-def test_failed_create_shows_in_that_list_only_and_keeps_what_was_typed(admin_client_, attrs, use_sandbox, fault, expected):
+def test_failed_create_shows_in_that_list_only_and_keeps_what_was_typed(
+    admin_client_, attrs, use_sandbox, fault, expected
+):
     name = unique()
     attrs.attributes.all()  # nothing below should need a fresh read
     use_sandbox.fail_next(status=fault, count=2, path_contains="/lead-attribute", method="POST")
-    html = html_of(admin_client_.post(reverse("pipeline:attribute_add", args=["sources"]),
-                                      {"name": name, "color": "#123456"}))
-    sources_part = html[html.index('id="attr-list-sources"'):]
-    statuses_part = html[html.index('id="attr-list-statuses"'):html.index('id="attr-list-sources"')]
+    html = html_of(
+        admin_client_.post(reverse("pipeline:attribute_add", args=["sources"]), {"name": name, "color": "#123456"})
+    )
+    sources_part = html[html.index('id="attr-list-sources"') :]
+    statuses_part = html[html.index('id="attr-list-statuses"') : html.index('id="attr-list-sources"')]
     assert expected in sources_part and f"“{name}” was not added." in sources_part
     assert f'value="{name}"' in sources_part and 'value="#123456"' in sources_part
     assert "was not added" not in statuses_part and "alert-error" not in statuses_part
@@ -186,23 +194,32 @@ def test_failed_rename_keeps_the_edit_open_with_the_text(admin_client_, attrs, u
     a = made(attrs)
     admin_client_.get(PAGE)
     use_sandbox.fail_next(status=fault, count=2, path_contains="/lead-attribute", method="PUT")
-    html = html_of(admin_client_.post(reverse("pipeline:attribute_edit", args=["statuses", a.id]),
-                                      {"name": "Typed name", "color": "#abcdef"}, **HX))
+    html = html_of(
+        admin_client_.post(
+            reverse("pipeline:attribute_edit", args=["statuses", a.id]),
+            {"name": "Typed name", "color": "#abcdef"},
+            **HX,
+        )
+    )
     assert "Not saved." in html and expected in html and 'value="Typed name"' in html and 'value="#abcdef"' in html
 
 
 def test_a_bad_hex_on_edit_is_refused(admin_client_, attrs):
     a = made(attrs)
-    html = html_of(admin_client_.post(reverse("pipeline:attribute_edit", args=["statuses", a.id]),
-                                      {"name": a.name, "color": "blue"}, **HX))
+    html = html_of(
+        admin_client_.post(
+            reverse("pipeline:attribute_edit", args=["statuses", a.id]), {"name": a.name, "color": "blue"}, **HX
+        )
+    )
     assert "Enter a hex colour" in html
     assert attrs.attributes.get(a.id).color == "#3498db"
 
 
 def test_delete_confirm_says_how_many_leads_carry_it_then_deletes(admin_client_, attrs):
     a = made(attrs)
-    lead = attrs.leads.create({"first_name": "Carrier", "email": f"c-{uuid.uuid4().hex[:8]}@example.com",
-                               "status_ids": [a.id]})
+    lead = attrs.leads.create(
+        {"first_name": "Carrier", "email": f"c-{uuid.uuid4().hex[:8]}@example.com", "status_ids": [a.id]}
+    )
     try:
         url = reverse("pipeline:attribute_delete", args=["statuses", a.id])
         html = html_of(admin_client_.get(url, **HX))
@@ -254,7 +271,7 @@ def test_reorder_saves_only_what_moved_and_shows_the_new_order(admin_client_, at
     # normalise first so the orders are 1..n
     admin_client_.post(reverse("pipeline:attribute_reorder", args=["statuses"]), {"order": ids}, **HX)
     AuditEntry.objects.all().delete()
-    new = ids[1:] + ids[:1]   # the first one goes last
+    new = ids[1:] + ids[:1]  # the first one goes last
     html = html_of(admin_client_.post(reverse("pipeline:attribute_reorder", args=["statuses"]), {"order": new}, **HX))
     by_id = {a.id: a.name for a in current}
     assert names_in_order(html, "statuses") == [by_id[i] for i in new]
@@ -263,8 +280,9 @@ def test_reorder_saves_only_what_moved_and_shows_the_new_order(admin_client_, at
     assert [a.id for a in attrs.attributes.all(type=1)] == new
     # moving one down one place writes just two
     AuditEntry.objects.all().delete()
-    admin_client_.post(reverse("pipeline:attribute_reorder", args=["statuses"]),
-                       {"order": new, "move": f"{new[0]}:down"}, **HX)
+    admin_client_.post(
+        reverse("pipeline:attribute_reorder", args=["statuses"]), {"order": new, "move": f"{new[0]}:down"}, **HX
+    )
     assert AuditEntry.objects.filter(action="attribute.reorder").count() == 2
     assert [a.id for a in attrs.attributes.all(type=1)][:2] == [new[1], new[0]]
 
@@ -281,8 +299,9 @@ def test_reorder_shows_in_the_cached_reference_data(admin_client_, attrs):
 def test_failed_reorder_shows_the_order_taskip_has(admin_client_, attrs, use_sandbox, fault, expected):
     ids = [a.id for a in attrs.attributes.all(type=1)]
     use_sandbox.fail_next(status=fault, count=2, path_contains="/lead-attribute", method="PUT")
-    html = html_of(admin_client_.post(reverse("pipeline:attribute_reorder", args=["statuses"]),
-                                      {"order": ids[::-1]}, **HX))
+    html = html_of(
+        admin_client_.post(reverse("pipeline:attribute_reorder", args=["statuses"]), {"order": ids[::-1]}, **HX)
+    )
     assert "The new order was not fully saved" in html and expected in html
     assert len(names_in_order(html, "statuses")) == len(ids)
 
@@ -293,8 +312,9 @@ def test_attribute_names_from_the_api_are_escaped(admin_client_, attrs):
     assert "<i>x</i>" not in html and "&lt;i&gt;x&lt;/i&gt;" in html
 
 
-def test_a_second_status_with_the_same_name_ignoring_case_is_refused_on_the_name_field(admin_client_, attrs,
-                                                                                      use_sandbox):
+def test_a_second_status_with_the_same_name_ignoring_case_is_refused_on_the_name_field(
+    admin_client_, attrs, use_sandbox
+):
     name = unique("Dup")
     add = reverse("pipeline:attribute_add", args=["statuses"])
     admin_client_.post(add, {"name": name, "color": "#3498db"}, **HX)
@@ -308,9 +328,17 @@ def test_a_second_status_with_the_same_name_ignoring_case_is_refused_on_the_name
     other_name = unique("Other")
     admin_client_.post(add, {"name": other_name, "color": "#3498db"}, **HX)
     other = next(a for a in attrs.attributes.all(type=1) if a.name == other_name)
-    html = html_of(admin_client_.post(reverse("pipeline:attribute_edit", args=["statuses", other.id]),
-                                      {"name": name.lower(), "color": "#3498db"}, **HX))
+    html = html_of(
+        admin_client_.post(
+            reverse("pipeline:attribute_edit", args=["statuses", other.id]),
+            {"name": name.lower(), "color": "#3498db"},
+            **HX,
+        )
+    )
     assert "There is already a status called" in html
-    html = html_of(admin_client_.post(reverse("pipeline:attribute_add", args=["sources"]),
-                                      {"name": name, "color": "#3498db"}, **HX))
+    html = html_of(
+        admin_client_.post(
+            reverse("pipeline:attribute_add", args=["sources"]), {"name": name, "color": "#3498db"}, **HX
+        )
+    )
     assert "There is already" not in html

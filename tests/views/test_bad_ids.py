@@ -1,4 +1,5 @@
 """Issue #14.2: an id that is not a positive whole number is the not-found page, with no TaskIP call."""
+
 from __future__ import annotations
 
 from uuid import uuid4
@@ -9,9 +10,17 @@ pytestmark = pytest.mark.django_db
 
 # The 14 URLs the audit found (GET and POST each), plus the other id-bearing panel URLs.
 LEAD_PATHS = [
-    "/leads/{id}/", "/leads/{id}/edit/", "/leads/{id}/clone/", "/leads/{id}/email/", "/leads/{id}/notes/",
-    "/leads/{id}/files/", "/leads/{id}/convert/", "/leads/{id}/delete/", "/leads/{id}/files/upload/",
-    "/leads/{id}/notes/add/", "/leads/{id}/files/delete/",
+    "/leads/{id}/",
+    "/leads/{id}/edit/",
+    "/leads/{id}/clone/",
+    "/leads/{id}/email/",
+    "/leads/{id}/notes/",
+    "/leads/{id}/files/",
+    "/leads/{id}/convert/",
+    "/leads/{id}/delete/",
+    "/leads/{id}/files/upload/",
+    "/leads/{id}/notes/add/",
+    "/leads/{id}/files/delete/",
 ]
 NOTE_PATHS = ["/leads/{lead}/notes/{id}/edit/", "/leads/{lead}/notes/{id}/delete/"]
 OTHER_PATHS = ["/contacts/{id}/", "/contacts/{id}/edit/", "/settings/pipeline/status/{id}/edit/"]
@@ -27,8 +36,10 @@ def test_a_non_positive_or_absurd_id_is_the_not_found_page_without_a_taskip_call
     for url in urls:
         for method in ("get", "post"):
             response = getattr(admin_client_, method)(url)
-            if (response.status_code, response["X-Upstream-Calls"]) != (404, "0") or \
-                    "Not found" not in response.content.decode():
+            if (response.status_code, response["X-Upstream-Calls"]) != (
+                404,
+                "0",
+            ) or "Not found" not in response.content.decode():
                 wrong.append(f"{method.upper()} {url}: {response.status_code}")
     assert wrong == []
     assert use_sandbox.stats()["total"] == 0

@@ -1,5 +1,6 @@
 """Issue #14.5: a right-to-left override (U+202E) in a name does not reverse the text around it
 in the page title, headings, confirm dialogs and messages."""
+
 from __future__ import annotations
 
 import re
@@ -44,5 +45,6 @@ def test_a_flash_message_quoting_the_name_isolates_it(manager_client, use_sandbo
     lead = use_sandbox.create_lead(first_name=NAME, last_name="", email=f"bidi-{uuid4().hex[:8]}@example.com")
     manager_client.post(reverse("leads:delete", args=[lead["id"]]))
     html = manager_client.get(reverse("leads:list")).content.decode()
-    assert f"“{FSI}Evegnp.exe{PDI}”" in html and RLO not in re.search(r'<div class="flash-list".*?</div>\s*</div>',
-                                                                      html, re.S).group(0)
+    assert f"“{FSI}Evegnp.exe{PDI}”" in html and RLO not in re.search(
+        r'<div class="flash-list".*?</div>\s*</div>', html, re.S
+    ).group(0)

@@ -1,5 +1,6 @@
 """The pipeline board: columns by the placement rule, exact counts and sums from one call,
 columns loading and paging on their own, and moving a card."""
+
 from uuid import uuid4
 
 import pytest
@@ -32,7 +33,7 @@ def test_board_page_has_a_column_per_status_in_order_plus_no_status(sales_client
     response = sales_client.get(BOARD)
     html = response.content.decode()
     assert response.status_code == 200
-    keys = [part.split('"')[0] for part in html.split('data-column="')[1:] if '<h2' in part.split('</header>')[0]]
+    keys = [part.split('"')[0] for part in html.split('data-column="')[1:] if "<h2" in part.split("</header>")[0]]
     assert keys[:7] == ["none", "s1", "s2", "s3", "s4", "s5", "s6"]
     assert "No status" in html and "Qualified" in html
     assert 'hx-trigger="load"' in html and reverse("leads:board_column", args=["s1"]) in html
@@ -86,8 +87,17 @@ def test_filters_apply_to_the_board(sales_client, use_sandbox):
 
 def test_cards_show_name_company_value_and_assignee_initials(sales_client, use_sandbox):
     tag = f"card{uuid4().hex[:6]}"
-    make_lead(use_sandbox, tag, first_name="Cardy", last_name="Lead", status_ids=[5], value=990, currency="GBP",
-              assigned_to=[1], company_id=1)
+    make_lead(
+        use_sandbox,
+        tag,
+        first_name="Cardy",
+        last_name="Lead",
+        status_ids=[5],
+        value=990,
+        currency="GBP",
+        assigned_to=[1],
+        company_id=1,
+    )
     html = sales_client.get(reverse("leads:board_column", args=["s5"]), {"q": tag}).content.decode()
     assert "Cardy Lead" in html and "990 GBP" in html and 'class="card-avatar"' in html
     assert 'class="card-company' in html
@@ -110,15 +120,17 @@ def test_board_failure_is_shown_in_the_board_area(sales_client, use_sandbox, fau
 def test_column_failure_is_shown_in_the_column(sales_client, use_sandbox):
     warm_reference()
     use_sandbox.fail_next(status=500, count=2, path_contains="/lead", method="GET")
-    html = sales_client.get(reverse("leads:board_column", args=["s1"]), {"q": uuid4().hex[:6]},
-                            HTTP_HX_REQUEST="true").content.decode()
+    html = sales_client.get(
+        reverse("leads:board_column", args=["s1"]), {"q": uuid4().hex[:6]}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "col-error" in html and "Try again" in html
 
 
 # --------------------------------------------------------------------------- moving
 def move(client, lead_id, to, filters=""):
-    return client.post(reverse("leads:move"), {"lead_id": lead_id, "to": to, "filters": filters},
-                       HTTP_ACCEPT="application/json")
+    return client.post(
+        reverse("leads:move"), {"lead_id": lead_id, "to": to, "filters": filters}, HTTP_ACCEPT="application/json"
+    )
 
 
 def test_move_sets_the_statuses_by_the_rule_and_audits(sales_client, sales_user, use_sandbox):
@@ -220,12 +232,14 @@ def test_a_moved_lead_opens_without_a_call_and_shows_its_new_status(sales_client
 
     client = crm_api.client()
     statuses = client.attributes.all(type=1)
-    lead = client.leads.create({"first_name": "Mover", "email": f"mover-{uuid4().hex[:8]}@example.com",
-                                "status_ids": [statuses[0].id]})
+    lead = client.leads.create(
+        {"first_name": "Mover", "email": f"mover-{uuid4().hex[:8]}@example.com", "status_ids": [statuses[0].id]}
+    )
     target = statuses[2]
     sales_client.get(reverse("leads:detail", args=[lead.id]))  # viewed once before the move
-    response = sales_client.post(reverse("leads:move"), {"lead_id": lead.id, "to": f"s{target.id}"},
-                                 HTTP_ACCEPT="application/json")
+    response = sales_client.post(
+        reverse("leads:move"), {"lead_id": lead.id, "to": f"s{target.id}"}, HTTP_ACCEPT="application/json"
+    )
     assert response.json()["ok"], response.content
     detail = sales_client.get(reverse("leads:detail", args=[lead.id]))
     assert detail["X-Upstream-Calls"] == "0"  # the cached detail was written through

@@ -1,5 +1,6 @@
 """Bulk actions on the lead list: started by the page, run by the job runner (here in-process,
 one step at a time; tests/jobs runs them in real worker processes)."""
+
 from uuid import uuid4
 
 import pytest
@@ -138,6 +139,7 @@ def test_a_429_makes_the_job_wait_for_retry_after_and_it_writes_nothing_twice(ma
     assert runner.run(job.pk, heartbeat=False) == "not yet"  # an early run does nothing
     Job.objects.filter(pk=job.pk).update(retry_at=job.retry_at.replace(year=2000))  # its time has come
     from crmui.models import BudgetState
+
     BudgetState.objects.update(blocked_until=0)
     bulk = run_to_end(bulk)
     assert bulk.job.state == Job.DONE and bulk.job.processed == 6 and bulk.job.failed == 0

@@ -1,5 +1,6 @@
 """Issue #14.4: a choice posted by hand that the form never offered (a 30-digit country id, a
 status id that does not exist...) is a field error; nothing is sent to TaskIP."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,12 @@ HUGE = "1" * 30
 
 
 def lead_form(**over) -> dict:
-    data = {"first_name": "Chooser", "email": f"choice-{uuid4().hex[:10]}@example.com", "currency": "USD",
-            "idem_token": uuid4().hex}
+    data = {
+        "first_name": "Chooser",
+        "email": f"choice-{uuid4().hex[:10]}@example.com",
+        "currency": "USD",
+        "idem_token": uuid4().hex,
+    }
     data.update(over)
     return data
 
@@ -29,12 +34,20 @@ def offered(html: str, name: str) -> list[str]:
     return re.findall(r'name="%s" value="([^"]*)"' % name, html)
 
 
-@pytest.mark.parametrize("field,value", [
-    ("country_id", HUGE), ("state_id", HUGE), ("city_id", "987654"), ("company_id", "987654"),
-    ("currency", "XYZ"), ("status_ids", ["987654"]), ("source_ids", ["987654"]), ("assigned_to", ["987654"]),
-])
-def test_a_choice_that_was_never_offered_is_a_field_error_and_creates_nothing(sales_client, use_sandbox, field,
-                                                                                value):
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("country_id", HUGE),
+        ("state_id", HUGE),
+        ("city_id", "987654"),
+        ("company_id", "987654"),
+        ("currency", "XYZ"),
+        ("status_ids", ["987654"]),
+        ("source_ids", ["987654"]),
+        ("assigned_to", ["987654"]),
+    ],
+)
+def test_a_choice_that_was_never_offered_is_a_field_error_and_creates_nothing(sales_client, use_sandbox, field, value):
     page = sales_client.get(reverse("leads:create")).content.decode()
     for v in value if isinstance(value, list) else [value]:
         assert v not in offered(page, field)
@@ -59,16 +72,22 @@ def test_editing_keeps_a_value_the_lead_already_has_even_if_no_longer_offered(sa
     lead = use_sandbox.create_lead(first_name="Keeper", country_id=987654)
     html = sales_client.get(reverse("leads:edit", args=[lead["id"]])).content.decode()
     assert "987654" in offered(html, "country_id")
-    data = {"first_name": "Keeper", "last_name": "Kept", "email": lead["email"], "country_id": "987654",
-            "currency": lead.get("currency") or ""}
+    data = {
+        "first_name": "Keeper",
+        "last_name": "Kept",
+        "email": lead["email"],
+        "country_id": "987654",
+        "currency": lead.get("currency") or "",
+    }
     response = sales_client.post(reverse("leads:edit", args=[lead["id"]]), data)
     assert response.status_code in (302, 303), response.content.decode()[:800]
 
 
 def test_a_bulk_change_to_a_status_that_was_never_offered_starts_nothing(manager_client, use_sandbox):
     lead = use_sandbox.create_lead(first_name="Bulky")
-    response = manager_client.post(reverse("leads:bulk_start"),
-                                   {"ids": [str(lead["id"])], "do": "status:987654", "back": "/leads/"}, follow=True)
+    response = manager_client.post(
+        reverse("leads:bulk_start"), {"ids": [str(lead["id"])], "do": "status:987654", "back": "/leads/"}, follow=True
+    )
     assert "That status is not one of those offered" in response.content.decode()
     assert not BulkJob.objects.exists()
 

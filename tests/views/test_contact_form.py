@@ -1,5 +1,6 @@
 """Create and edit a contact: the form mirrors the API payload, errors land on the fields,
 nothing typed is lost, a double submit never creates two contacts."""
+
 from __future__ import annotations
 
 import re
@@ -50,9 +51,29 @@ def test_create_form_offers_every_documented_field(sales_client, use_sandbox):
     response = sales_client.get(CREATE)
     html = html_of(response)
     assert response.status_code == 200
-    for name in ("first_name", "last_name", "email", "phone_code", "phone_number", "company_id", "position",
-                 "address", "zip_code", "country_id", "state_id", "city_id", "timezone", "access_portal",
-                 "password", "invite_client", "cf_key", "cf_value", "details", "image", "idem"):
+    for name in (
+        "first_name",
+        "last_name",
+        "email",
+        "phone_code",
+        "phone_number",
+        "company_id",
+        "position",
+        "address",
+        "zip_code",
+        "country_id",
+        "state_id",
+        "city_id",
+        "timezone",
+        "access_portal",
+        "password",
+        "invite_client",
+        "cf_key",
+        "cf_value",
+        "details",
+        "image",
+        "idem",
+    ):
         assert f'name="{name}"' in html, name
     assert 'maxlength="5"' in html and 'maxlength="18"' in html and 'maxlength="8"' in html
     # time zones: common ones first, then all
@@ -60,14 +81,24 @@ def test_create_form_offers_every_documented_field(sales_client, use_sandbox):
     assert '<optgroup label="Common">' in html
     # companies chosen by name
     companies = use_sandbox.api("GET", "/company", params={"limit": 5}).json()["data"]
-    assert f'>{companies[0]["name"]}</option>' in html.replace("&amp;", "&")
+    assert f">{companies[0]['name']}</option>" in html.replace("&amp;", "&")
 
 
 def test_create_saves_the_contact_and_shows_it(sales_client, use_sandbox):
     company = use_sandbox.api("GET", "/company", params={"limit": 1}).json()["data"][0]
-    data = form_data(phone_code="+49", phone_number="301234567", position="Analyst", address="Unter den Linden 1",
-                     zip_code="10117", timezone="Europe/Berlin", company_id=str(company["id"]), country_id="1",
-                     cf_key=["department", "", "tier"], cf_value=["R&D", "", "gold"], details="Likes tea")
+    data = form_data(
+        phone_code="+49",
+        phone_number="301234567",
+        position="Analyst",
+        address="Unter den Linden 1",
+        zip_code="10117",
+        timezone="Europe/Berlin",
+        company_id=str(company["id"]),
+        country_id="1",
+        cf_key=["department", "", "tier"],
+        cf_value=["R&D", "", "gold"],
+        details="Likes tea",
+    )
     response = sales_client.post(CREATE, data)
     assert response.status_code == 303
     contact_id = int(response["Location"].rstrip("/").split("/")[-1])
@@ -84,8 +115,14 @@ def test_create_saves_the_contact_and_shows_it(sales_client, use_sandbox):
 
 def test_duplicate_email_409_lands_on_the_email_field_and_keeps_the_input(sales_client, use_sandbox):
     existing = make_contact(use_sandbox)
-    data = form_data(email=existing["email"], first_name="Dupli", position="Keeps this", cf_key=["k1"],
-                     cf_value=["v1"], phone_number="555-0199")
+    data = form_data(
+        email=existing["email"],
+        first_name="Dupli",
+        position="Keeps this",
+        cf_key=["k1"],
+        cf_value=["v1"],
+        phone_number="555-0199",
+    )
     response = sales_client.post(CREATE, data)
     html = html_of(response)
     assert response.status_code == 200
@@ -107,8 +144,12 @@ def test_api_422_errors_land_on_their_fields(sales_client, use_sandbox):
 
 def test_form_rules_checked_before_calling_taskip(sales_client, use_sandbox):
     use_sandbox.reset_stats()
-    response = sales_client.post(CREATE, form_data(first_name="", email="not-an-email", phone_code="+123456",
-                                                   zip_code="123456789", phone_number="1" * 19))
+    response = sales_client.post(
+        CREATE,
+        form_data(
+            first_name="", email="not-an-email", phone_code="+123456", zip_code="123456789", phone_number="1" * 19
+        ),
+    )
     html = html_of(response)
     assert field_errors(html, "first_name") and field_errors(html, "email")
     assert field_errors(html, "phone_code") and field_errors(html, "zip_code") and field_errors(html, "phone_number")
@@ -159,7 +200,11 @@ def test_failed_create_can_be_sent_again_with_the_same_token(sales_client, use_s
     failed = sales_client.post(CREATE, data)
     html = html_of(failed)
     # the 500 may have come after saving: the dashboard read TaskIP back before saying so
-    assert failed.status_code == 200 and "Nothing was saved (the dashboard checked with TaskIP)" in html and "internal problem" in html
+    assert (
+        failed.status_code == 200
+        and "Nothing was saved (the dashboard checked with TaskIP)" in html
+        and "internal problem" in html
+    )
     assert f'value="{data["idem"]}"' in html and 'value="Retry"' in html
     again = sales_client.post(CREATE, data)
     assert again.status_code == 303
@@ -195,8 +240,15 @@ def test_edit_form_is_prefilled_and_saves_only_changes(sales_client, use_sandbox
     assert f'value="{c["email"]}"' in html and 'value="Clerk"' in html and 'value="silver"' in html
     assert '<option value="Asia/Dhaka" selected>' in html
     assert 'name="invite_client"' not in html and 'name="idem"' not in html
-    data = {"first_name": c["first_name"], "last_name": c["last_name"], "email": c["email"], "position": "Manager",
-            "timezone": "Asia/Dhaka", "cf_key": ["tier", "region"], "cf_value": ["gold", "EMEA"]}
+    data = {
+        "first_name": c["first_name"],
+        "last_name": c["last_name"],
+        "email": c["email"],
+        "position": "Manager",
+        "timezone": "Asia/Dhaka",
+        "cf_key": ["tier", "region"],
+        "cf_value": ["gold", "EMEA"],
+    }
     response = sales_client.post(url, data)
     assert response.status_code == 303 and response["Location"] == reverse("contacts:detail", args=[c["id"]])
     saved = fetch(use_sandbox, c["id"])
@@ -210,13 +262,18 @@ def test_edit_form_is_prefilled_and_saves_only_changes(sales_client, use_sandbox
 
 
 def test_edit_never_prefills_the_phone_code_taskip_does_not_send_and_sends_it_only_when_typed(
-        sales_client, use_sandbox):
+    sales_client, use_sandbox
+):
     c = make_contact(use_sandbox, phone_code="+44", phone_number="2079460000", position="Clerk")
     url = reverse("contacts:edit", args=[c["id"]])
     html = html_of(sales_client.get(url))
     assert 'value="+44"' not in html and 'name="phone_code"' in html
-    base = {"first_name": c["first_name"], "last_name": c["last_name"], "email": c["email"],
-            "phone_number": "2079460000"}
+    base = {
+        "first_name": c["first_name"],
+        "last_name": c["last_name"],
+        "email": c["email"],
+        "phone_number": "2079460000",
+    }
     assert sales_client.post(url, {**base, "position": "Manager"}).status_code == 303
     assert set(AuditEntry.objects.get(action="contact.update", object_id=str(c["id"])).changes) == {"position"}
     assert sales_client.post(url, {**base, "position": "Manager", "phone_code": "+49"}).status_code == 303
@@ -253,8 +310,13 @@ def test_edit_to_an_email_already_taken_shows_409_on_the_field(sales_client, use
 
 def test_edit_portal_contact_keeps_password_when_left_empty(sales_client, use_sandbox):
     c = make_contact(use_sandbox, access_portal=1, password="first-pass")
-    data = {"first_name": c["first_name"], "last_name": c["last_name"], "email": c["email"], "access_portal": "on",
-            "position": "Lead"}
+    data = {
+        "first_name": c["first_name"],
+        "last_name": c["last_name"],
+        "email": c["email"],
+        "access_portal": "on",
+        "position": "Lead",
+    }
     response = sales_client.post(reverse("contacts:edit", args=[c["id"]]), data)
     assert response.status_code == 303
     assert fetch(use_sandbox, c["id"])["position"] == "Lead"

@@ -1,4 +1,5 @@
 """Contacts: the list (search, sort, paging, states), the detail page, delete, bulk delete, invite."""
+
 from __future__ import annotations
 
 import re
@@ -144,18 +145,22 @@ def test_second_view_of_the_list_is_served_from_the_cache(sales_client, use_sand
 def test_a_contact_write_invalidates_the_cached_list(sales_client, use_sandbox):
     sales_client.get(LIST + "?sort=created&dir=desc")
     tag = uuid4().hex[:8]
-    response = sales_client.post(reverse("contacts:create"), {"first_name": f"Fresh{tag}", "email": email(),
-                                                               "idem": uuid4().hex})
+    response = sales_client.post(
+        reverse("contacts:create"), {"first_name": f"Fresh{tag}", "email": email(), "idem": uuid4().hex}
+    )
     assert response.status_code == 303
     html = html_of(sales_client.get(LIST + "?sort=created&dir=desc"))
     assert f"Fresh{tag}" in html
 
 
-@pytest.mark.parametrize("fault,expected", [
-    (500, "internal problem"),
-    (429, "request limit"),
-    ("malformed", "could not read"),
-])
+@pytest.mark.parametrize(
+    "fault,expected",
+    [
+        (500, "internal problem"),
+        (429, "request limit"),
+        ("malformed", "could not read"),
+    ],
+)
 def test_list_failures_become_a_message_in_the_table(sales_client, use_sandbox, fault, expected):
     use_sandbox.fail_next(status=fault, count=3, path_contains="/contact", method="GET")
     for headers in ({}, HX):
@@ -185,8 +190,9 @@ def test_bulk_delete_asks_to_confirm_then_deletes_exactly_those(manager_client, 
     html = html_of(confirm)
     assert "Delete 2 contacts?" in html and "Bulka" in html and "Bulkb" in html
     assert get_contact(use_sandbox, a["id"]).status_code == 200  # nothing deleted yet
-    done = manager_client.post(url, {**q, "confirm": "yes", "confirm_ids": [a["id"], b["id"]],
-                                     "ids": [a["id"], b["id"], keep["id"]]}, **HX)
+    done = manager_client.post(
+        url, {**q, "confirm": "yes", "confirm_ids": [a["id"], b["id"]], "ids": [a["id"], b["id"], keep["id"]]}, **HX
+    )
     html = html_of(done)
     assert html.lstrip().startswith('<div id="contact-table"')
     assert "Deleted 2 contacts" in html
@@ -215,9 +221,11 @@ def test_bulk_delete_with_nothing_selected_says_so(manager_client, use_sandbox):
 def test_bulk_delete_failure_keeps_the_selection_and_says_nothing_was_deleted(manager_client, use_sandbox):
     a = make_contact(use_sandbox, first_name="Survivor")
     use_sandbox.fail_next(status=500, path_contains="/contact/bulk-delete", method="POST")
-    response = manager_client.post(reverse("contacts:bulk_delete"),
-                                   {"confirm": "yes", "confirm_ids": [a["id"]], "sort": "created", "dir": "desc"},
-                                   **HX)
+    response = manager_client.post(
+        reverse("contacts:bulk_delete"),
+        {"confirm": "yes", "confirm_ids": [a["id"]], "sort": "created", "dir": "desc"},
+        **HX,
+    )
     html = html_of(response)
     assert "were not deleted" in html
     assert f'value="{a["id"]}" aria-label="Select Survivor' in html and "checked" in html
@@ -234,17 +242,43 @@ def test_sales_cannot_bulk_delete(sales_client, use_sandbox):
 
 # --------------------------------------------------------------------------- detail
 def test_detail_shows_every_field(sales_client, use_sandbox):
-    c = make_contact(use_sandbox, first_name="Dee", last_name="Tail", phone_code="+44", phone_number="2079460000",
-                     position="Buyer", address="1 High St", zip_code="SW1A1AA", timezone="Europe/London",
-                     custom_fields={"department": "Procurement", "linkedin": "https://linkedin.com/in/dee",
-                                    "seats": 12, "tags": ["a", "b"]},
-                     details="Met at the fair.")
+    c = make_contact(
+        use_sandbox,
+        first_name="Dee",
+        last_name="Tail",
+        phone_code="+44",
+        phone_number="2079460000",
+        position="Buyer",
+        address="1 High St",
+        zip_code="SW1A1AA",
+        timezone="Europe/London",
+        custom_fields={
+            "department": "Procurement",
+            "linkedin": "https://linkedin.com/in/dee",
+            "seats": 12,
+            "tags": ["a", "b"],
+        },
+        details="Met at the fair.",
+    )
     response = sales_client.get(reverse("contacts:detail", args=[c["id"]]))
     html = html_of(response)
     assert response.status_code == 200
     assert "+44" not in html  # the phone code is not in TaskIP's contact answers: nothing invented
-    for text in ("Dee Tail", c["email"], "2079460000", "Buyer", "1 High St", "SW1A1AA", "Europe/London",
-                 "department", "Procurement", "Met at the fair.", "Billing", "Languages", "Client portal"):
+    for text in (
+        "Dee Tail",
+        c["email"],
+        "2079460000",
+        "Buyer",
+        "1 High St",
+        "SW1A1AA",
+        "Europe/London",
+        "department",
+        "Procurement",
+        "Met at the fair.",
+        "Billing",
+        "Languages",
+        "Client portal",
+    ):
         assert text in html, text
     assert '<a href="https://linkedin.com/in/dee" rel="noopener noreferrer nofollow"' in html
     assert "<dd>12</dd>" in html and "[&quot;a&quot;, &quot;b&quot;]" in html
@@ -301,8 +335,9 @@ def test_contact_zero_is_not_found_without_asking_taskip(sales_client, use_sandb
         assert response["X-Upstream-Calls"] == "0"
 
 
-@pytest.mark.parametrize("fault,expected", [(500, "internal problem"), (429, "request limit"),
-                                            ("malformed", "could not read")])
+@pytest.mark.parametrize(
+    "fault,expected", [(500, "internal problem"), (429, "request limit"), ("malformed", "could not read")]
+)
 def test_detail_upstream_failure_is_a_clear_page(sales_client, use_sandbox, fault, expected):
     c = make_contact(use_sandbox)
     use_sandbox.fail_next(status=fault, count=3, path_contains=f"/contact/{c['id']}", method="GET")
@@ -347,7 +382,9 @@ def test_invite_panel_sends_the_invitation_and_shows_the_result(sales_client, us
     panel = html_of(sales_client.get(url, **HX))
     assert "Access level" in panel and 'value="premium"' in panel
     use_sandbox.clear_emails()
-    response = sales_client.post(url, {"message": "Welcome aboard", "send_email": "on", "access_level": "premium"}, **HX)
+    response = sales_client.post(
+        url, {"message": "Welcome aboard", "send_email": "on", "access_level": "premium"}, **HX
+    )
     html = html_of(response)
     assert "is invited to the client portal." in html and "Premium" in html
     assert "Invitation sent success" not in html  # TaskIP's wording is not shown (#14.18)
@@ -359,8 +396,11 @@ def test_invite_panel_sends_the_invitation_and_shows_the_result(sales_client, us
 def test_invite_failure_keeps_the_message_typed(sales_client, use_sandbox):
     c = make_contact(use_sandbox)
     use_sandbox.fail_next(status=500, path_contains="/contact/invite-client", method="POST")
-    html = html_of(sales_client.post(reverse("contacts:invite", args=[c["id"]]),
-                                     {"message": "Keep me", "access_level": "basic"}, **HX))
+    html = html_of(
+        sales_client.post(
+            reverse("contacts:invite", args=[c["id"]]), {"message": "Keep me", "access_level": "basic"}, **HX
+        )
+    )
     # a 500 may come after TaskIP sent it, and an invitation cannot be read back: said so
     assert "not confirmed yet whether the invitation was sent" in html and "Keep me" in html
 

@@ -1,5 +1,6 @@
 """The files panel: list with search and paging, upload (JS and plain form), size limit,
 TaskIP's upload limit, bulk delete, and every failure."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,9 @@ FAULTS = [
 def lead(use_sandbox):
     from crmui import api
 
-    created = api.client().leads.create({"first_name": "Fay", "last_name": "Files",
-                                         "email": f"files-{uuid.uuid4().hex[:8]}@example.com"})
+    created = api.client().leads.create(
+        {"first_name": "Fay", "last_name": "Files", "email": f"files-{uuid.uuid4().hex[:8]}@example.com"}
+    )
     yield created
     try:
         api.client().leads.delete(created.id)
@@ -118,8 +120,9 @@ def test_upload_from_the_script_answers_json_and_the_list_shows_it(sales_client,
 
 
 def test_a_large_upload_streams_through_a_temporary_file(sales_client, lead):
-    big = SimpleUploadedFile("recording.pdf", b"%PDF-1.4\n" + b"\0" * (3 * 1024 * 1024 - 9),
-                             content_type="application/octet-stream")
+    big = SimpleUploadedFile(
+        "recording.pdf", b"%PDF-1.4\n" + b"\0" * (3 * 1024 * 1024 - 9), content_type="application/octet-stream"
+    )
     response = sales_client.post(upload_url(lead), {"file": big}, **JS)
     assert response.status_code == 200, response.content
     assert "3.0\xa0MB" in html_of(sales_client.get(files_url(lead), **HX))
@@ -199,11 +202,14 @@ def test_the_upload_limit_on_the_plain_form_stops_and_says_what_was_not_sent(sal
     assert "Uploaded a.txt" in html and "upload" in html and "“c.txt” was not sent." in html
 
 
-@pytest.mark.parametrize("fault,expected,status", [
-    (500, "internal problem", 200),
-    ("malformed", "could not read", 200),
-    (429, "hourly request limit for this workspace has been reached. Try again in 30 seconds", 429),
-])
+@pytest.mark.parametrize(
+    "fault,expected,status",
+    [
+        (500, "internal problem", 200),
+        ("malformed", "could not read", 200),
+        (429, "hourly request limit for this workspace has been reached. Try again in 30 seconds", 429),
+    ],
+)
 def test_failed_upload_says_why_and_is_audited(sales_client, lead, use_sandbox, fault, expected, status):
     use_sandbox.fail_next(status=fault, count=2, path_contains="/lead/files", method="POST")
     response = sales_client.post(upload_url(lead), {"file": SimpleUploadedFile("x.txt", b"x")}, **JS)
@@ -227,8 +233,9 @@ def test_bulk_delete_removes_the_selected_files_and_is_audited(sales_client, lea
     for name in ("keep.txt", "drop1.txt", "drop2.txt"):
         put_file(lead.id, name)
     ids = _ids_by_name(lead.id)
-    response = sales_client.post(reverse("leads:files_delete", args=[lead.id]),
-                                 {"ids": [ids["drop1.txt"], ids["drop2.txt"]]}, **HX)
+    response = sales_client.post(
+        reverse("leads:files_delete", args=[lead.id]), {"ids": [ids["drop1.txt"], ids["drop2.txt"]]}, **HX
+    )
     html = html_of(response)
     assert "Deleted 2 files." in html and "keep.txt" in html and "drop1.txt" not in html and "drop2.txt" not in html
     entry = AuditEntry.objects.get(action="file.delete")
@@ -258,8 +265,9 @@ def test_failed_bulk_delete_keeps_the_files_and_the_selection(sales_client, lead
 
 def test_plain_bulk_delete_goes_back_to_the_lead(sales_client, lead):
     put_file(lead.id, "bye.txt")
-    response = sales_client.post(reverse("leads:files_delete", args=[lead.id]),
-                                 {"ids": [_ids_by_name(lead.id)["bye.txt"]]})
+    response = sales_client.post(
+        reverse("leads:files_delete", args=[lead.id]), {"ids": [_ids_by_name(lead.id)["bye.txt"]]}
+    )
     assert response.status_code == 303
 
 
@@ -279,5 +287,5 @@ def test_files_uploaded_in_the_dashboard_show_who_uploaded_them(sales_client, le
     put_file(lead.id, "elsewhere.txt")
     sales_client.post(upload_url(lead), {"file": SimpleUploadedFile("mine.txt", b"m")}, **JS)
     html = html_of(sales_client.get(files_url(lead), **HX))
-    row = lambda name: html[html.index(f">{name}<"):][:900]  # noqa: E731
+    row = lambda name: html[html.index(f">{name}<") :][:900]  # noqa: E731
     assert "Sally" in row("mine.txt") and "Sally" not in row("elsewhere.txt")

@@ -1,6 +1,7 @@
 """The CSV import wizard: upload, guessed mapping, validation before any write, create-only and
 update-by-email, progress in steps, 429 and lost answers without double writes, the report,
 and an export-then-import round trip."""
+
 import csv
 import io
 import re
@@ -63,7 +64,9 @@ def run_until_stopped(client, job, max_steps=None):
     runner.run(job.run_id, max_steps=max_steps, heartbeat=False)
     job.refresh_from_db()
     job.run.refresh_from_db()
-    return client.get(reverse("reports:import_job", args=[job.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-progress")
+    return client.get(
+        reverse("reports:import_job", args=[job.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-progress"
+    )
 
 
 def leads_with(sandbox, marker):
@@ -91,23 +94,55 @@ def ref(use_sandbox):
 
 # --------------------------------------------------------------------------- upload and mapping
 def test_upload_guesses_the_mapping_from_the_headers(manager_client, use_sandbox):
-    text = _csv_text(["Given name", "Surname", "E-mail", "Company", "Lead Source", "Owner", "Deal value", "Last contact", "Shoe size"],
-                     [["Ann", "Lee", "ann@example.com", "Acme", "Website", "Sam", "1200", "2026-04-01", "38"]])
+    text = _csv_text(
+        [
+            "Given name",
+            "Surname",
+            "E-mail",
+            "Company",
+            "Lead Source",
+            "Owner",
+            "Deal value",
+            "Last contact",
+            "Shoe size",
+        ],
+        [["Ann", "Lee", "ann@example.com", "Acme", "Website", "Sam", "1200", "2026-04-01", "38"]],
+    )
     job = upload(manager_client, text)
     assert job.encoding == "utf-8" and job.delimiter == ","
     assert [job.mapping[str(i)] for i in range(9)] == [
-        "first_name", "last_name", "email", "company", "source", "assigned_to", "value", "lead_interaction_date", ""]
+        "first_name",
+        "last_name",
+        "email",
+        "company",
+        "source",
+        "assigned_to",
+        "value",
+        "lead_interaction_date",
+        "",
+    ]
     html = manager_client.get(reverse("reports:import_map", args=[job.pk])).content.decode()
     assert re.search(r'<select name="col_0"[^>]*>.*?<option value="first_name" selected>', html, re.S)
     assert re.search(r'<select name="col_8"[^>]*>\s*<option value="">— Ignore', html, re.S)
     assert "ann@example.com" in html  # sample values beside each column
 
 
-@pytest.mark.parametrize("header, field", [
-    ("First Name", "first_name"), ("first_name", "first_name"), ("Given name", "first_name"), ("firstName", "first_name"),
-    ("E-mail", "email"), ("Email Address", "email"), ("Phone", "phone_number"), ("Status", "status"),
-    ("Assigned to", "assigned_to"), ("Postal code", "zip_code"), ("Name", "full_name"),
-])
+@pytest.mark.parametrize(
+    "header, field",
+    [
+        ("First Name", "first_name"),
+        ("first_name", "first_name"),
+        ("Given name", "first_name"),
+        ("firstName", "first_name"),
+        ("E-mail", "email"),
+        ("Email Address", "email"),
+        ("Phone", "phone_number"),
+        ("Status", "status"),
+        ("Assigned to", "assigned_to"),
+        ("Postal code", "zip_code"),
+        ("Name", "full_name"),
+    ],
+)
 def test_header_synonyms(header, field):
     from reports.imports.reading import guess_mapping
 
@@ -130,8 +165,10 @@ def test_utf8_bom_is_detected(manager_client, use_sandbox):
 
 def test_too_large_a_file_is_refused_with_a_message(manager_client, use_sandbox, settings):
     settings.REPORTS_IMPORT_MAX_MB = 0.001
-    response = manager_client.post(reverse("reports:import"), {
-        "file": SimpleUploadedFile("big.csv", b"First name,Email\r\n" + b"a,a@example.com\r\n" * 200)})
+    response = manager_client.post(
+        reverse("reports:import"),
+        {"file": SimpleUploadedFile("big.csv", b"First name,Email\r\n" + b"a,a@example.com\r\n" * 200)},
+    )
     assert response.status_code == 200
     assert "larger than" in response.content.decode()
     assert not ImportJob.objects.exists()
@@ -171,9 +208,14 @@ def test_every_row_is_checked_before_anything_is_written(manager_client, use_san
     assert not any(k.startswith(("POST", "PUT")) for k in use_sandbox.stats()["by_endpoint"])
     html = manager_client.get(response["Location"]).content.decode()
     assert re.search(r'id="problem-count">6<', html) and re.search(r'id="ready-count">1<', html)
-    for text in ("First name is missing.", "“not-an-email” is not a valid email address.",
-                 "The same email is already on row 2.", "Unknown status “No Such Status”.",
-                 "Value “lots” is not a number.", "Interaction date “31/31/2026” is not a date"):
+    for text in (
+        "First name is missing.",
+        "“not-an-email” is not a valid email address.",
+        "The same email is already on row 2.",
+        "Unknown status “No Such Status”.",
+        "Value “lots” is not a number.",
+        "Interaction date “31/31/2026” is not a date",
+    ):
         assert text in html
     ok = job.rows.get(line=2)
     assert ok.payload["value"] == "1200.50" and ok.payload["lead_interaction_date"] == "2026-04-01"
@@ -186,9 +228,23 @@ def test_names_become_ids(manager_client, use_sandbox, ref):
     st, so = ref["statuses"][-1], ref["sources"][0]
     member, company = ref["members"][0], ref["companies"][0]
     marker = _marker()
-    job = upload(manager_client, _csv_text(
-        ["First name", "Email", "Stage", "Source", "Owner", "Company", "Interaction date"],
-        [[marker, f"{marker.lower()}@example.com", st["name"].upper(), so["name"], member["full_name"], company["name"], "03/04/2026"]]))
+    job = upload(
+        manager_client,
+        _csv_text(
+            ["First name", "Email", "Stage", "Source", "Owner", "Company", "Interaction date"],
+            [
+                [
+                    marker,
+                    f"{marker.lower()}@example.com",
+                    st["name"].upper(),
+                    so["name"],
+                    member["full_name"],
+                    company["name"],
+                    "03/04/2026",
+                ]
+            ],
+        ),
+    )
     map_columns(manager_client, job, date_order="mdy")
     row = job.rows.get()
     assert row.state == ImportRow.PENDING, row.problems
@@ -224,15 +280,24 @@ def test_import_of_500_rows_with_20_bad_ones(manager_client, use_sandbox):
     assert all("is not a valid email address" in r["Reason"] for r in outcomes["skipped (problems)"])
     assert len(leads_with(use_sandbox, marker)) == 480
     from audit.models import AuditEntry
+
     assert AuditEntry.objects.filter(action="lead.create", outcome="ok", changes__import=str(job.pk)).count() == 480
 
 
 def test_create_only_skips_existing_emails_and_update_mode_updates_them(manager_client, use_sandbox):
     marker = _marker()
-    existing = use_sandbox.api("POST", "/lead", json={"first_name": f"{marker} Old", "email": f"{marker.lower()}-0@example.com",
-                                                      "phone_number": "111"}).json()["data"]
-    text = _csv_text(["First name", "Email", "Phone"],
-                     [[f"{marker} New", f"{marker.lower()}-0@example.com", "222"], [f"{marker} Other", f"{marker.lower()}-1@example.com", "333"]])
+    existing = use_sandbox.api(
+        "POST",
+        "/lead",
+        json={"first_name": f"{marker} Old", "email": f"{marker.lower()}-0@example.com", "phone_number": "111"},
+    ).json()["data"]
+    text = _csv_text(
+        ["First name", "Email", "Phone"],
+        [
+            [f"{marker} New", f"{marker.lower()}-0@example.com", "222"],
+            [f"{marker} Other", f"{marker.lower()}-1@example.com", "333"],
+        ],
+    )
     use_sandbox.reset_stats()
     job = upload(manager_client, text)
     map_columns(manager_client, job)
@@ -258,6 +323,7 @@ def test_create_only_skips_existing_emails_and_update_mode_updates_them(manager_
     lead = use_sandbox.api("GET", f"/lead/{existing['id']}").json()["data"]
     assert lead["phone_number"] == "222" and lead["first_name"] == f"{marker} New"
     from audit.models import AuditEntry
+
     assert AuditEntry.objects.filter(action="lead.update", object_id=str(existing["id"]), outcome="ok").exists()
 
 
@@ -279,6 +345,7 @@ def test_a_429_makes_the_import_wait_and_it_writes_nothing_twice(manager_client,
     assert runner.run(job.run_id, heartbeat=False) == "not yet"  # before the retry time: nothing
     assert job.rows.filter(state=ImportRow.CREATED).count() == 10
     from crmui.models import BudgetState
+
     BudgetState.objects.update(blocked_until=0)
     Job.objects.filter(pk=job.run_id).update(retry_at=job.run.retry_at.replace(year=2000))
     run_until_stopped(manager_client, job)
@@ -314,7 +381,10 @@ def test_a_lost_answer_is_checked_by_email_before_writing_again(manager_client, 
 
 def test_a_garbled_answer_is_settled_at_once_by_email(manager_client, use_sandbox):
     marker = _marker("Gb")
-    job = upload(manager_client, _csv_text(["First name", "Email"], [[f"{marker} {n}", f"{marker.lower()}-{n}@example.com"] for n in range(3)]))
+    job = upload(
+        manager_client,
+        _csv_text(["First name", "Email"], [[f"{marker} {n}", f"{marker.lower()}-{n}@example.com"] for n in range(3)]),
+    )
     map_columns(manager_client, job)
     start(manager_client, job)
     use_sandbox.fail_next(status="malformed", count=1, path_contains="/lead", method="POST")
@@ -325,7 +395,10 @@ def test_a_garbled_answer_is_settled_at_once_by_email(manager_client, use_sandbo
 
 def test_pause_and_resume_continue_from_the_next_row(manager_client, use_sandbox):
     marker = _marker("Pz")
-    job = upload(manager_client, _csv_text(["First name", "Email"], [[f"{marker} {n}", f"{marker.lower()}-{n}@example.com"] for n in range(6)]))
+    job = upload(
+        manager_client,
+        _csv_text(["First name", "Email"], [[f"{marker} {n}", f"{marker.lower()}-{n}@example.com"] for n in range(6)]),
+    )
     map_columns(manager_client, job)
     start(manager_client, job)
     run_until_stopped(manager_client, job, max_steps=2)
@@ -342,7 +415,10 @@ def test_pause_and_resume_continue_from_the_next_row(manager_client, use_sandbox
 
 def test_a_500_is_read_back_and_written_once(manager_client, use_sandbox):
     marker = _marker()
-    job = upload(manager_client, _csv_text(["First name", "Email", "Currency"], [[marker, f"{marker.lower()}@example.com", "USD"]]))
+    job = upload(
+        manager_client,
+        _csv_text(["First name", "Email", "Currency"], [[marker, f"{marker.lower()}@example.com", "USD"]]),
+    )
     map_columns(manager_client, job)
     start(manager_client, job)
     use_sandbox.fail_next(status=500, count=1, path_contains="/lead", method="POST")
@@ -369,8 +445,9 @@ def test_progress_page_full_and_partial(manager_client, use_sandbox):
     start(manager_client, job)
     html = manager_client.get(reverse("reports:import_job", args=[job.pk])).content.decode()
     assert "<html" in html and 'hx-trigger="every 2s"' in html and "You can close this page" in html
-    partial = manager_client.get(reverse("reports:import_job", args=[job.pk]), HTTP_HX_REQUEST="true",
-                                 HTTP_HX_TARGET="import-progress").content.decode()
+    partial = manager_client.get(
+        reverse("reports:import_job", args=[job.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-progress"
+    ).content.decode()
     assert partial.lstrip().startswith('<section id="import-progress"')
     run_until_stopped(manager_client, job)
     html = manager_client.get(reverse("reports:import_job", args=[job.pk])).content.decode()
@@ -417,12 +494,22 @@ def test_export_then_import_round_trip_loses_nothing(manager_client, use_sandbox
     fields = []
     for n in range(3):
         body = {
-            "first_name": f"{marker} {n}", "last_name": f"Trip-{n}", "email": f"{marker.lower()}-{n}@example.com",
-            "phone_number": f"+1 555 010{n}", "website": f"https://example{n}.com", "company_id": ref["companies"][n]["id"],
-            "value": 1000 + n, "currency": "EUR", "lead_interaction_date": f"2026-0{n + 1}-15",
-            "assigned_to": [ref["members"][n]["id"]], "status_ids": [st[n]["id"], st[-1]["id"]],
-            "source_ids": [ref["sources"][0]["id"]], "address": f"{n} Main St, Suite \"B\"", "zip_code": f"9410{n}",
-            "description": f"=line one\nline two; with, commas {n}", "country_id": 1,
+            "first_name": f"{marker} {n}",
+            "last_name": f"Trip-{n}",
+            "email": f"{marker.lower()}-{n}@example.com",
+            "phone_number": f"+1 555 010{n}",
+            "website": f"https://example{n}.com",
+            "company_id": ref["companies"][n]["id"],
+            "value": 1000 + n,
+            "currency": "EUR",
+            "lead_interaction_date": f"2026-0{n + 1}-15",
+            "assigned_to": [ref["members"][n]["id"]],
+            "status_ids": [st[n]["id"], st[-1]["id"]],
+            "source_ids": [ref["sources"][0]["id"]],
+            "address": f'{n} Main St, Suite "B"',
+            "zip_code": f"9410{n}",
+            "description": f"=line one\nline two; with, commas {n}",
+            "country_id": 1,
         }
         use_sandbox.api("POST", "/lead", json=body)
         fields.append(body)
@@ -441,12 +528,29 @@ def test_export_then_import_round_trip_loses_nothing(manager_client, use_sandbox
     run_until_stopped(manager_client, job)
     after = sorted(leads_with(use_sandbox, marker), key=lambda l: l["email"])
     assert len(after) == 3
-    keys = ["first_name", "last_name", "email", "phone_number", "website", "company_id", "value", "currency",
-            "lead_interaction_date", "address", "zip_code", "description", "country_id", "state_id", "city_id"]
+    keys = [
+        "first_name",
+        "last_name",
+        "email",
+        "phone_number",
+        "website",
+        "company_id",
+        "value",
+        "currency",
+        "lead_interaction_date",
+        "address",
+        "zip_code",
+        "description",
+        "country_id",
+        "state_id",
+        "city_id",
+    ]
     for b, a in zip(before, after):
         for k in keys:
             assert a[k] == b[k], k
-        assert sorted(x["id"] if isinstance(x, dict) else x for x in a["assigned_to"]) == sorted(x["id"] if isinstance(x, dict) else x for x in b["assigned_to"])
+        assert sorted(x["id"] if isinstance(x, dict) else x for x in a["assigned_to"]) == sorted(
+            x["id"] if isinstance(x, dict) else x for x in b["assigned_to"]
+        )
         assert sorted(s["id"] for s in a["statuses"]) == sorted(s["id"] for s in b["statuses"])
         assert sorted(s["id"] for s in a["sources"]) == sorted(s["id"] for s in b["sources"])
 
@@ -472,8 +576,19 @@ def test_the_template_csv_maps_itself(manager_client, use_sandbox):
     response = manager_client.get(reverse("reports:import_template"))
     assert response["Content-Disposition"].endswith('filename="leads-import-template.csv"')
     job = upload(manager_client, response.content, name="template.csv")
-    assert set(job.mapping.values()) >= {"first_name", "last_name", "email", "phone_number", "value", "currency",
-                                         "lead_interaction_date", "status", "source", "assigned_to", "description"}
+    assert set(job.mapping.values()) >= {
+        "first_name",
+        "last_name",
+        "email",
+        "phone_number",
+        "value",
+        "currency",
+        "lead_interaction_date",
+        "status",
+        "source",
+        "assigned_to",
+        "description",
+    }
     map_columns(manager_client, job)
     assert job.rows.get().state == ImportRow.PENDING
 

@@ -1,4 +1,5 @@
 """Delete, convert to contact and send email from the lead detail page."""
+
 from __future__ import annotations
 
 from uuid import uuid4
@@ -10,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def sandbox_lead(sandbox, **fields) -> dict:
-    return sandbox.create_lead(**{"first_name": "Action", "last_name": "Lead", "email": f"action-{uuid4().hex[:10]}@example.com", **fields})
+    return sandbox.create_lead(
+        **{"first_name": "Action", "last_name": "Lead", "email": f"action-{uuid4().hex[:10]}@example.com", **fields}
+    )
 
 
 def lead_status(sandbox, lead_id) -> int:
@@ -115,7 +118,7 @@ def test_converting_twice_is_refused_with_a_plain_message(sales_client, use_sand
 def test_converting_a_lead_converted_elsewhere_shows_taskips_refusal(sales_client, use_sandbox):
     lead = sandbox_lead(use_sandbox)
     sales_client.get(reverse("leads:detail", args=[lead["id"]]))  # the page shows it unconverted
-    use_sandbox.api("POST", f"/lead/{lead['id']}/convert")     # someone else converts it meanwhile
+    use_sandbox.api("POST", f"/lead/{lead['id']}/convert")  # someone else converts it meanwhile
     response = sales_client.post(reverse("leads:convert", args=[lead["id"]]), follow=True)
     assert "TaskIP did not convert “Action Lead”: Lead already converted." in response.content.decode()
 
@@ -184,8 +187,11 @@ def test_email_page_without_javascript_opens_the_dialog_on_the_detail_page(sales
 def test_sending_an_email(sales_client, use_sandbox):
     lead = sandbox_lead(use_sandbox)
     subject = f"Hello {uuid4().hex[:6]}"
-    response = sales_client.post(reverse("leads:email", args=[lead["id"]]),
-                                 {"subject": subject, "message": "About the plan."}, HTTP_HX_REQUEST="true")
+    response = sales_client.post(
+        reverse("leads:email", args=[lead["id"]]),
+        {"subject": subject, "message": "About the plan."},
+        HTTP_HX_REQUEST="true",
+    )
     assert response["HX-Redirect"] == reverse("leads:detail", args=[lead["id"]])
     sent = [e for e in use_sandbox.emails() if e["subject"] == subject]
     assert len(sent) == 1 and sent[0]["to"] == lead["email"]
@@ -201,8 +207,11 @@ def test_sending_an_email(sales_client, use_sandbox):
 def test_email_when_mail_is_not_connected_keeps_the_text(sales_client, use_sandbox):
     use_sandbox.config(mail_connected=False)
     lead = sandbox_lead(use_sandbox)
-    response = sales_client.post(reverse("leads:email", args=[lead["id"]]),
-                                 {"subject": "Typed subject", "message": "Typed body"}, HTTP_HX_REQUEST="true")
+    response = sales_client.post(
+        reverse("leads:email", args=[lead["id"]]),
+        {"subject": "Typed subject", "message": "Typed body"},
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "HX-Redirect" not in response
     assert html.lstrip().startswith('<form id="email-form"')
@@ -212,8 +221,9 @@ def test_email_when_mail_is_not_connected_keeps_the_text(sales_client, use_sandb
 
 def test_email_to_a_lead_without_email_shows_taskips_422(sales_client, use_sandbox):
     lead = lead_without_email(use_sandbox)
-    response = sales_client.post(reverse("leads:email", args=[lead["id"]]),
-                                 {"subject": "Typed subject", "message": "Typed body"})
+    response = sales_client.post(
+        reverse("leads:email", args=[lead["id"]]), {"subject": "Typed subject", "message": "Typed body"}
+    )
     html = response.content.decode()
     assert "does not have an email address" in html
     assert 'value="Typed subject"' in html and "Typed body</textarea>" in html
@@ -223,19 +233,22 @@ def test_email_to_a_lead_without_email_shows_taskips_422(sales_client, use_sandb
 def test_subject_longer_than_255_is_refused_before_sending(sales_client, use_sandbox):
     lead = sandbox_lead(use_sandbox)
     use_sandbox.reset_stats()
-    html = sales_client.post(reverse("leads:email", args=[lead["id"]]),
-                             {"subject": "x" * 256, "message": "Body"}, HTTP_HX_REQUEST="true").content.decode()
+    html = sales_client.post(
+        reverse("leads:email", args=[lead["id"]]), {"subject": "x" * 256, "message": "Body"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "at most 255 characters" in html
     assert "POST /lead/send-email/{id}" not in use_sandbox.stats()["by_endpoint"]
 
 
-@pytest.mark.parametrize("fault, text", [(500, "not confirmed yet whether the email was sent"),
-                                         (429, "Try again in 30 seconds.")])
+@pytest.mark.parametrize(
+    "fault, text", [(500, "not confirmed yet whether the email was sent"), (429, "Try again in 30 seconds.")]
+)
 def test_failed_email_keeps_the_text(sales_client, use_sandbox, fault, text):
     lead = sandbox_lead(use_sandbox)
     use_sandbox.fail_next(status=fault, path_contains="/send-email", method="POST")
-    html = sales_client.post(reverse("leads:email", args=[lead["id"]]),
-                             {"subject": "Kept", "message": "Kept body"}, HTTP_HX_REQUEST="true").content.decode()
+    html = sales_client.post(
+        reverse("leads:email", args=[lead["id"]]), {"subject": "Kept", "message": "Kept body"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert text in html and 'value="Kept"' in html and "Kept body</textarea>" in html
 
 
@@ -249,8 +262,9 @@ def test_email_text_survives_when_neither_the_lead_loads_nor_the_mail_goes(sales
     lead = sandbox_lead(use_sandbox)
     use_sandbox.config(mail_connected=False)
     use_sandbox.fail_next(status=500, count=2, path_contains=f"/lead/{lead['id']}", method="GET")
-    html = sales_client.post(reverse("leads:email", args=[lead["id"]]),
-                             {"subject": "Survivor", "message": "Survivor body"}).content.decode()
+    html = sales_client.post(
+        reverse("leads:email", args=[lead["id"]]), {"subject": "Survivor", "message": "Survivor body"}
+    ).content.decode()
     assert "This lead could not be loaded" in html
     assert "mail is not connected" in html
     assert 'value="Survivor"' in html and "Survivor body</textarea>" in html

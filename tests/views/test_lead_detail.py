@@ -1,5 +1,6 @@
 """The lead detail page: every field, colours without inline styles, names not ids, the
 converted state, role-dependent actions, and clear pages for missing leads and failures."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def sandbox_lead(sandbox, **fields) -> dict:
-    return sandbox.create_lead(**{"first_name": "Detail", "last_name": "Lead", "email": f"detail-{uuid4().hex[:10]}@example.com", **fields})
+    return sandbox.create_lead(
+        **{"first_name": "Detail", "last_name": "Lead", "email": f"detail-{uuid4().hex[:10]}@example.com", **fields}
+    )
 
 
 def attributes(sandbox) -> list[dict]:
@@ -35,19 +38,52 @@ def test_detail_page_shows_every_field_with_names_and_colours(sales_client, use_
     source = next(a for a in attrs if a["type"] == 2)
     company = use_sandbox.api("GET", "/company", params={"limit": 1}).json()["data"][0]
     lead = sandbox_lead(
-        use_sandbox, phone_number="555-0199", website="https://acme.example.com", company_id=company["id"],
-        value=4200, currency="GBP", lead_interaction_date="2026-09-15", assigned_to=[2, 3],
-        status_ids=[status["id"]], source_ids=[source["id"]], country_id=2, state_id=6, city_id=7,
-        address="1 Long Acre", zip_code="WC2E 9LH", description="Line one\nLine two",
-        custom_fields=[{"key": "Budget", "value": "Q4"}], groups=[4],
+        use_sandbox,
+        phone_number="555-0199",
+        website="https://acme.example.com",
+        company_id=company["id"],
+        value=4200,
+        currency="GBP",
+        lead_interaction_date="2026-09-15",
+        assigned_to=[2, 3],
+        status_ids=[status["id"]],
+        source_ids=[source["id"]],
+        country_id=2,
+        state_id=6,
+        city_id=7,
+        address="1 Long Acre",
+        zip_code="WC2E 9LH",
+        description="Line one\nLine two",
+        custom_fields=[{"key": "Budget", "value": "Q4"}],
+        groups=[4],
     )
     response = sales_client.get(reverse("leads:detail", args=[lead["id"]]))
     assert response.status_code == 200
     html = main_html(response)
     names = member_names(use_sandbox)
-    for text in ("Detail Lead", lead["email"], "555-0199", "https://acme.example.com", company["name"], "4,200.00",
-                 "GBP", "15 Sep 2026", names[2], names[3], "1 Long Acre", "WC2E 9LH", "London", "England",
-                 "United Kingdom", "Line one<br>Line two", "Budget", "Q4", "#4", "Created", "Updated"):
+    for text in (
+        "Detail Lead",
+        lead["email"],
+        "555-0199",
+        "https://acme.example.com",
+        company["name"],
+        "4,200.00",
+        "GBP",
+        "15 Sep 2026",
+        names[2],
+        names[3],
+        "1 Long Acre",
+        "WC2E 9LH",
+        "London",
+        "England",
+        "United Kingdom",
+        "Line one<br>Line two",
+        "Budget",
+        "Q4",
+        "#4",
+        "Created",
+        "Updated",
+    ):
         assert text in html, text
     assert f'<span class="badge" data-color="{status["color"]}">{status["name"]}</span>' in html
     assert f'data-color="{source["color"]}">{source["name"]}</span>' in html
@@ -98,8 +134,13 @@ def test_refresh_asks_taskip_again(sales_client, use_sandbox):
 
 
 def test_everything_from_the_api_is_escaped(sales_client, use_sandbox):
-    lead = sandbox_lead(use_sandbox, first_name="<script>alert(1)</script>", description="<img src=x onerror=alert(2)>",
-                        website="https://x.example.com/?q=<b>", custom_fields=[{"key": "<i>k</i>", "value": "<b>v</b>"}])
+    lead = sandbox_lead(
+        use_sandbox,
+        first_name="<script>alert(1)</script>",
+        description="<img src=x onerror=alert(2)>",
+        website="https://x.example.com/?q=<b>",
+        custom_fields=[{"key": "<i>k</i>", "value": "<b>v</b>"}],
+    )
     html = main_html(sales_client.get(reverse("leads:detail", args=[lead["id"]])))
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "<i>k</i>" not in html and "<b>v</b>" not in html
@@ -128,12 +169,15 @@ def test_missing_lead_in_an_htmx_refresh_says_so_in_place(sales_client, use_sand
     assert "This lead no longer exists" in response.content.decode()
 
 
-@pytest.mark.parametrize("fault, status, text", [
-    (500, 200, "TaskIP had an internal problem"),
-    (502, 200, "TaskIP had an internal problem"),
-    ("malformed", 200, "could not read"),
-    (429, 429, "Try again in 30 seconds."),
-])
+@pytest.mark.parametrize(
+    "fault, status, text",
+    [
+        (500, 200, "TaskIP had an internal problem"),
+        (502, 200, "TaskIP had an internal problem"),
+        ("malformed", 200, "could not read"),
+        (429, 429, "Try again in 30 seconds."),
+    ],
+)
 def test_failures_loading_the_lead_give_a_clear_message(sales_client, use_sandbox, fault, status, text):
     lead = sandbox_lead(use_sandbox)
     warm_reference()  # the faults hit the lead read (the page's cold read of the lead snapshot)
@@ -175,7 +219,7 @@ def test_sales_sees_edit_email_convert_clone_but_not_delete(sales_client, use_sa
     assert f'href="/leads/{lead["id"]}/email/"' in html
     assert f'action="/leads/{lead["id"]}/convert/"' in html and "hx-confirm=" in html
     assert f'href="/leads/{lead["id"]}/clone/"' in html
-    assert f'/leads/{lead["id"]}/delete/' not in html
+    assert f"/leads/{lead['id']}/delete/" not in html
 
 
 def test_manager_also_sees_delete_with_a_confirm(manager_client, use_sandbox):

@@ -1,5 +1,6 @@
 """Creating, editing and cloning a lead: the form, TaskIP's field errors on the fields,
 nothing typed lost on any failure, one lead per double submit, partial updates."""
+
 from __future__ import annotations
 
 import html as html_lib
@@ -17,7 +18,9 @@ def unique_email(tag="form"):
 
 
 def sandbox_lead(sandbox, **fields) -> dict:
-    return sandbox.create_lead(**{"first_name": "Fixture", "last_name": "Lead", "email": unique_email("fixture"), **fields})
+    return sandbox.create_lead(
+        **{"first_name": "Fixture", "last_name": "Lead", "email": unique_email("fixture"), **fields}
+    )
 
 
 def sandbox_get(sandbox, lead_id) -> dict:
@@ -33,12 +36,27 @@ def leads_with_email(sandbox, email) -> list[dict]:
 
 def form_data(**over) -> dict:
     data = {
-        "first_name": "Ada", "last_name": "Lovelace", "email": unique_email(), "phone_number": "+44 20 1234 5678",
-        "website": "https://analytical.example.com", "value": "1250.50", "currency": "EUR",
-        "lead_interaction_date": "2026-10-01", "status_ids": ["1"], "source_ids": [], "assigned_to": ["3"],
-        "groups": "", "country_id": "2", "state_id": "6", "city_id": "7", "address": "12 Engine Street",
-        "zip_code": "EC1 4AB", "description": "Wants the difference engine plan.",
-        "cf_key": ["Budget owner", ""], "cf_value": ["Charles", ""], "idem_token": uuid4().hex,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": unique_email(),
+        "phone_number": "+44 20 1234 5678",
+        "website": "https://analytical.example.com",
+        "value": "1250.50",
+        "currency": "EUR",
+        "lead_interaction_date": "2026-10-01",
+        "status_ids": ["1"],
+        "source_ids": [],
+        "assigned_to": ["3"],
+        "groups": "",
+        "country_id": "2",
+        "state_id": "6",
+        "city_id": "7",
+        "address": "12 Engine Street",
+        "zip_code": "EC1 4AB",
+        "description": "Wants the difference engine plan.",
+        "cf_key": ["Budget owner", ""],
+        "cf_value": ["Charles", ""],
+        "idem_token": uuid4().hex,
     }
     data.update(over)
     return data
@@ -46,7 +64,9 @@ def form_data(**over) -> dict:
 
 def field_block(html: str, name: str) -> str:
     """The markup of one field's wrapper (label, input, errors)."""
-    m = re.search(r'<div class="field[^"]*">\s*<label for="id_%s".*?</div>\s*(?=<div class="field|</div>)' % name, html, re.S)
+    m = re.search(
+        r'<div class="field[^"]*">\s*<label for="id_%s".*?</div>\s*(?=<div class="field|</div>)' % name, html, re.S
+    )
     assert m, f"no field {name}"
     return m.group(0)
 
@@ -64,9 +84,24 @@ def test_new_lead_page_offers_every_field_and_defaults_the_assignee_to_me(sales_
     assert response.status_code == 200
     html = response.content.decode()
     assert '<form id="lead-form"' in html and 'hx-post="/leads/new/"' in html
-    for name in ("first_name", "last_name", "email", "phone_number", "website", "company_id", "value", "currency",
-                 "lead_interaction_date", "groups", "country_id", "state_id", "city_id", "address", "zip_code",
-                 "description"):
+    for name in (
+        "first_name",
+        "last_name",
+        "email",
+        "phone_number",
+        "website",
+        "company_id",
+        "value",
+        "currency",
+        "lead_interaction_date",
+        "groups",
+        "country_id",
+        "state_id",
+        "city_id",
+        "address",
+        "zip_code",
+        "description",
+    ):
         assert f'name="{name}"' in html, name
     assert 'name="status_ids"' in html and 'name="source_ids"' in html and 'name="cf_key"' in html
     # sally is linked to team member 3: the new lead is assigned to her unless she changes it
@@ -82,6 +117,7 @@ def test_new_lead_page_lists_companies_by_name(sales_client, use_sandbox):
     html = sales_client.get(reverse("leads:create")).content.decode()
     name = companies[0]["name"]
     from django.utils.html import escape
+
     assert f'<option value="{companies[0]["id"]}">{escape(name)}</option>' in html
 
 
@@ -184,12 +220,15 @@ def test_form_errors_found_before_asking_taskip_cost_no_call(sales_client, use_s
     assert "POST /lead" not in use_sandbox.stats()["by_endpoint"]
 
 
-@pytest.mark.parametrize("fault, expected", [
-    (500, "TaskIP had an internal problem answering."),
-    (502, "TaskIP had an internal problem answering."),
-    ("malformed", "could not read"),
-    (429, "Try again in 30 seconds."),
-])
+@pytest.mark.parametrize(
+    "fault, expected",
+    [
+        (500, "TaskIP had an internal problem answering."),
+        (502, "TaskIP had an internal problem answering."),
+        ("malformed", "could not read"),
+        (429, "Try again in 30 seconds."),
+    ],
+)
 def test_failed_create_keeps_input_says_why_and_can_be_sent_again(sales_client, use_sandbox, fault, expected):
     data = form_data()
     use_sandbox.fail_next(status=fault, path_contains="/lead", method="POST")
@@ -232,8 +271,12 @@ def test_double_submit_makes_one_lead_and_shows_the_first_result(sales_client, u
 
 
 def test_a_new_form_gets_a_new_token_so_two_leads_can_be_made(sales_client, use_sandbox):
-    t1 = re.search(r'name="idem_token" value="(\w+)"', sales_client.get(reverse("leads:create")).content.decode()).group(1)
-    t2 = re.search(r'name="idem_token" value="(\w+)"', sales_client.get(reverse("leads:create")).content.decode()).group(1)
+    t1 = re.search(
+        r'name="idem_token" value="(\w+)"', sales_client.get(reverse("leads:create")).content.decode()
+    ).group(1)
+    t2 = re.search(
+        r'name="idem_token" value="(\w+)"', sales_client.get(reverse("leads:create")).content.decode()
+    ).group(1)
     assert t1 != t2
 
 
@@ -254,8 +297,16 @@ def test_create_page_still_works_when_reference_lists_fail(sales_client, use_san
 # --------------------------------------------------------------------------- edit
 def test_edit_page_is_filled_in_from_the_lead(sales_client, use_sandbox):
     status, source = status_ids(use_sandbox)
-    lead = sandbox_lead(use_sandbox, phone_number="555-0101", status_ids=[status], source_ids=[source],
-                        custom_fields=[{"key": "Tier", "value": "Gold"}], country_id=1, state_id=2, city_id=2)
+    lead = sandbox_lead(
+        use_sandbox,
+        phone_number="555-0101",
+        status_ids=[status],
+        source_ids=[source],
+        custom_fields=[{"key": "Tier", "value": "Gold"}],
+        country_id=1,
+        state_id=2,
+        city_id=2,
+    )
     response = sales_client.get(reverse("leads:edit", args=[lead["id"]]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -296,7 +347,9 @@ def _edit_data(sales_client, lead_id, **over) -> dict:
     """What the edit form posts when the user changes only ``over``."""
     html = sales_client.get(reverse("leads:edit", args=[lead_id])).content.decode()
     data: dict = {}
-    for name, value in re.findall(r'<input type="(?:text|email|url|number|date|hidden)" name="(\w+)" value="([^"]*)"', html):
+    for name, value in re.findall(
+        r'<input type="(?:text|email|url|number|date|hidden)" name="(\w+)" value="([^"]*)"', html
+    ):
         data[name] = html_lib.unescape(value)  # as a browser posts it
     for name in ("status_ids", "source_ids", "assigned_to"):
         data[name] = re.findall(rf'name="{name}" value="(\d+)" checked', html)
@@ -364,8 +417,9 @@ def test_saving_without_changes_makes_no_call(sales_client, use_sandbox):
 
 def test_clearing_a_field_clears_it_in_taskip(sales_client, use_sandbox):
     lead = sandbox_lead(use_sandbox, phone_number="555-0101", description="old")
-    sales_client.post(reverse("leads:edit", args=[lead["id"]]),
-                      _edit_data(sales_client, lead["id"], phone_number="", description=""))
+    sales_client.post(
+        reverse("leads:edit", args=[lead["id"]]), _edit_data(sales_client, lead["id"], phone_number="", description="")
+    )
     saved = sandbox_get(use_sandbox, lead["id"])
     assert saved["phone_number"] is None and saved["description"] is None
 
@@ -420,8 +474,14 @@ def test_saving_a_lead_deleted_meanwhile_keeps_the_input(sales_client, use_sandb
 # --------------------------------------------------------------------------- clone
 def test_clone_opens_the_create_form_filled_in_without_the_email(sales_client, use_sandbox):
     status, _ = status_ids(use_sandbox)
-    lead = sandbox_lead(use_sandbox, first_name="Grace", last_name="Hopper", phone_number="555-1906",
-                        status_ids=[status], custom_fields=[{"key": "Navy", "value": "yes"}])
+    lead = sandbox_lead(
+        use_sandbox,
+        first_name="Grace",
+        last_name="Hopper",
+        phone_number="555-1906",
+        status_ids=[status],
+        custom_fields=[{"key": "Navy", "value": "yes"}],
+    )
     response = sales_client.get(reverse("leads:clone", args=[lead["id"]]))
     html = response.content.decode()
     assert response.status_code == 200

@@ -1,4 +1,5 @@
 """The lead list: search, filters, sorting, paging in the URL; the #lead-table partial; errors."""
+
 import re
 from urllib.parse import parse_qs, urlparse
 from uuid import uuid4
@@ -56,16 +57,46 @@ def test_search_finds_a_lead_by_company_less_unique_name(sales_client, use_sandb
 
 def test_filters_reach_the_api_and_narrow_the_rows(sales_client, use_sandbox):
     tag = f"flt{uuid4().hex[:6]}"
-    hit = make_lead(use_sandbox, tag, first_name="Hit", status_ids=[3], source_ids=[8], assigned_to=[2],
-                    lead_interaction_date="2025-03-10")
-    make_lead(use_sandbox, tag, first_name="WrongStatus", status_ids=[4], source_ids=[8], assigned_to=[2],
-              lead_interaction_date="2025-03-10")
-    make_lead(use_sandbox, tag, first_name="WrongDate", status_ids=[3], source_ids=[8], assigned_to=[2],
-              lead_interaction_date="2024-01-01")
-    make_lead(use_sandbox, tag, first_name="WrongPerson", status_ids=[3], source_ids=[8], assigned_to=[4],
-              lead_interaction_date="2025-03-10")
-    response = sales_client.get(URL, {"q": tag, "status": 3, "source": 8, "assigned": 2, "converted": "0",
-                                      "from": "2025-03-01", "to": "2025-03-31"})
+    hit = make_lead(
+        use_sandbox,
+        tag,
+        first_name="Hit",
+        status_ids=[3],
+        source_ids=[8],
+        assigned_to=[2],
+        lead_interaction_date="2025-03-10",
+    )
+    make_lead(
+        use_sandbox,
+        tag,
+        first_name="WrongStatus",
+        status_ids=[4],
+        source_ids=[8],
+        assigned_to=[2],
+        lead_interaction_date="2025-03-10",
+    )
+    make_lead(
+        use_sandbox,
+        tag,
+        first_name="WrongDate",
+        status_ids=[3],
+        source_ids=[8],
+        assigned_to=[2],
+        lead_interaction_date="2024-01-01",
+    )
+    make_lead(
+        use_sandbox,
+        tag,
+        first_name="WrongPerson",
+        status_ids=[3],
+        source_ids=[8],
+        assigned_to=[4],
+        lead_interaction_date="2025-03-10",
+    )
+    response = sales_client.get(
+        URL,
+        {"q": tag, "status": 3, "source": 8, "assigned": 2, "converted": "0", "from": "2025-03-01", "to": "2025-03-31"},
+    )
     html = html_of(response)
     assert response.status_code == 200
     assert reverse("leads:detail", args=[hit["id"]]) in html
@@ -81,11 +112,22 @@ def test_filters_build_the_documented_api_query():
 
     from leads.selectors import LeadQuery
 
-    q = LeadQuery.from_params(QueryDict("q=acme&status=3&source=8&assigned=2&converted=1&from=2025-03-31"
-                                        "&to=2025-03-01&sort=date&dir=asc&junk=1"))
-    assert q.api_params() == {"search": "acme", "status_id": 3, "source_id": 8, "assigned_to": 2,
-                              "is_converted": 1, "from_date": "2025-03-01", "to_date": "2025-03-31",
-                              "sort_by": "lead_interaction_date", "sort_order": "asc"}
+    q = LeadQuery.from_params(
+        QueryDict(
+            "q=acme&status=3&source=8&assigned=2&converted=1&from=2025-03-31&to=2025-03-01&sort=date&dir=asc&junk=1"
+        )
+    )
+    assert q.api_params() == {
+        "search": "acme",
+        "status_id": 3,
+        "source_id": 8,
+        "assigned_to": 2,
+        "is_converted": 1,
+        "from_date": "2025-03-01",
+        "to_date": "2025-03-31",
+        "sort_by": "lead_interaction_date",
+        "sort_order": "asc",
+    }
     bad = LeadQuery.from_params(QueryDict("status=abc&converted=7&from=notadate&sort=evil&dir=up"))
     assert bad.api_params() == {}
 
@@ -155,8 +197,17 @@ def test_page_size_choice_is_validated(sales_client, use_sandbox):
 
 def test_rows_show_badges_value_assignees_date_and_converted(sales_client, use_sandbox):
     tag = f"row{uuid4().hex[:6]}"
-    lead = make_lead(use_sandbox, tag, first_name="Rowena", status_ids=[2], source_ids=[7], assigned_to=[1],
-                     value=1234.5, currency="EUR", lead_interaction_date="2025-02-03")
+    lead = make_lead(
+        use_sandbox,
+        tag,
+        first_name="Rowena",
+        status_ids=[2],
+        source_ids=[7],
+        assigned_to=[1],
+        value=1234.5,
+        currency="EUR",
+        lead_interaction_date="2025-02-03",
+    )
     html = html_of(sales_client.get(URL, {"q": tag}))
     row = html.split(reverse("leads:detail", args=[lead["id"]]))[1].split("</tr>")[0]
     assert 'data-color="#9b59b6"' in row and "Contacted" in row and "Website" in row

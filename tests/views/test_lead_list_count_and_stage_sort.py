@@ -1,6 +1,7 @@
 """The lead list says how many leads match (exactly when the dashboard holds every lead, "25+"
 when only TaskIP's pages are known), and sorting by status follows the stage each row shows
 when the list is cut locally; when TaskIP sorts, the page says what its sort does."""
+
 import re
 from uuid import uuid4
 
@@ -16,8 +17,11 @@ def _statuses(sandbox):
 
 
 def _lead(sandbox, tag, first, **fields):
-    r = sandbox.api("POST", "/lead", json={"first_name": first, "last_name": tag,
-                                            "email": f"{first.lower()}-{tag.lower()}@example.com", **fields})
+    r = sandbox.api(
+        "POST",
+        "/lead",
+        json={"first_name": first, "last_name": tag, "email": f"{first.lower()}-{tag.lower()}@example.com", **fields},
+    )
     assert r.status_code in (200, 201), r.text
     return r.json()["data"]
 

@@ -1,6 +1,7 @@
 """When the dashboard holds every lead (the board's unfiltered item=0 read), the list is cut
 from it locally (leads/localcut.py): it must show exactly what TaskIP would answer for the same
 query, and not be cut locally for a shape a self-check switched off."""
+
 import pytest
 from django.urls import reverse
 
@@ -32,9 +33,11 @@ def _queries(statuses, sources, members):
 def accented_leads(use_sandbox):
     """Names whose order differs between a case/accent-insensitive collation and byte order,
     and leads without an interaction date (NULL first on ascending sorts)."""
-    return [use_sandbox.create_lead(first_name="Émile", last_name="Zola"),
-            use_sandbox.create_lead(first_name="zoë", last_name="Ångström"),
-            use_sandbox.create_lead(first_name="Aaron", last_name="émile")]
+    return [
+        use_sandbox.create_lead(first_name="Émile", last_name="Zola"),
+        use_sandbox.create_lead(first_name="zoë", last_name="Ångström"),
+        use_sandbox.create_lead(first_name="Aaron", last_name="émile"),
+    ]
 
 
 def test_local_pages_equal_what_taskip_answers(use_sandbox, accented_leads):
@@ -59,7 +62,7 @@ def test_name_sort_is_case_and_accent_insensitive_and_nulls_come_first_ascending
     assert names.index("Aaron") < names.index("Émile")
     by_date = localcut.cut(everything, LeadQuery(sort_by="lead_interaction_date", sort_order="asc"), 1, 10_000).items
     undated = [l for l in by_date if l.lead_interaction_date is None]
-    assert undated and by_date[:len(undated)] == tuple(undated)
+    assert undated and by_date[: len(undated)] == tuple(undated)
     remote = c.leads.list(sort_by="lead_interaction_date", sort_order="asc", item=len(undated)).items
     assert all(l.lead_interaction_date is None for l in remote)
 

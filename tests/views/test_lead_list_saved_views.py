@@ -1,4 +1,5 @@
 """A manager saves the current filtered lead list for the team; everybody finds it as a quick view."""
+
 import pytest
 from django.urls import reverse
 
@@ -7,10 +8,14 @@ from accounts.models import SavedView
 pytestmark = pytest.mark.django_db
 
 
-def test_manager_can_save_a_filtered_view_and_sales_sees_it_as_a_quick_view(manager_client, sales_user, use_sandbox, client):
+def test_manager_can_save_a_filtered_view_and_sales_sees_it_as_a_quick_view(
+    manager_client, sales_user, use_sandbox, client
+):
     html = manager_client.get(reverse("leads:list"), {"q": "son"}).content.decode()
     assert "Save view" in html and 'name="query" value="q=son"' in html
-    response = manager_client.post(reverse("accounts:saved_view_save"), {"name": "Sons", "query": "q=son", "next": "/leads/?q=son"})
+    response = manager_client.post(
+        reverse("accounts:saved_view_save"), {"name": "Sons", "query": "q=son", "next": "/leads/?q=son"}
+    )
     assert response.status_code == 303 and response["Location"] == "/leads/?q=son"
     assert SavedView.objects.get().query == "q=son"
     client.force_login(sales_user)

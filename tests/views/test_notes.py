@@ -1,4 +1,5 @@
 """The notes panel of the lead detail page: list, add, edit in place, delete, and every failure."""
+
 from __future__ import annotations
 
 import uuid
@@ -16,8 +17,9 @@ HX = {"HTTP_HX_REQUEST": "true"}
 def lead(use_sandbox):
     from crmui import api
 
-    created = api.client().leads.create({"first_name": "Nora", "last_name": "Notes",
-                                         "email": f"notes-{uuid.uuid4().hex[:8]}@example.com"})
+    created = api.client().leads.create(
+        {"first_name": "Nora", "last_name": "Notes", "email": f"notes-{uuid.uuid4().hex[:8]}@example.com"}
+    )
     yield created
     try:
         api.client().leads.delete(created.id)
@@ -99,8 +101,11 @@ def test_note_text_from_the_api_is_escaped(sales_client, lead):
 
 def test_add_note_swaps_the_panel_and_is_audited(sales_client, sales_user, lead):
     sales_client.get(notes_url(lead), **HX)  # warm the cache: the add must invalidate it
-    response = sales_client.post(reverse("leads:note_add", args=[lead.id]),
-                                 {"title": "Demo booked", "note": "Thursday 10:00", "token": uuid.uuid4().hex}, **HX)
+    response = sales_client.post(
+        reverse("leads:note_add", args=[lead.id]),
+        {"title": "Demo booked", "note": "Thursday 10:00", "token": uuid.uuid4().hex},
+        **HX,
+    )
     html = html_of(response)
     assert html.lstrip().startswith('<section id="notes-panel"')
     assert "Note added." in html and "Demo booked" in html and "Thursday 10:00" in html
@@ -123,8 +128,9 @@ def test_the_same_form_sent_twice_adds_one_note(sales_client, lead):
 
 
 def test_note_without_title_shows_the_api_422_on_the_field_and_keeps_the_text(sales_client, lead):
-    response = sales_client.post(reverse("leads:note_add", args=[lead.id]),
-                                 {"title": "", "note": "Keep me please"}, **HX)
+    response = sales_client.post(
+        reverse("leads:note_add", args=[lead.id]), {"title": "", "note": "Keep me please"}, **HX
+    )
     html = html_of(response)
     assert response.status_code == 200
     assert 'class="field-error"' in html and "title" in html.lower()
@@ -142,8 +148,9 @@ FAULTS = [
 @pytest.mark.parametrize("fault,expected", FAULTS)
 def test_failed_add_keeps_the_text_and_says_why(sales_client, lead, fault, expected, use_sandbox):
     use_fault(use_sandbox, fault, "/lead/notes", "POST")
-    response = sales_client.post(reverse("leads:note_add", args=[lead.id]),
-                                 {"title": "Important", "note": "Do not lose this text"}, **HX)
+    response = sales_client.post(
+        reverse("leads:note_add", args=[lead.id]), {"title": "Important", "note": "Do not lose this text"}, **HX
+    )
     html = html_of(response)
     assert response.status_code == 200
     assert expected in html
@@ -158,13 +165,18 @@ def test_add_that_times_out_keeps_the_text(sales_client, lead, settings, use_san
     api.reset_client()
     use_sandbox.config(hang_seconds=2)
     use_sandbox.fail_next(status="hang", count=1, path_contains="/lead/notes", method="POST")
-    html = html_of(sales_client.post(reverse("leads:note_add", args=[lead.id]),
-                                     {"title": "Slow", "note": "typed while waiting"}, **HX))
+    html = html_of(
+        sales_client.post(
+            reverse("leads:note_add", args=[lead.id]), {"title": "Slow", "note": "typed while waiting"}, **HX
+        )
+    )
     assert "took too long" in html and "typed while waiting" in html
 
 
 @pytest.mark.parametrize("fault,expected", FAULTS)
-def test_notes_that_cannot_be_read_show_an_error_with_retry_in_the_panel(sales_client, lead, fault, expected, use_sandbox):
+def test_notes_that_cannot_be_read_show_an_error_with_retry_in_the_panel(
+    sales_client, lead, fault, expected, use_sandbox
+):
     use_fault(use_sandbox, fault, "/lead/notes", "GET", count=3)
     response = sales_client.get(notes_url(lead), **HX)
     html = html_of(response)
@@ -203,8 +215,13 @@ def test_edit_without_htmx_is_a_full_page_and_saves_with_a_redirect(sales_client
 def test_failed_edit_keeps_the_changes(sales_client, lead, fault, expected, use_sandbox):
     note = add_note_upstream(lead.id, "Draft", "old text")
     use_fault(use_sandbox, fault, "/lead/notes", "PUT")
-    html = html_of(sales_client.post(reverse("leads:note_edit", args=[lead.id, note.id]),
-                                     {"title": "Changed", "note": "my careful rewrite"}, **HX))
+    html = html_of(
+        sales_client.post(
+            reverse("leads:note_edit", args=[lead.id, note.id]),
+            {"title": "Changed", "note": "my careful rewrite"},
+            **HX,
+        )
+    )
     assert expected in html
     assert 'value="Changed"' in html and "my careful rewrite" in html and "Save note" in html
     assert AuditEntry.objects.get(action="note.update").outcome == "failed"
@@ -212,8 +229,11 @@ def test_failed_edit_keeps_the_changes(sales_client, lead, fault, expected, use_
 
 def test_edit_with_an_empty_title_shows_the_422_in_the_edit_form(sales_client, lead):
     note = add_note_upstream(lead.id, "Draft", "old text")
-    html = html_of(sales_client.post(reverse("leads:note_edit", args=[lead.id, note.id]),
-                                     {"title": "", "note": "still here"}, **HX))
+    html = html_of(
+        sales_client.post(
+            reverse("leads:note_edit", args=[lead.id, note.id]), {"title": "", "note": "still here"}, **HX
+        )
+    )
     assert 'class="field-error"' in html and "still here" in html and "Save note" in html
 
 
@@ -260,16 +280,18 @@ def use_fault(sandbox, fault, path, method, count=2):
 def test_notes_written_in_the_dashboard_show_who_wrote_them(sales_client, lead):
     add_note_upstream(lead.id, "Via API", "written elsewhere")
     html = html_of(sales_client.post(reverse("leads:note_add", args=[lead.id]), {"title": "Mine", "note": "x"}, **HX))
-    mine = html[html.index(">Mine<"):]
+    mine = html[html.index(">Mine<") :]
     assert "Sally</span>" in mine[:600]
-    elsewhere = html[html.index(">Via API<"):]
+    elsewhere = html[html.index(">Via API<") :]
     assert "Sally" not in elsewhere[:400] and "Admin User" in elsewhere[:400]
 
 
 def test_note_writes_update_the_cached_panel_without_refetching(sales_client, lead):
     sales_client.get(notes_url(lead), **HX)  # the panel is cached
     token = uuid.uuid4().hex
-    sales_client.post(reverse("leads:note_add", args=[lead.id]), {"title": "Through", "note": "the cache", "token": token}, **HX)
+    sales_client.post(
+        reverse("leads:note_add", args=[lead.id]), {"title": "Through", "note": "the cache", "token": token}, **HX
+    )
     again = sales_client.get(notes_url(lead), **HX)
     assert again["X-Upstream-Calls"] == "0"  # the API answered with the whole note: no re-read
     assert "Through" in html_of(again) and "the cache" in html_of(again)
@@ -281,6 +303,10 @@ def test_note_writes_update_the_cached_panel_without_refetching(sales_client, le
 def test_adding_a_note_does_not_cost_a_re_read_of_the_lead(sales_client, lead):
     sales_client.get(reverse("leads:detail", args=[lead.id]))
     sales_client.get(notes_url(lead), **HX)
-    sales_client.post(reverse("leads:note_add", args=[lead.id]), {"title": "Cheap", "note": "no re-read", "token": uuid.uuid4().hex}, **HX)
+    sales_client.post(
+        reverse("leads:note_add", args=[lead.id]),
+        {"title": "Cheap", "note": "no re-read", "token": uuid.uuid4().hex},
+        **HX,
+    )
     assert sales_client.get(reverse("leads:detail", args=[lead.id]))["X-Upstream-Calls"] == "0"
     assert sales_client.get(notes_url(lead), **HX)["X-Upstream-Calls"] == "0"

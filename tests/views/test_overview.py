@@ -1,4 +1,5 @@
 """The overview page: numbers for a known set of leads, filters, the htmx partial, caching, errors."""
+
 import re
 from decimal import Decimal
 from uuid import uuid4
@@ -23,7 +24,12 @@ def _members(sandbox):
 
 
 def _lead(sandbox, marker, n, **fields):
-    body = {"first_name": f"{marker} {n}", "last_name": "Overview", "email": f"{marker.lower()}-{n}@example.com", **fields}
+    body = {
+        "first_name": f"{marker} {n}",
+        "last_name": "Overview",
+        "email": f"{marker.lower()}-{n}@example.com",
+        **fields,
+    }
     r = sandbox.api("POST", "/lead", json=body)
     assert r.status_code in (200, 201), r.text
     return r.json()["data"]
@@ -31,8 +37,10 @@ def _lead(sandbox, marker, n, **fields):
 
 def _rows(html, chart_id):
     section = re.search(rf'<section[^>]*id="{chart_id}".*?</section>', html, re.S).group(0)
-    return {m.group(1): (int(m.group(2)), _values(m.group(3))) for m in re.finditer(
-        r'data-label="([^"]*)" data-count="(\d+)" data-values="([^"]*)"', section)}
+    return {
+        m.group(1): (int(m.group(2)), _values(m.group(3)))
+        for m in re.finditer(r'data-label="([^"]*)" data-count="(\d+)" data-values="([^"]*)"', section)
+    }
 
 
 def _values(text):
@@ -50,11 +58,46 @@ def known_leads(use_sandbox):
     low, high = statuses[0], statuses[-1]
     s1, s2 = sources[0], sources[1]
     m1, m2 = members[0], members[1]
-    _lead(sandbox, marker, 1, status_ids=[low["id"]], source_ids=[s1["id"]], value=100, currency="USD", assigned_to=[m1["id"]])
-    _lead(sandbox, marker, 2, status_ids=[low["id"]], source_ids=[s1["id"]], value=100, currency="USD", assigned_to=[m1["id"]])
-    _lead(sandbox, marker, 3, status_ids=[low["id"]], source_ids=[s1["id"]], value=100, currency="USD", assigned_to=[m2["id"]])
+    _lead(
+        sandbox,
+        marker,
+        1,
+        status_ids=[low["id"]],
+        source_ids=[s1["id"]],
+        value=100,
+        currency="USD",
+        assigned_to=[m1["id"]],
+    )
+    _lead(
+        sandbox,
+        marker,
+        2,
+        status_ids=[low["id"]],
+        source_ids=[s1["id"]],
+        value=100,
+        currency="USD",
+        assigned_to=[m1["id"]],
+    )
+    _lead(
+        sandbox,
+        marker,
+        3,
+        status_ids=[low["id"]],
+        source_ids=[s1["id"]],
+        value=100,
+        currency="USD",
+        assigned_to=[m2["id"]],
+    )
     # Two statuses: the board puts it in the one with the highest order.
-    _lead(sandbox, marker, 4, status_ids=[low["id"], high["id"]], source_ids=[s1["id"], s2["id"]], value=50, currency="USD")
+    _lead(
+        sandbox,
+        marker,
+        4,
+        status_ids=[low["id"], high["id"]],
+        source_ids=[s1["id"], s2["id"]],
+        value=50,
+        currency="USD",
+    )
     _lead(sandbox, marker, 5, status_ids=[high["id"]], source_ids=[s2["id"]], value=50, currency="USD")
     _lead(sandbox, marker, 6)  # no status, no source, unassigned, no value
     converted = _lead(sandbox, marker, 7, status_ids=[high["id"]], value=200, currency="USD")
@@ -100,8 +143,9 @@ def test_overview_numbers_for_a_known_set_of_leads(manager_client, known_leads):
 
 def test_filters_narrow_the_numbers(manager_client, known_leads):
     k = known_leads
-    response = manager_client.get(reverse("reports:overview"),
-                                  {"q": k["marker"], "source_id": k["s1"]["id"], "is_converted": "0"})
+    response = manager_client.get(
+        reverse("reports:overview"), {"q": k["marker"], "source_id": k["s1"]["id"], "is_converted": "0"}
+    )
     html = response.content.decode()
     assert re.search(r'id="kpi-total">4<', html)
     assert f'<option value="{k["s1"]["id"]}" selected>' in html
@@ -110,8 +154,12 @@ def test_filters_narrow_the_numbers(manager_client, known_leads):
 
 
 def test_htmx_filter_request_swaps_only_the_charts(manager_client, known_leads):
-    response = manager_client.get(reverse("reports:overview"), {"q": known_leads["marker"]},
-                                  HTTP_HX_REQUEST="true", HTTP_HX_TARGET="overview-charts")
+    response = manager_client.get(
+        reverse("reports:overview"),
+        {"q": known_leads["marker"]},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="overview-charts",
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="overview-charts"')
     assert "<html" not in html and 'id="overview-filters"' not in html
@@ -178,7 +226,9 @@ def test_board_rule_furthest_status_wins_and_ties_go_to_the_lower_id():
 
 def test_links_open_the_lead_list_with_its_own_parameters(manager_client, known_leads):
     k = known_leads
-    html = manager_client.get(reverse("reports:overview"), {"q": k["marker"], "source_id": k["s1"]["id"]}).content.decode()
+    html = manager_client.get(
+        reverse("reports:overview"), {"q": k["marker"], "source_id": k["s1"]["id"]}
+    ).content.decode()
     link = re.search(r'id="overview-list-link"[^>]*|href="([^"]*)" id="overview-list-link"', html).group(0)
     assert f"source={k['s1']['id']}" in link and f"q={k['marker']}" in link
     assert f'/leads/?q={k["marker"]}&amp;source={k["s1"]["id"]}&amp;status={k["low"]["id"]}"' in html
@@ -200,8 +250,16 @@ def test_overview_shows_each_currency_apart_and_never_adds_them(manager_client, 
     members = _members(sandbox)
     st, src, m = statuses[0], sources[0], members[0]
     for n, (value, cur) in enumerate([(1000, "USD"), (500, "EUR"), (200, "GBP"), (300, "USD")]):
-        _lead(sandbox, marker, n, status_ids=[st["id"]], source_ids=[src["id"]], assigned_to=[m["id"]],
-              value=value, currency=cur)
+        _lead(
+            sandbox,
+            marker,
+            n,
+            status_ids=[st["id"]],
+            source_ids=[src["id"]],
+            assigned_to=[m["id"]],
+            value=value,
+            currency=cur,
+        )
     html = manager_client.get(reverse("reports:overview"), {"q": marker}).content.decode()
     expected = {"USD": Decimal(1300), "EUR": Decimal(500), "GBP": Decimal(200)}
     assert _rows(html, "chart-funnel")[st["name"]] == (4, expected)

@@ -1,4 +1,5 @@
 """The logged-in shell: login, navigation, the first lead page, upstream failures."""
+
 import pytest
 from django.urls import reverse
 
@@ -12,7 +13,9 @@ def test_anonymous_visitor_is_sent_to_login(client):
 
 
 def test_anonymous_htmx_request_gets_hx_redirect_not_a_login_form(client):
-    response = client.get(reverse("leads:list"), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/leads/?q=a")
+    response = client.get(
+        reverse("leads:list"), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/leads/?q=a"
+    )
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("login"))
     assert b"<form" not in response.content
@@ -80,12 +83,15 @@ def test_unreachable_taskip_shows_a_clear_message(sales_client, settings):
     api.reset_client()
 
 
-@pytest.mark.parametrize("fault,expected", [
-    (500, "internal problem"),
-    (502, "internal problem"),
-    ("malformed", "could not read"),
-    (429, "request limit"),
-])
+@pytest.mark.parametrize(
+    "fault,expected",
+    [
+        (500, "internal problem"),
+        (502, "internal problem"),
+        ("malformed", "could not read"),
+        (429, "request limit"),
+    ],
+)
 def test_upstream_faults_become_messages_not_500(sales_client, use_sandbox, fault, expected):
     use_sandbox.fail_next(status=fault, count=5, path_contains="/lead")
     response = sales_client.get(reverse("leads:list") + f"?q=fault{fault}")

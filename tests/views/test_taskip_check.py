@@ -1,6 +1,7 @@
 """The self-check (manage.py taskip_check, the budget page's button) against the sandbox: all
 matches; against a sandbox switched to another collation, the differing shapes are found and
 the list stops cutting them locally until a later check passes."""
+
 import io
 import re
 
@@ -33,8 +34,14 @@ def test_against_the_sandbox_everything_matches_within_the_call_budget(accented)
     areas = {r.area for r in report.rows}
     assert areas == {"envelope", "paging", "local cut", "rate limit"}
     probes = " ".join(r.probe for r in report.rows)
-    for sort in ("sort_by=name&sort_order=asc", "sort_by=lead_interaction_date&sort_order=desc",
-                 "sort_by=status&sort_order=asc", "search=", "status_id=", "is_converted=1"):
+    for sort in (
+        "sort_by=name&sort_order=asc",
+        "sort_by=lead_interaction_date&sort_order=desc",
+        "sort_by=status&sort_order=asc",
+        "search=",
+        "status_id=",
+        "is_converted=1",
+    ):
         assert sort in probes, sort
     assert localcut.disabled_shapes() == frozenset()
 

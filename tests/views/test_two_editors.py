@@ -1,6 +1,7 @@
 """No lost updates: two people edit the same lead, contact or note (crmui/writes.py three-way
 merge). Different fields: both changes kept. The same field: the second person is shown the
 other value beside theirs, nothing is overwritten until they choose."""
+
 from __future__ import annotations
 
 import html as html_lib
@@ -66,8 +67,10 @@ def form_of(html: str, marker: str, **over) -> dict:
         if name == "csrfmiddlewaretoken":
             continue
         data.setdefault(name, []).append(html_lib.unescape(value) if "&" in value else value)
-    data = {k: v if len(v) > 1 or k in ("status_ids", "source_ids", "assigned_to", "cf_key", "cf_value") else v[0]
-            for k, v in data.items()}
+    data = {
+        k: v if len(v) > 1 or k in ("status_ids", "source_ids", "assigned_to", "cf_key", "cf_value") else v[0]
+        for k, v in data.items()
+    }
     data.update(over)
     return data
 
@@ -81,8 +84,14 @@ def two(db, django_user_model):
 
 
 def _lead(sandbox, **fields):
-    body = {"first_name": "Two", "last_name": "Editors", "email": f"two-{uuid4().hex[:8]}@example.com",
-            "phone_number": "555-0000", "address": "1 Old Road", **fields}
+    body = {
+        "first_name": "Two",
+        "last_name": "Editors",
+        "email": f"two-{uuid4().hex[:8]}@example.com",
+        "phone_number": "555-0000",
+        "address": "1 Old Road",
+        **fields,
+    }
     return sandbox.api("POST", "/lead", json=body).json()["data"]
 
 
@@ -111,8 +120,7 @@ def test_two_editors_changing_the_same_lead_field_see_a_conflict_and_nothing_is_
     lead = _lead(use_sandbox)
     url = reverse("leads:edit", args=[lead["id"]])
     ann_form = form_of(ann.get(url).content.decode(), "data-lead-form", phone_number="555-1111")
-    bob_form = form_of(bob.get(url).content.decode(), "data-lead-form", phone_number="555-2222",
-                       address="2 New Street")
+    bob_form = form_of(bob.get(url).content.decode(), "data-lead-form", phone_number="555-2222", address="2 New Street")
     assert ann.post(url, ann_form).status_code == 303
     use_sandbox.reset_stats()
     response = bob.post(url, bob_form)
@@ -134,8 +142,7 @@ def test_choosing_theirs_in_a_lead_conflict_keeps_their_value(two, use_sandbox):
     lead = _lead(use_sandbox)
     url = reverse("leads:edit", args=[lead["id"]])
     ann_form = form_of(ann.get(url).content.decode(), "data-lead-form", phone_number="555-1111")
-    bob_form = form_of(bob.get(url).content.decode(), "data-lead-form", phone_number="555-2222",
-                       address="3 Other Way")
+    bob_form = form_of(bob.get(url).content.decode(), "data-lead-form", phone_number="555-2222", address="3 Other Way")
     ann.post(url, ann_form)
     page = bob.post(url, bob_form).content.decode()
     again = form_of(page, "data-lead-form", keep_phone_number="theirs")
@@ -146,8 +153,13 @@ def test_choosing_theirs_in_a_lead_conflict_keeps_their_value(two, use_sandbox):
 
 # --------------------------------------------------------------------------- contacts
 def _contact(sandbox):
-    body = {"first_name": "Two", "last_name": "Contacts", "email": f"two-c-{uuid4().hex[:8]}@example.com",
-            "position": "Buyer", "address": "1 Old Road"}
+    body = {
+        "first_name": "Two",
+        "last_name": "Contacts",
+        "email": f"two-c-{uuid4().hex[:8]}@example.com",
+        "position": "Buyer",
+        "address": "1 Old Road",
+    }
     return sandbox.api("POST", "/contact", json=body).json()["data"]
 
 

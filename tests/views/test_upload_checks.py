@@ -1,6 +1,7 @@
 """Issue #14.1: every upload path (plain form, drag-and-drop / script, JSON) checks the file's
 extension against the allowed list and its content against that extension; a refusal names the
 file and the reason, nothing of it reaches TaskIP, and the other files of the same drop upload."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,11 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 JS = {"HTTP_ACCEPT": "application/json"}
-MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program cannot be run in DOS mode"
+MZ = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 64
+    + b"This program cannot be run in DOS mode"
+)
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -20,8 +25,12 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF
 REFUSED = [
     ("setup.exe", MZ, "application/x-msdownload", ".exe files cannot be uploaded"),
     ("page.html", HTML, "text/html", ".html files cannot be uploaded"),
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml",
-     ".svg files cannot be uploaded"),
+    (
+        "logo.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        "image/svg+xml",
+        ".svg files cannot be uploaded",
+    ),
     ("a.pdf.exe", MZ, "application/octet-stream", ".exe files cannot be uploaded"),
     ("invoice.pdf", MZ, "application/pdf", "its content is a Windows program"),
     ("notes.txt", HTML, "text/plain", "its content is a web page"),
@@ -34,8 +43,9 @@ REFUSED = [
 def lead(use_sandbox):
     from crmui import api
 
-    created = api.client().leads.create({"first_name": "Uma", "last_name": "Uploads",
-                                         "email": f"uploads-{uuid.uuid4().hex[:8]}@example.com"})
+    created = api.client().leads.create(
+        {"first_name": "Uma", "last_name": "Uploads", "email": f"uploads-{uuid.uuid4().hex[:8]}@example.com"}
+    )
     yield created
     try:
         api.client().leads.delete(created.id)
@@ -54,11 +64,13 @@ def upload_url(lead):
 
 
 @pytest.mark.parametrize("name,content,ctype,reason", REFUSED)
-def test_the_script_and_json_path_refuses_the_file_naming_it_and_why(sales_client, lead, use_sandbox, name,
-                                                                     content, ctype, reason):
+def test_the_script_and_json_path_refuses_the_file_naming_it_and_why(
+    sales_client, lead, use_sandbox, name, content, ctype, reason
+):
     use_sandbox.reset_stats()
-    response = sales_client.post(upload_url(lead), {"file": SimpleUploadedFile(name, content, content_type=ctype)},
-                                 **JS)
+    response = sales_client.post(
+        upload_url(lead), {"file": SimpleUploadedFile(name, content, content_type=ctype)}, **JS
+    )
     assert response.status_code == 415
     body = json.loads(response.content)
     assert body["ok"] is False and body["uploaded"] == []
@@ -85,10 +97,14 @@ def test_the_plain_form_uploads_the_good_files_of_a_drop_and_names_each_refused_
 
 def test_real_files_of_the_allowed_kinds_still_upload(sales_client, lead):
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
-    for name, content, ctype in [("offer.pdf", PDF, "application/pdf"), ("photo.png", png, "image/png"),
-                                 ("list.csv", b"name,email\nAda,ada@example.com\n", "text/csv"),
-                                 ("raw.pdf", PDF, "application/octet-stream")]:
-        response = sales_client.post(upload_url(lead), {"file": SimpleUploadedFile(name, content, content_type=ctype)},
-                                     **JS)
+    for name, content, ctype in [
+        ("offer.pdf", PDF, "application/pdf"),
+        ("photo.png", png, "image/png"),
+        ("list.csv", b"name,email\nAda,ada@example.com\n", "text/csv"),
+        ("raw.pdf", PDF, "application/octet-stream"),
+    ]:
+        response = sales_client.post(
+            upload_url(lead), {"file": SimpleUploadedFile(name, content, content_type=ctype)}, **JS
+        )
         assert (response.status_code, json.loads(response.content)) == (200, {"ok": True, "uploaded": [name]})
     assert sorted(stored_names(lead)) == ["list.csv", "offer.pdf", "photo.png", "raw.pdf"]

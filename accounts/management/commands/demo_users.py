@@ -1,4 +1,5 @@
 """Create the demo logins (one per role) and print them. Safe to run again."""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand

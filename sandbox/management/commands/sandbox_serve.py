@@ -1,8 +1,9 @@
 """Convenience: migrate, seed if empty, then serve the sandbox with gunicorn.
 
-    DJANGO_SETTINGS_MODULE=sandbox.settings python manage.py sandbox_serve [--port 8001]
-        [--host 127.0.0.1] [--workers 2] [--threads 8] [--leads 300] [--no-seed]
+DJANGO_SETTINGS_MODULE=sandbox.settings python manage.py sandbox_serve [--port 8001]
+    [--host 127.0.0.1] [--workers 2] [--threads 8] [--leads 300] [--no-seed]
 """
+
 import os
 import shutil
 import sys
@@ -27,10 +28,22 @@ class Command(BaseCommand):
         if not o["no_seed"]:
             call_command("sandbox_seed", leads=o["leads"])  # a no-op when already seeded
         os.environ["DJANGO_SETTINGS_MODULE"] = "sandbox.settings"
-        argv = ["gunicorn", "sandbox.wsgi", "-b", f"{o['host']}:{o['port']}", "--workers", str(o["workers"]),
-                "--threads", str(o["threads"]), "--timeout", "120"]
-        self.stdout.write(f"Sandbox API on http://{o['host']}:{o['port']}/api/public-v1 "
-                          f"(key: {os.environ.get('SANDBOX_SECRET_KEY') or 'sandbox-demo-key'})")
+        argv = [
+            "gunicorn",
+            "sandbox.wsgi",
+            "-b",
+            f"{o['host']}:{o['port']}",
+            "--workers",
+            str(o["workers"]),
+            "--threads",
+            str(o["threads"]),
+            "--timeout",
+            "120",
+        ]
+        self.stdout.write(
+            f"Sandbox API on http://{o['host']}:{o['port']}/api/public-v1 "
+            f"(key: {os.environ.get('SANDBOX_SECRET_KEY') or 'sandbox-demo-key'})"
+        )
         self.stdout.flush()
         exe = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
         if os.path.exists(exe):

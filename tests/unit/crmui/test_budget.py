@@ -1,4 +1,5 @@
 """crmui.budget: the rolling record of calls per page and where the hour is heading."""
+
 import time
 
 from crmui import budget

@@ -1,4 +1,5 @@
 """The one freshness line (templates/_freshness.html) and the wording of ages (crmui.htmx.age_text)."""
+
 from __future__ import annotations
 
 import time
@@ -13,9 +14,16 @@ def render(src, **ctx):
     return Template(src).render(Context(ctx))
 
 
-@pytest.mark.parametrize(("seconds", "words"), [
-    (0, "just now"), (44, "just now"), (60, "1 min ago"), (180, "3 min ago"), (7200, "2 h ago"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0, "just now"),
+        (44, "just now"),
+        (60, "1 min ago"),
+        (180, "3 min ago"),
+        (7200, "2 h ago"),
+    ],
+)
 def test_age_text_says_how_long_ago_in_words(seconds, words):
     assert age_text(1_000_000.0, now=1_000_000.0 + seconds) == words
 
@@ -25,8 +33,9 @@ def test_age_text_is_empty_without_a_time():
 
 
 def test_freshness_line_says_how_old_the_data_is_and_links_a_refresh():
-    html = render('{% include "_freshness.html" with fetched_at=ts refresh_url="/x/?refresh=1" %}',
-                  ts=time.time() - 180)
+    html = render(
+        '{% include "_freshness.html" with fetched_at=ts refresh_url="/x/?refresh=1" %}', ts=time.time() - 180
+    )
     assert ">3 min ago</time>" in html
     assert 'href="/x/?refresh=1"' in html and "Refresh" in html
     assert "hx-get" not in html  # no target, no push URL: a plain link
@@ -34,8 +43,10 @@ def test_freshness_line_says_how_old_the_data_is_and_links_a_refresh():
 
 
 def test_freshness_line_refreshes_in_place_with_a_target():
-    html = render('{% include "_freshness.html" with fetched_at=ts refresh_url="/x/?refresh=1" target="#t" stale=True %}',
-                  ts=time.time())
+    html = render(
+        '{% include "_freshness.html" with fetched_at=ts refresh_url="/x/?refresh=1" target="#t" stale=True %}',
+        ts=time.time(),
+    )
     assert 'hx-get="/x/?refresh=1" hx-target="#t" hx-swap="outerHTML"' in html
     assert "Saved copy" in html
 

@@ -1,4 +1,5 @@
 """crmui.htmx: page or partial, redirect after a write, JSON for scripts."""
+
 from __future__ import annotations
 
 from django.test import RequestFactory

@@ -1,4 +1,5 @@
 """The one write path (crmui/writes.py) on its own: TaskIP is mocked with ``responses``."""
+
 from __future__ import annotations
 
 import json
@@ -46,17 +47,18 @@ def test_transport_errors_say_whether_the_request_may_have_reached_taskip(taskip
     taskip.add(responses_lib.DELETE, f"{BASE}/lead/3", json={"message": "nope"}, status=422)
     taskip.add(responses_lib.DELETE, f"{BASE}/lead/4", json={"message": "boom"}, status=500)
     outcomes = {}
-    for name, call in (("connection lost", lambda: client.leads.create({"first_name": "A"})),
-                       ("read timeout", lambda: client.contacts.create({"first_name": "A"})),
-                       ("garbled 200", lambda: client.attributes.create(name="x", type=1)),
-                       ("422", lambda: client.leads.delete(3)),
-                       ("500", lambda: client.leads.delete(4))):
+    for name, call in (
+        ("connection lost", lambda: client.leads.create({"first_name": "A"})),
+        ("read timeout", lambda: client.contacts.create({"first_name": "A"})),
+        ("garbled 200", lambda: client.attributes.create(name="x", type=1)),
+        ("422", lambda: client.leads.delete(3)),
+        ("500", lambda: client.leads.delete(4)),
+    ):
         with pytest.raises(e.TaskipError) as info:
             call()
         outcomes[name] = info.value.may_have_reached
     # a ConnectionError without a refused socket underneath counts as "lost mid-way"
-    assert outcomes == {"connection lost": True, "read timeout": True, "garbled 200": True, "422": False,
-                        "500": True}
+    assert outcomes == {"connection lost": True, "read timeout": True, "garbled 200": True, "422": False, "500": True}
     assert not e.TaskipConnectionError("x", may_have_reached=False).may_have_reached
     assert not e.TaskipTimeout("connect timeout", may_have_reached=False).may_have_reached
 
@@ -121,8 +123,9 @@ def test_a_resend_after_a_save_replays_it_without_writing(taskip):
 
 
 def test_a_refused_write_frees_the_token_and_changes_no_cache(taskip):
-    taskip.add(responses_lib.POST, f"{BASE}/lead/notes/5", json={"message": "bad", "errors": {"title": ["x"]}},
-               status=422)
+    taskip.add(
+        responses_lib.POST, f"{BASE}/lead/notes/5", json={"message": "bad", "errors": {"title": ["x"]}}, status=422
+    )
     cache_mod.put("notes:5", ["list"], ["cached"])
     outcome = panels.note_create(actor=None, lead_id=5, title="", note="n", token="t5")
     assert outcome.not_saved and isinstance(outcome.error, e.ValidationError) and not outcome.checked
@@ -138,21 +141,44 @@ def test_a_delete_whose_answer_was_lost_is_settled_by_404(taskip):
 
 def test_an_update_whose_answer_was_lost_compares_what_was_sent_with_what_is_held(taskip):
     taskip.add(responses_lib.PUT, f"{BASE}/lead/9", body=requests.exceptions.ReadTimeout("slow"))
-    taskip.add(responses_lib.GET, f"{BASE}/lead/9", json={"msg": "ok", "data": {
-        "id": 9, "first_name": "Ada", "phone_number": "555-1"}})
-    assert lead_services.lead_update(actor=None, lead_id=9, payload={"first_name": "Ada",
-                                                                     "phone_number": "555-1"}).saved
-    assert lead_services.lead_update(actor=None, lead_id=9, payload={"first_name": "Ada",
-                                                                     "phone_number": "555-2"}).not_saved
+    taskip.add(
+        responses_lib.GET,
+        f"{BASE}/lead/9",
+        json={"msg": "ok", "data": {"id": 9, "first_name": "Ada", "phone_number": "555-1"}},
+    )
+    assert lead_services.lead_update(
+        actor=None, lead_id=9, payload={"first_name": "Ada", "phone_number": "555-1"}
+    ).saved
+    assert lead_services.lead_update(
+        actor=None, lead_id=9, payload={"first_name": "Ada", "phone_number": "555-2"}
+    ).not_saved
 
 
 # --------------------------------------------------------------------------- effects
 def test_effects_are_declared_per_write_kind_and_can_be_extended(taskip):
     assert set(writes.EFFECTS) >= {
-        "lead.create", "lead.update", "lead.delete", "lead.bulk_delete", "lead.convert", "lead.email", "lead.move",
-        "note.create", "note.update", "note.delete", "file.upload", "file.delete", "attribute.create",
-        "attribute.update", "attribute.delete", "attribute.reorder", "contact.create", "contact.update",
-        "contact.delete", "contact.bulk_delete", "contact.invite"}
+        "lead.create",
+        "lead.update",
+        "lead.delete",
+        "lead.bulk_delete",
+        "lead.convert",
+        "lead.email",
+        "lead.move",
+        "note.create",
+        "note.update",
+        "note.delete",
+        "file.upload",
+        "file.delete",
+        "attribute.create",
+        "attribute.update",
+        "attribute.delete",
+        "attribute.reorder",
+        "contact.create",
+        "contact.update",
+        "contact.delete",
+        "contact.bulk_delete",
+        "contact.invite",
+    }
     seen = []
     writes.add_effect("lead.delete", lambda outcome, ctx: seen.append((outcome.state, ctx["lead_id"])))
     try:
@@ -202,12 +228,19 @@ def test_parallel_submissions_with_one_token_write_once(taskip):
 # --------------------------------------------------------------------------- three-way merge
 def test_three_way_keeps_their_change_and_flags_same_field_conflicts():
     loaded = {k: writes.canon(v) for k, v in {"phone": "1", "address": "A", "city": "X"}.items()}
-    merge = writes.three_way(loaded=loaded, typed={"phone": "2", "address": "A", "city": "Y"},
-                             held={"phone": "1", "address": "B", "city": "Z"})
+    merge = writes.three_way(
+        loaded=loaded,
+        typed={"phone": "2", "address": "A", "city": "Y"},
+        held={"phone": "1", "address": "B", "city": "Z"},
+    )
     assert merge.mine == {"phone"} and merge.theirs == {"address"} and merge.conflicts == {"city": ("Y", "Z")}
     # once this person has seen their value and keeps theirs, it is no longer a conflict
-    again = writes.three_way(loaded=loaded, typed={"phone": "2", "address": "A", "city": "Y"},
-                             held={"phone": "1", "address": "B", "city": "Z"}, seen={"city": "Z"})
+    again = writes.three_way(
+        loaded=loaded,
+        typed={"phone": "2", "address": "A", "city": "Y"},
+        held={"phone": "1", "address": "B", "city": "Z"},
+        seen={"city": "Z"},
+    )
     assert again.mine == {"phone", "city"} and not again.conflicts
 
 

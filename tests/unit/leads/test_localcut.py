@@ -1,5 +1,6 @@
 """leads.localcut and leads.places on their own (no sandbox): TaskIP's (Laravel on MySQL)
 semantics for the local list cut, and places built from leads' own names."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -12,12 +13,23 @@ from leads.selfcheck import ProbeQuery
 
 
 def lead(i, first, last=None, day=None, **kw):
-    return Lead(id=i, first_name=first, last_name=last, email=f"{i}@x.io",
-                lead_interaction_date=day, created_at=datetime(2026, 1, i, tzinfo=UTC), **kw)
+    return Lead(
+        id=i,
+        first_name=first,
+        last_name=last,
+        email=f"{i}@x.io",
+        lead_interaction_date=day,
+        created_at=datetime(2026, 1, i, tzinfo=UTC),
+        **kw,
+    )
 
 
-LEADS = [lead(1, "zoë", "b"), lead(2, "Émile", "a", date(2026, 5, 1)), lead(3, "Adam", None, date(2026, 4, 1)),
-         lead(4, "emile", "A")]
+LEADS = [
+    lead(1, "zoë", "b"),
+    lead(2, "Émile", "a", date(2026, 5, 1)),
+    lead(3, "Adam", None, date(2026, 4, 1)),
+    lead(4, "emile", "A"),
+]
 
 
 def test_fold_ignores_case_and_accents():
@@ -50,16 +62,23 @@ def test_search_matches_without_case_or_accents_and_status_id_only_statuses():
 def test_shapes_of_a_query():
     assert localcut.shapes_of(ProbeQuery()) == {"sort:created_at"}
     assert localcut.shapes_of(ProbeQuery(search="a", status_id=1, sort_by="name")) == {
-        "search", "filter:status_id", "sort:name"}
+        "search",
+        "filter:status_id",
+        "sort:name",
+    }
 
 
 def test_places_are_the_names_leads_carry_with_the_parent_seen_most():
-    leads = [Lead(id=1, country_id=1, country="United States", state_id=2, state="California", city_id=3,
-                  city="San Francisco"),
-             Lead(id=2, country_id=1, country="United States", state_id=2, state="California", city_id=3,
-                  city="San Francisco"),
-             Lead(id=3, country_id=3, country="Germany", state_id=8, state="Bavaria", city_id=10, city="Munich"),
-             Lead(id=4, city_id=99, city=None)]
+    leads = [
+        Lead(
+            id=1, country_id=1, country="United States", state_id=2, state="California", city_id=3, city="San Francisco"
+        ),
+        Lead(
+            id=2, country_id=1, country="United States", state_id=2, state="California", city_id=3, city="San Francisco"
+        ),
+        Lead(id=3, country_id=3, country="Germany", state_id=8, state="Bavaria", city_id=10, city="Munich"),
+        Lead(id=4, city_id=99, city=None),
+    ]
     places = places_from(leads)
     assert places.cities[3].name == "San Francisco" and places.cities[3].parent_id == 2
     assert places.cities[10].name == "Munich" and places.states[8].parent_id == 3

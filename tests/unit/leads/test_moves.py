@@ -1,4 +1,5 @@
 """leads.moves: the statuses a lead keeps when it moves to another stage."""
+
 from crmui.taskip import Attribute
 from leads.moves import new_status_ids
 

@@ -1,4 +1,5 @@
 """leads.selectors: where a lead sits on the board, and the board's columns."""
+
 from decimal import Decimal
 
 from crmui.taskip import Attribute, Lead
@@ -19,10 +20,12 @@ def test_placement_is_the_status_with_the_highest_order_ties_to_lower_id():
 
 
 def test_grouping_counts_and_sums_per_currency():
-    leads = [Lead(1, statuses=(S(2, 2),), value=Decimal("10"), currency="usd"),
-             Lead(2, statuses=(S(1, 1), S(2, 2)), value=Decimal("5.5"), currency="USD"),
-             Lead(3, statuses=(S(2, 2),), value=Decimal("7"), currency="EUR"),
-             Lead(4, value=Decimal("1"), currency="USD")]
+    leads = [
+        Lead(1, statuses=(S(2, 2),), value=Decimal("10"), currency="usd"),
+        Lead(2, statuses=(S(1, 1), S(2, 2)), value=Decimal("5.5"), currency="USD"),
+        Lead(3, statuses=(S(2, 2),), value=Decimal("7"), currency="EUR"),
+        Lead(4, value=Decimal("1"), currency="USD"),
+    ]
     cols = group_board(leads, [S(1, 1), S(2, 2)])
     assert list(cols) == ["none", "s1", "s2"]
     assert cols["s2"].count == 3 and cols["s1"].count == 0 and cols["none"].count == 1
