@@ -47,6 +47,10 @@ class WriteClaim(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     state = models.CharField(max_length=10, default=PENDING)
+    # Who is writing while PENDING: "" for a web request (taken as dead after
+    # writes.PENDING_STALE_SECONDS), or a job's lease ("job:<lease owner>"), dead as soon as the
+    # lease lapses (writes.register_holder_check).
+    holder = models.CharField(max_length=120, blank=True, default="")
     result = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

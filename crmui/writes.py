@@ -59,6 +59,34 @@ UNCONFIRMED = "unconfirmed"
 PENDING_STALE_SECONDS = 120
 CLAIM_KEEP_DAYS = 2
 
+# Who holds the claims taken in this context (a job's lease, set by the job runner). A pending
+# claim whose holder is known dead (its check says so) is taken over at once and settled by
+# reading back, instead of waiting PENDING_STALE_SECONDS: a killed worker's half-done step does
+# not hold its job up.
+_holder: contextvars.ContextVar[str] = contextvars.ContextVar("write_claim_holder", default="")
+_holder_checks: dict[str, Callable[[str], bool]] = {}
+
+
+def register_holder_check(prefix: str, alive: Callable[[str], bool]) -> None:
+    """``alive(holder)`` says whether a holder named ``prefix...`` may still be writing."""
+    _holder_checks[prefix] = alive
+
+
+@contextmanager
+def claims_held_by(holder: str):
+    token = _holder.set(holder[:120])
+    try:
+        yield
+    finally:
+        _holder.reset(token)
+
+
+def _holder_gone(holder: str) -> bool:
+    for prefix, alive in _holder_checks.items():
+        if holder and holder.startswith(prefix):
+            return not alive(holder)
+    return False
+
 
 # --------------------------------------------------------------------------- the outcome
 @dataclass
@@ -270,25 +298,25 @@ def _claim_once(key: str) -> tuple[str, Any]:
         WriteClaim.objects.filter(created_at__lt=timezone.now() - timedelta(days=CLAIM_KEEP_DAYS)).delete()
     try:
         with transaction.atomic():
-            WriteClaim.objects.create(key=key, state=WriteClaim.PENDING)
+            WriteClaim.objects.create(key=key, state=WriteClaim.PENDING, holder=_holder.get())
         return "go", None
     except IntegrityError:
         pass
-    row = WriteClaim.objects.filter(key=key).values("state", "result", "updated_at").first()
+    row = WriteClaim.objects.filter(key=key).values("state", "result", "updated_at", "holder").first()
     if row is None:  # released in between: try once more
         try:
             with transaction.atomic():
-                WriteClaim.objects.create(key=key, state=WriteClaim.PENDING)
+                WriteClaim.objects.create(key=key, state=WriteClaim.PENDING, holder=_holder.get())
             return "go", None
         except IntegrityError:
             return "pending", None
     if row["state"] == WriteClaim.SAVED:
         return "saved", row["result"]
     stale = row["updated_at"] < timezone.now() - timedelta(seconds=PENDING_STALE_SECONDS)
-    if row["state"] == WriteClaim.UNKNOWN or stale:
+    if row["state"] == WriteClaim.UNKNOWN or stale or _holder_gone(row["holder"]):
         # take it over atomically (compare-and-set): one request checks, the others wait
         taken = WriteClaim.objects.filter(key=key, state=row["state"], updated_at=row["updated_at"]).update(
-            state=WriteClaim.PENDING, updated_at=timezone.now()
+            state=WriteClaim.PENDING, updated_at=timezone.now(), holder=_holder.get()
         )
         if taken:
             return "unknown", None

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
-from crmui import governor
+from crmui import governor, writes
 from crmui.errors import user_message
 from crmui.tally import begin_tally, end_tally
 from crmui.taskip import TaskipError
@@ -167,6 +167,12 @@ def take_lease(job_id: int, me: str) -> bool:
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=me) | Q(lease_owner=REQUEUED))
         .update(lease_owner=me, lease_until=now + timedelta(seconds=_lease_seconds()))
     )
+
+
+def lease_alive(holder: str) -> bool:
+    """Whether the lease named in a write claim's holder (``job:<lease owner>``) is still held."""
+    owner = holder.removeprefix("job:")
+    return Job.objects.filter(lease_owner=owner, lease_until__gte=timezone.now()).exists()
 
 
 def release_lease(job_id: int, me: str) -> None:
@@ -313,7 +319,7 @@ def run(job_id: int, *, max_steps: int | None = None, heartbeat: bool = True) ->
         )
         Job.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
         job.refresh_from_db()
-        with governor.background_calls(f"job:{job_id}"):
+        with governor.background_calls(f"job:{job_id}"), writes.claims_held_by(f"job:{me}"):
             tally = begin_tally()
             try:
                 runner.settle(job)

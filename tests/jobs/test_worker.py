@@ -91,6 +91,32 @@ def test_sigkill_mid_job_resumes_within_seconds_and_writes_each_lead_once(manage
     )
 
 
+def test_a_worker_killed_inside_a_write_hands_it_on_at_once(manager_client, use_sandbox, start_worker):
+    from crmui.models import WriteClaim
+
+    tag, ids = _make_leads(use_sandbox, 8, source_ids=[7])
+    use_sandbox.config(hang_seconds=60)
+    use_sandbox.reset_stats()
+    use_sandbox.fail_next("hang", method="PUT")  # the first change hangs before TaskIP saves it
+    worker = start_worker(TASKIP_BURST_LIMIT=600)
+    bulk = _start_bulk(manager_client, ids, "source:9")
+    wait_for(lambda: _put_count(use_sandbox) >= 1, 60, "the first change to reach TaskIP")
+    time.sleep(0.5)
+    worker.kill()  # killed while it waits for TaskIP's answer: its claim on that write is pending
+    pending = WriteClaim.objects.filter(state=WriteClaim.PENDING, key__contains=f"bulk{bulk.pk}-")
+    assert pending.count() == 1 and pending.get().holder.startswith("job:")
+
+    start_worker(TASKIP_BURST_LIMIT=600)
+    # The new worker reads the lead back (not changed) and sends the change again under the same
+    # token: the claim's holder, the dead worker's job lease, has lapsed, so it is taken over at
+    # once rather than waited for (a web request's claim is given 120 s).
+    job = wait_for(lambda: Job.objects.filter(pk=bulk.job_id, state=Job.DONE).first(), 30, "the job to finish")
+    assert job.processed == 8 and job.failed == 0
+    assert _put_count(use_sandbox) == 9  # the hung one (never carried out), then each lead once
+    leads = use_sandbox.api("GET", "/lead", params={"search": tag, "item": 0}).json()["data"]
+    assert sorted(s["id"] for x in leads for s in x["sources"]) == [9] * 8
+
+
 def test_with_60_calls_an_hour_the_job_waits_for_the_reset_while_pages_still_load(
     manager_client, use_sandbox, start_worker
 ):

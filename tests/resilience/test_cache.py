@@ -161,8 +161,10 @@ def test_parallel_counts_calls_against_the_request(use_sandbox):
 
 
 def test_parallel_fetches_run_at_the_same_time(use_sandbox):
-    use_sandbox.config(latency_ms=300)
+    # One after another these four take 4 s; at the same time about 1 s. The margin is wide
+    # because a loaded 2-core CI machine adds seconds of its own.
+    use_sandbox.config(latency_ms=1000)
     upstream.begin_tally()
     started = time.monotonic()
     api.parallel(*(lambda i=i: api.client().leads.get(i) for i in range(1, 5)))
-    assert time.monotonic() - started < 0.9
+    assert time.monotonic() - started < 2.5

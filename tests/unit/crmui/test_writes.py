@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 import requests
@@ -223,6 +224,44 @@ def test_parallel_submissions_with_one_token_write_once(taskip):
     assert len([c for c in taskip.calls if c.request.method == "POST"]) == 1
     assert len(results) == 6 and all(o.saved for o in results)
     assert sum(1 for o in results if not o.replay) == 1
+
+
+def _claim_held_by_a_job(token, *, lease_until_seconds):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jobs.models import Job
+
+    Job.objects.create(
+        kind="bulk",
+        title="t",
+        detail_url="/",
+        state=Job.RUNNING,
+        lease_owner="host:1:dead",
+        lease_until=timezone.now() + timedelta(seconds=lease_until_seconds),
+    )
+    WriteClaim.objects.create(key=f"note.create:-:{token}", state=WriteClaim.PENDING, holder="job:host:1:dead")
+
+
+def test_a_claim_left_pending_by_a_dead_workers_job_is_read_back_at_once(taskip):
+    # the worker was killed mid-write: its job lease lapsed; the note had reached TaskIP
+    _claim_held_by_a_job("k1", lease_until_seconds=-1)
+    taskip.add(responses_lib.GET, f"{BASE}/lead/notes/5", json=_notes(NOTE))
+    started = time.monotonic()
+    outcome = panels.note_create(actor=None, lead_id=5, title="Call", note="Said yes", token="k1")
+    assert time.monotonic() - started < 2
+    assert outcome.saved and outcome.checked and outcome.value.id == 7
+    assert not [c for c in taskip.calls if c.request.method == "POST"]  # not written twice
+
+
+def test_a_claim_pending_under_a_live_job_lease_is_waited_for_not_taken(taskip, settings):
+    settings.TASKIP_CONNECT_TIMEOUT, settings.TASKIP_READ_TIMEOUT = 0.1, 0.1  # wait ~2.4 s
+    _claim_held_by_a_job("k2", lease_until_seconds=60)
+    outcome = panels.note_create(actor=None, lead_id=5, title="Call", note="Said yes", token="k2")
+    assert outcome.unconfirmed and outcome.pending_elsewhere
+    assert not taskip.calls  # neither written nor read: the live worker settles it
+    assert WriteClaim.objects.get(key="note.create:-:k2").holder == "job:host:1:dead"
 
 
 # --------------------------------------------------------------------------- three-way merge
