@@ -96,7 +96,7 @@ def test_a_hanging_taskip_never_holds_a_page_past_its_deadline(sales_client, set
     took = time.monotonic() - started
     assert resp.status_code == 200
     assert "too slowly" in resp.content.decode() or "too long" in resp.content.decode()
-    assert took < 2.5, f"the page waited {took:.1f}s"
+    assert took < 3.5, f"the page waited {took:.1f}s"  # the deadline 1 s, not the 4 s hang
     use_sandbox.clear_faults()
 
 

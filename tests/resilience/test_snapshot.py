@@ -68,12 +68,12 @@ def test_a_change_made_outside_the_dashboard_shows_within_the_lifetime(sales_cli
     _outside_rename(use_sandbox, lead["id"], title)
     changed_at = time.monotonic()
     seen = None
-    while time.monotonic() - changed_at < 3 + 1.0:  # the lifetime, plus one page's time
+    while time.monotonic() - changed_at < 3 + 2.0:  # the lifetime, plus a loaded machine's page time
         if title in sales_client.get(url).content.decode():
             seen = time.monotonic() - changed_at
             break
         time.sleep(0.2)
-    assert seen is not None and seen <= 3 + 1.0, "the outside change did not show within the lifetime"
+    assert seen is not None and seen <= 3 + 2.0, "the outside change did not show within the lifetime"
 
 
 def test_the_workers_refresh_fetches_before_the_lifetime_ends_and_only_while_people_look(

@@ -250,7 +250,7 @@ def test_a_claim_left_pending_by_a_dead_workers_job_is_read_back_at_once(taskip)
     taskip.add(responses_lib.GET, f"{BASE}/lead/notes/5", json=_notes(NOTE))
     started = time.monotonic()
     outcome = panels.note_create(actor=None, lead_id=5, title="Call", note="Said yes", token="k1")
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # not the 38 s a pending claim is otherwise waited for
     assert outcome.saved and outcome.checked and outcome.value.id == 7
     assert not [c for c in taskip.calls if c.request.method == "POST"]  # not written twice
 
