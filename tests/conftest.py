@@ -89,7 +89,9 @@ def _job_queue_in_memory():
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
     """A live sandbox (gunicorn subprocess, its own SQLite DB, seeded) for the whole session."""
-    server = start_sandbox(tmp_path_factory.mktemp("sandbox"))
+    # four threads: a hung request (fault tests) or a background snapshot fetch never leaves a
+    # read-back or a parallel fetch queued behind it
+    server = start_sandbox(tmp_path_factory.mktemp("sandbox"), threads=4)
     yield server
     server.stop()
 

@@ -23,10 +23,12 @@ FAULTS = ["malformed-after", "hang-after"]
 
 @pytest.fixture
 def faulty(use_sandbox, settings):
-    settings.TASKIP_READ_TIMEOUT = 0.6
+    # the read timeout leaves a loaded machine's sandbox time to answer the read-back; the hang
+    # outlasts it by a second
+    settings.TASKIP_READ_TIMEOUT = 1.5
     settings.TASKIP_MAX_RETRIES = 0
     api.reset_client()
-    use_sandbox.config(hang_seconds=1.2)
+    use_sandbox.config(hang_seconds=2.5)
     yield use_sandbox
     api.reset_client()
 

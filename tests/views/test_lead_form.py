@@ -248,9 +248,9 @@ def test_failed_create_keeps_input_says_why_and_can_be_sent_again(sales_client, 
 def test_create_that_times_out_says_so_and_creates_nothing(sales_client, use_sandbox, settings):
     from crmui import api
 
-    settings.TASKIP_READ_TIMEOUT = 0.5
+    settings.TASKIP_READ_TIMEOUT = 1.5  # room for the read-back on a loaded machine
     api.reset_client()
-    use_sandbox.config(hang_seconds=1.5)
+    use_sandbox.config(hang_seconds=2.5)
     data = form_data()
     use_sandbox.fail_next(status="hang", path_contains="/lead", method="POST")
     html = sales_client.post(reverse("leads:create"), data).content.decode()
