@@ -9,6 +9,7 @@ file and the client reads it in chunks while sending it on, so no file is held w
 from __future__ import annotations
 
 from urllib.parse import unquote
+from uuid import uuid4
 
 from django.conf import settings
 from django.contrib import messages
@@ -80,6 +81,12 @@ def upload_error_message(exc: TaskipError) -> str:
     return user_message(exc)
 
 
+def upload_token(raw: str | None) -> str | None:
+    """A submitted upload token, when it looks like one (letters, digits, dashes; 8-64 long)."""
+    raw = (raw or "").strip()
+    return raw if 8 <= len(raw) <= 64 and all(c.isascii() and (c.isalnum() or c == "-") for c in raw) else None
+
+
 def _page_no(request) -> int:
     try:
         return max(1, int(request.GET.get("page", 1)))
@@ -114,6 +121,7 @@ def _render(
         "accept": ",".join(f".{ext}" for ext in sorted(allowed_types())),
         "allowed_label": allowed_extensions_label(),
         "max_name": MAX_FILE_NAME_CHARS,
+        "upload_token": uuid4().hex,
     }
     try:
         result = panels.files_for(lead_id=lead_id, search=search, page=page_no, refresh=refresh)
@@ -205,7 +213,11 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
     done: list[str] = []
     failures: list[str] = [too_large_message(name, None) for name in cap.skipped]
     status = 413 if cap.skipped else 200
-    for up in uploads:
+    # The submission's token (the plain form's hidden field; files.js sends one per file): the
+    # same upload posted twice (a double click, a resend after a lost answer, two servers) is
+    # stored once, and the second post is told it was saved.
+    token = upload_token(request.POST.get("idem_token"))
+    for index, up in enumerate(uploads):
         if up.size is not None and up.size > limit:
             failures.append(too_large_message(up.name, up.size))
             status = 413
@@ -227,6 +239,7 @@ def _file_upload(request, lead_id: int, *, cap: SizeCapUploadHandler, as_json: b
                 filename=up.name,
                 content_type=up.content_type,
                 size=up.size,
+                token=f"{token}:{index}:{up.name}" if token else None,
             )
         finally:
             up.close()

@@ -72,6 +72,13 @@
     row.remove();
   }
 
+  function uploadToken() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
   function enqueue(fileList) {
     var p = panel();
     if (!p) { return; }
@@ -89,7 +96,7 @@
         finish(row, false, "Its name is " + file.name.length + " characters long: rename it to at most " + maxName + " and upload it again.");
         return;
       }
-      queue.push({ file: file, row: row });
+      queue.push({ file: file, row: row, token: uploadToken() });
     });
     next();
   }
@@ -111,6 +118,7 @@
     row.classList.add("is-sending");
     var form = new FormData();
     form.append("file", item.file, item.file.name);
+    form.append("idem_token", item.token);  // the same upload sent twice is stored once
     var xhr = new XMLHttpRequest();
     xhr.open("POST", url);
     xhr.setRequestHeader("X-CSRFToken", csrfToken());

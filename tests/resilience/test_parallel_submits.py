@@ -33,7 +33,7 @@ def dashboard2(sandbox, tmp_path):
     dash.stop()
 
 
-def _post_ten(dash, session, path, data):
+def _post_ten(dash, session, path, data, files=None):
     """The same form 10 times at once on fresh connections; returns the answers and the pids."""
     before = len(dash.log_text())
     cookies = session.cookies.get_dict()
@@ -45,6 +45,7 @@ def _post_ten(dash, session, path, data):
         return requests.post(
             f"{dash.url}{path}",
             data=body,
+            files={name: (fn, content, ctype) for name, (fn, content, ctype) in (files or {}).items()} or None,
             cookies=cookies,
             allow_redirects=False,
             timeout=90,
@@ -90,6 +91,20 @@ def test_ten_parallel_posts_of_one_submission_make_one_record_each(dashboard2, s
         pids |= p
         notes = [n for n in sandbox.api("GET", f"/lead/notes/{lead_id}").json()["data"] if n["note"] == text]
         assert len(notes) == 1
+
+        # a file on it (the upload script's request: one file and its token)
+        fname = f"par-{tag}.txt"
+        answers, p = _post_ten(
+            dashboard2,
+            s,
+            f"/leads/{lead_id}/files/upload/",
+            {"idem_token": f"file-{tag}"},
+            files={"file": (fname, b"one upload, sent ten times", "text/plain")},
+        )
+        pids |= p
+        assert all(a.status_code in (200, 303) for a in answers), [a.status_code for a in answers]
+        held = [f for f in sandbox.api("GET", f"/lead/files/{lead_id}", params={"item": 100}).json()["data"]]
+        assert [f["title"] for f in held].count(fname) == 1
 
         # a contact
         cemail = f"parc-{tag}@example.com"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 
 import pytest
@@ -117,6 +118,30 @@ def test_upload_from_the_script_answers_json_and_the_list_shows_it(sales_client,
     assert "brief.txt" in html
     entry = AuditEntry.objects.get(action="file.upload")
     assert entry.outcome == "ok" and entry.user == sales_user and entry.object_label == "brief.txt"
+
+
+def test_the_same_upload_sent_twice_is_stored_once_and_both_are_told_uploaded(sales_client, lead, use_sandbox):
+    token = uuid.uuid4().hex
+    answers = [
+        sales_client.post(
+            upload_url(lead), {"file": SimpleUploadedFile("twice.txt", b"same bytes"), "idem_token": token}, **JS
+        )
+        for _ in range(2)
+    ]
+    assert [json.loads(a.content) for a in answers] == [{"ok": True, "uploaded": ["twice.txt"]}] * 2
+    held = use_sandbox.api("GET", f"/lead/files/{lead.id}", params={"item": 100}).json()["data"]
+    assert [f["title"] for f in held].count("twice.txt") == 1
+    # a new upload (a new token) of the same name is a second file, as the person asked
+    sales_client.post(
+        upload_url(lead), {"file": SimpleUploadedFile("twice.txt", b"same bytes"), "idem_token": uuid.uuid4().hex}, **JS
+    )
+    held = use_sandbox.api("GET", f"/lead/files/{lead.id}", params={"item": 100}).json()["data"]
+    assert [f["title"] for f in held].count("twice.txt") == 2
+
+
+def test_the_upload_form_and_script_carry_a_token(sales_client, lead):
+    html = html_of(sales_client.get(files_url(lead), **HX))
+    assert re.search(r'name="idem_token" value="[0-9a-f]{32}"', html)
 
 
 def test_a_large_upload_streams_through_a_temporary_file(sales_client, lead):
