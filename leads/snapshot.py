@@ -201,26 +201,40 @@ def _fetch_locked() -> Snapshot:
     return read()
 
 
-def _fetch_in_background() -> bool:
-    """Start a fetch in a thread of this process (the worker's periodic task does it too; the
-    lock makes sure only one runs). False when one is already running."""
+def _start_fetch() -> dict | None:
+    """Take the fetch lock and fetch in a thread of this process; None when a fetch is already
+    running somewhere (the lock is shared). The dict returned gets ``snap`` or ``error``, the
+    fetch's ``calls``, and ``done`` (an Event) is set when it ended."""
     if not cache.add(LOCK_KEY, 1, scaled_ttl(120)):
-        return False
+        return None
+    outcome: dict = {"done": threading.Event()}
 
     def run():
+        own = tally_mod.begin_tally()  # no page deadline: a big workspace takes longer than a page
         try:
-            _fetch_locked()
+            outcome["snap"] = _fetch_locked()
         except TaskipError as exc:
-            log.warning("lead snapshot refresh failed: %s", type(exc).__name__)
-        except Exception:  # a background thread must not die silently
-            log.exception("lead snapshot refresh failed")
+            outcome["error"] = exc
+            log.warning("lead snapshot fetch failed: %s", type(exc).__name__)
+        except Exception as exc:  # a background thread must not die silently
+            outcome["error"] = exc
+            log.exception("lead snapshot fetch failed")
         finally:
             cache.delete(LOCK_KEY)
+            outcome["calls"] = own.calls
+            tally_mod.end_tally()
+            outcome["done"].set()
 
     thread = threading.Thread(target=run, name="lead-snapshot", daemon=True)
     _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
     thread.start()
-    return True
+    return outcome
+
+
+def _fetch_in_background() -> bool:
+    """Start a fetch in a thread of this process (the worker's periodic task does it too; the
+    lock makes sure only one runs). False when one is already running."""
+    return _start_fetch() is not None
 
 
 def is_stale() -> bool:
@@ -299,28 +313,11 @@ def _current(wait: float | None) -> Snapshot | None:
 
 
 def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
-    if not cache.add(LOCK_KEY, 1, scaled_ttl(120)):
-        return _wait_for_other(snap, wait)  # another process is fetching: wait for its copy
     tally = tally_mod.current_tally()
-    done = threading.Event()
-    outcome: dict = {}
-
-    def run():
-        own = tally_mod.begin_tally()  # no page deadline: a big workspace takes longer than a page
-        try:
-            outcome["snap"] = _fetch_locked()
-        except Exception as exc:  # handed to the page below
-            outcome["error"] = exc
-            log.warning("lead snapshot fetch failed: %s", type(exc).__name__)
-        finally:
-            cache.delete(LOCK_KEY)
-            outcome["calls"] = own.calls
-            tally_mod.end_tally()
-            done.set()
-
-    thread = threading.Thread(target=run, name="lead-snapshot", daemon=True)
-    _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
-    thread.start()
+    outcome = _start_fetch()
+    if outcome is None:
+        return _wait_for_other(snap, wait)  # another process is fetching: wait for its copy
+    done = outcome["done"]
     if not done.wait(wait):
         if snap is not None:
             _served_saved_copy()
