@@ -193,3 +193,47 @@ def other_option(form: Form, name: str, rng: random.Random) -> str | None:
 
 
 _EMAIL_SAFE = re.compile(r"[^a-z0-9]")
+
+
+class FormFields(HTMLParser):
+    """Every field a browser posts from the form marked ``marker`` (checkboxes: all checked)."""
+
+    def __init__(self, marker: str):
+        super().__init__(convert_charrefs=True)
+        self.marker, self.inside, self.done = marker, False, False
+        self.data: list[tuple[str, str]] = []
+        self.select = self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and not self.done and any(self.marker in f"{k}={v or ''}" for k, v in attrs):
+            self.inside = True
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data.append((name, a.get("value", "on")))
+            elif kind not in ("submit", "button", "file", "password"):
+                self.data.append((name, a.get("value", "")))
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in a:
+            self.data.append((self.select, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.data.append((self.textarea[0], self.textarea[1].lstrip("\n")))
+            self.textarea = None
+        elif tag == "form" and self.inside:
+            self.inside, self.done = False, True

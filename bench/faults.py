@@ -30,7 +30,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path
 from uuid import uuid4
 
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.day import Day  # noqa: E402
-from bench.driver import Remote  # noqa: E402
+from bench.driver import FormFields, Remote  # noqa: E402
 
 ERROR_SHOWN = re.compile(r'role="alert"|alert-error|flash-error|class="errorlist|class="field-error|banner-error')
 UNCONFIRMED = re.compile(r"not confirmed yet|still working on")
@@ -101,55 +100,11 @@ class FaultDay(Day):
         return res
 
 
-class _FormFields(HTMLParser):
-    """Every field a browser posts from the form marked ``marker`` (checkboxes: all checked)."""
-
-    def __init__(self, marker: str):
-        super().__init__(convert_charrefs=True)
-        self.marker, self.inside, self.done = marker, False, False
-        self.data: list[tuple[str, str]] = []
-        self.select = self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and not self.done and any(self.marker in f"{k}={v or ''}" for k, v in attrs):
-            self.inside = True
-        if not self.inside:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.data.append((name, a.get("value", "on")))
-            elif kind not in ("submit", "button", "file", "password"):
-                self.data.append((name, a.get("value", "")))
-        elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select and "selected" in a:
-            self.data.append((self.select, a.get("value", "")))
-        elif tag == "textarea" and name:
-            self.textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea" and self.textarea is not None:
-            self.data.append((self.textarea[0], self.textarea[1].lstrip("\n")))
-            self.textarea = None
-        elif tag == "form" and self.inside:
-            self.inside, self.done = False, True
-
-
 def _edit_form(session, base: str, lead_id: int) -> list[tuple[str, str]] | None:
     r = session.get(f"{base}/leads/{lead_id}/edit/", timeout=60)
     if r.status_code != 200:
         return None
-    p = _FormFields("data-lead-form")
+    p = FormFields("data-lead-form")
     p.feed(r.text)
     return p.data or None
 

@@ -5,62 +5,18 @@ other value beside theirs, nothing is overwritten until they choose."""
 from __future__ import annotations
 
 import html as html_lib
-from html.parser import HTMLParser
 from uuid import uuid4
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from bench.driver import FormFields
 from tests.conftest import make_user
 
 
-class _Form(HTMLParser):
-    """The fields a browser would post from the first <form> that has ``marker`` in its attrs."""
-
-    def __init__(self, marker: str):
-        super().__init__(convert_charrefs=True)
-        self.marker, self.inside, self.data = marker, False, []
-        self.select = None
-        self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and not self.data and any(self.marker in f"{k}={v or ''}" for k, v in attrs):
-            self.inside = True
-        if not self.inside:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.data.append((name, a.get("value", "on")))
-            elif kind not in ("submit", "button", "file", "password"):
-                self.data.append((name, a.get("value", "")))
-        elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select and "selected" in a:
-            self.data.append((self.select, a.get("value", "")))
-        elif tag == "textarea" and name:
-            self.textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea" and self.textarea is not None:
-            self.data.append((self.textarea[0], self.textarea[1].lstrip("\n")))
-            self.textarea = None
-        elif tag == "form" and self.inside:
-            self.inside = False
-
-
 def form_of(html: str, marker: str, **over) -> dict:
-    parser = _Form(marker)
+    parser = FormFields(marker)
     parser.feed(html)
     data: dict = {}
     for name, value in parser.data:
