@@ -8,7 +8,8 @@ Prints, per sandbox size:
   * server time per page EXCLUDING upstream wait (total minus X-Upstream-Ms), p50 / p95, for
     the list, board and detail pages: cached (warm) and uncached (?refresh=1);
   * page time / upstream latency for an uncached page (1.0 would be "only the TaskIP call");
-  * requests per second of the list page under concurrency, served by gunicorn;
+  * requests per second of the list page under concurrency, served by gunicorn, beside the
+    one-call-per-page baseline (bench/naive.py, same gunicorn settings, same sandbox);
   * memory (RSS from /proc) of each gunicorn worker after the load.
 Prerequisites: none beyond the project's virtualenv (the load generator is Python threads).
 Pages whose URL names do not resolve on this branch are skipped and listed.
@@ -28,7 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = [("list", "leads:list", ()), ("board", "leads:board", ()), ("detail", "leads:detail", ("ID",))]
+PAGES = [
+    ("list", "leads:list", ()),
+    ("board", "leads:board", ()),
+    ("overview", "reports:overview", ()),
+    ("detail", "leads:detail", ("ID",)),
+]
 
 
 def pct(values, p):
@@ -76,6 +82,40 @@ def server_times(client, url, n, *, refresh):
         own.append(max(0.0, took - up))
         total.append(took)
     return own, total
+
+
+def start_naive(sb, workers, threads, log_path):
+    """bench/naive.py under gunicorn: the one-call-per-page baseline; returns (url, process)."""
+    import subprocess
+
+    import requests
+
+    from bench.serve import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "TASKIP_BASE_URL": sb.api_url,
+        "TASKIP_SECRET_KEY": sb.key,
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "bench.naive:app", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+        ],
+        cwd=str(ROOT), env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/leads/", timeout=5).status_code == 200:
+                return url, proc
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"the baseline did not start: {Path(log_path).read_text()[-2000:]}")
 
 
 def rps(dash_url, session_cookies, seconds, concurrency):
@@ -179,9 +219,16 @@ def main(argv=None):
                 r, p50, p95, errs = rps(dash.url, s.cookies.get_dict(), args.rps_seconds, args.concurrency)
                 rss = dash.rss_kb()
                 workers_rss = [kb for pid, kb in rss.items() if pid != dash.process.pid]
-                extra.append((size, r, p50, p95, errs, workers_rss, rss.get(dash.process.pid)))
+                extra.append((size, "this dashboard", r, p50, p95, errs, workers_rss, rss.get(dash.process.pid)))
             finally:
                 dash.stop()
+            naive_url, naive = start_naive(sb, args.workers, args.threads, tmp / f"naive{size}.log")
+            try:
+                r, p50, p95, errs = rps(naive_url, {}, args.rps_seconds, args.concurrency)
+                extra.append((size, "one call per page", r, p50, p95, errs, [], None))
+            finally:
+                naive.kill()
+                naive.wait()
         finally:
             sb.stop()
 
@@ -201,13 +248,18 @@ def main(argv=None):
         f"List page under load (gunicorn, {args.workers} workers x {args.threads} threads, {args.concurrency} "
         f"concurrent clients, {args.rps_seconds:g} s, cache warm):"
     )
-    print("| leads | requests/s | p50 ms | p95 ms | errors | RSS per worker (MB) | master RSS (MB) |")
-    print("|---:|---:|---:|---:|---:|---|---:|")
-    for size, r, p50, p95, errs, wrss, mrss in extra:
+    print("| leads | dashboard | requests/s | p50 ms | p95 ms | errors | RSS per worker (MB) | master RSS (MB) |")
+    print("|---:|---|---:|---:|---:|---:|---|---:|")
+    for size, who, r, p50, p95, errs, wrss, mrss in extra:
         print(
-            f"| {size:,} | {r:.0f} | {p50:.0f} | {p95:.0f} | {errs} | {', '.join(f'{kb / 1024:.0f}' for kb in wrss)} | "
-            f"{(mrss or 0) / 1024:.0f} |"
+            f"| {size:,} | {who} | {r:.0f} | {p50:.0f} | {p95:.0f} | {errs} | "
+            f"{', '.join(f'{kb / 1024:.0f}' for kb in wrss) or '-'} | {(mrss or 0) / 1024:.0f} |"
         )
+    by = {(size, who): r for size, who, r, *_ in extra}
+    for size in sorted({size for size, *_ in extra}):
+        mine, base = by.get((size, "this dashboard")), by.get((size, "one call per page"))
+        if mine and base:
+            print(f"{size:,} leads: the cached list serves {mine / base:.2f}x the baseline's requests per second")
     if skipped:
         print("\nNot measured (not on this branch): " + "; ".join(sorted(skipped)))
     return 0

@@ -89,6 +89,7 @@ class TeamDay(Day):
         self.books = {who: self.rngs[who].sample(ids, k=min(book, n_leads)) for who in drivers}
         self.roles = roles
         self.log: list[tuple[float, int, int]] = []  # (day clock, GETs, POSTs) per action: the baseline
+        self.first_opened: dict[int, float] = {}  # lead id -> when its page was first opened (the floor)
         self.clock = lambda: 0.0
 
     # thread-safe counting (people act at the same time)
@@ -116,6 +117,8 @@ class TeamDay(Day):
     # -- actions (a browser's GETs, lazily loaded panels and columns included)
     def open_lead(self, who):
         lead_id = self._lead(who)
+        with self.lock:
+            self.first_opened.setdefault(lead_id, self.clock())
         res = self.get_page(who, "open_lead", url("leads:detail", lead_id))
         self.last_detail[who] = (lead_id, res.text)
 
@@ -330,6 +333,20 @@ def main(argv=None):
     per_ph, busy_pp = block("This dashboard", calls, busiest, busiest_at)
     base_ph, base_busy_pp = block("One-call-per-page dashboard, same schedule", base_calls, base_busiest, base_at)
     print(f"\nfewer calls per person-hour than the baseline: {base_ph / per_ph if per_ph else float('inf'):.1f}x")
+    # The floor from a cold morning, for ANY dashboard on TaskIP's documented API that shows a
+    # lead's notes when its page opens: nothing says a lead's notes are unchanged without
+    # reading them, so each lead opened today costs at least one notes read, and each write one call.
+    writes = sum(p for _, _, p in day.log)
+    first_hour = DAY_START - 10 * 60 + HOUR
+    opened_1h = sum(1 for t in day.first_opened.values() if t < first_hour)
+    writes_1h = sum(p for t, _, p in day.log if t < first_hour)
+    floor = len(day.first_opened) + writes
+    print(
+        f"\nFloor from a cold morning: {len(day.first_opened)} leads opened (one notes read each) + {writes} writes "
+        f"= {floor} calls at least: at most {views / floor:.1f} views per call, at least "
+        f"{floor / person_hours:.1f} calls per person-hour; the first hour at least {opened_1h + writes_1h} calls "
+        f"({(opened_1h + writes_1h) / n:.1f} per person)"
+    )
     if day.skipped:
         print("skipped:", day.skipped)
     if day.errors:
