@@ -154,6 +154,23 @@ def test_on_a_phone_the_navigation_opens_from_a_menu_button(browser, dashboard, 
     context.close()
 
 
+def test_on_a_phone_the_overview_still_shows_each_groups_value_per_currency(browser, dashboard, manager_user, log_in):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page, dashboard, manager_user.username)
+    page.goto(f"{dashboard}/reports/")
+    values = page.locator(".bars .bar-value")
+    assert values.count() > 0
+    shown = [values.nth(i) for i in range(values.count()) if values.nth(i).inner_text().strip() not in ("", "—")]
+    assert shown, "no group has a value"
+    for cell in shown[:5]:
+        assert cell.is_visible()
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box  # on the screen, not cut off
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    context.close()
+
+
 @pytest.mark.parametrize("locale, shown", [("en-GB", "04/03/2026"), ("en-US", "03/04/2026"), ("de-DE", "04.03.2026")])
 def test_dates_in_tables_follow_the_readers_locale_like_the_date_filters(
     browser, dashboard, sales_user, log_in, use_sandbox, locale, shown
