@@ -54,7 +54,8 @@ GEN_KEY = "snap:leads:generation"  # version_of(STALE_NAMESPACE) when the copy's
 # a status renamed, a bulk delete, a lead write whose outcome is unknown; ``stale()`` for the
 # rest; the budget page's "forget saved copies" invalidates every namespace).
 STALE_NAMESPACE = "lead-snapshot"
-LOCK_KEY = "snap:leads:fetching"
+LOCK_KEY = "snap:leads:fetching"  # held while a fetch runs; its value: when it started (Unix time)
+TOOK_KEY = "snap:leads:took"  # how long the last fetch took (seconds): a big workspace's takes long
 PATCH_LOCK_KEY = "snap:leads:patch-lock"
 
 
@@ -180,7 +181,7 @@ def read() -> Snapshot | None:
 def fetch() -> Snapshot | None:
     """Fetch a new copy now (ONE call), unless another process is already fetching (then None).
     Raises TaskipError when TaskIP fails."""
-    if not cache.add(LOCK_KEY, 1, scaled_ttl(120)):
+    if not cache.add(LOCK_KEY, time.time(), scaled_ttl(120)):
         return None
     try:
         return _fetch_locked()
@@ -194,6 +195,7 @@ def _fetch_locked() -> Snapshot:
     with direct_reads():
         leads = tuple(api.client().leads.list(item=0).items)
     now = time.time()
+    cache.set(TOOK_KEY, now - started, None)
     cache.set(BASE_KEY, (leads, now, started), None)
     cache.set(GEN_KEY, generation, None)
     cache.set(STAMP_KEY, now, None)
@@ -205,7 +207,7 @@ def _start_fetch() -> dict | None:
     """Take the fetch lock and fetch in a thread of this process; None when a fetch is already
     running somewhere (the lock is shared). The dict returned gets ``snap`` or ``error``, the
     fetch's ``calls``, and ``done`` (an Event) is set when it ended."""
-    if not cache.add(LOCK_KEY, 1, scaled_ttl(120)):
+    if not cache.add(LOCK_KEY, time.time(), scaled_ttl(120)):
         return None
     outcome: dict = {"done": threading.Event()}
 
@@ -312,11 +314,62 @@ def _current(wait: float | None) -> Snapshot | None:
     return _fetch_and_wait(snap, getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0) if wait is None else wait)
 
 
+class Preparing(TaskipError):
+    """No copy yet, and TaskIP is still sending every lead (a big workspace takes a while): a
+    page that needs all of them (board, overview, export) says so instead of asking TaskIP for
+    the same thousands of leads itself. Not a failure of TaskIP: nothing was refused."""
+
+    def __init__(self, left: float | None = None):
+        about = f" (about {int(left)} s left)" if left else ""
+        super().__init__(
+            f"TaskIP is still sending every lead to the dashboard{about}. Try again in a few seconds; "
+            "the list and each lead's page work meanwhile."
+        )
+
+
+def fetching() -> float | None:
+    """Seconds a fetch running now (in any process) has been going, or None when none runs."""
+    started = cache.get(LOCK_KEY)
+    return max(0.0, time.time() - started) if isinstance(started, float) else None
+
+
+def slow_fetch_running() -> bool:
+    """A fetch runs now that will not be done within a page's wait: the last one took longer
+    than ``LEADS_SNAPSHOT_WAIT`` (a big workspace), or this one has already run that long."""
+    running = fetching()
+    if running is None:
+        return False
+    took = cache.get(TOOK_KEY)
+    limit = getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0)
+    return running >= limit or (took is not None and took - running > limit)
+
+
+def expected_left() -> float | None:
+    """About how many seconds the running fetch still needs (None: none runs, or not known)."""
+    running, took = fetching(), cache.get(TOOK_KEY)
+    if running is None or took is None:
+        return None
+    return max(1.0, took - running)
+
+
+def _worth_waiting(wait: float) -> float:
+    """A page waits for a fetch only when it can be done within the wait: with a big workspace
+    (the last fetch took longer) the page goes on at once with what it can show without it."""
+    took = cache.get(TOOK_KEY)
+    return 0.0 if took is not None and took > wait else wait
+
+
 def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
     tally = tally_mod.current_tally()
+    wait = _worth_waiting(wait)
     outcome = _start_fetch()
     if outcome is None:
-        return _wait_for_other(snap, wait)  # another process is fetching: wait for its copy
+        # another process is fetching: wait for its copy, unless it will not come in time
+        if slow_fetch_running():
+            if snap is not None:
+                _served_saved_copy()
+            return snap
+        return _wait_for_other(snap, wait)
     done = outcome["done"]
     if not done.wait(wait):
         if snap is not None:

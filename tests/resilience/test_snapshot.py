@@ -5,6 +5,7 @@ people opening the dashboard within a minute stay under TaskIP's 100 calls a min
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -150,3 +151,35 @@ def test_thirty_people_opening_the_dashboard_within_a_minute_stay_under_the_burs
     assert elapsed < 60, f"the burst took {elapsed:.0f} s, not within a minute"
     assert not refused, refused
     assert calls < 100, f"{calls} calls in a minute: {use_sandbox.stats()['by_endpoint']}"
+
+
+def test_with_a_big_workspace_no_page_waits_for_the_first_copy(sales_client, use_sandbox):
+    # A workspace whose every-lead read takes 30 s (50,000 leads): the first copy is on its way
+    # (started 5 s ago, by another process). Nothing waits for it: the list asks TaskIP for its
+    # one page, the board and the overview say the leads are still coming and make no big call.
+    from django.core.cache import cache
+
+    warm_reference()
+    snapshot.forget()
+    for key in (snapshot.BASE_KEY, snapshot.STAMP_KEY):
+        cache.delete(key)
+    cache.set(snapshot.TOOK_KEY, 30.0, None)
+    cache.set(snapshot.LOCK_KEY, time.time() - 5, 60)
+    try:
+        use_sandbox.reset_stats()
+        started = time.monotonic()
+        listing = sales_client.get(LIST)
+        assert time.monotonic() - started < 1.5  # not the 2 s a page may wait for a small workspace
+        assert listing.status_code == 200 and 'id="lead-table"' in listing.content.decode()
+        assert listing["X-Upstream-Calls"] == "1"  # its one page
+        for url in (reverse("leads:board"), reverse("reports:overview")):
+            started = time.monotonic()
+            page = sales_client.get(url)
+            assert time.monotonic() - started < 1.5
+            html = page.content.decode()
+            assert page.status_code == 200 and "still sending every lead" in html
+            assert re.search(r"about 2\d s left", html), html
+        assert _lead_calls(use_sandbox) == 1, use_sandbox.stats()["by_endpoint"]  # the list's page only
+    finally:
+        cache.delete(snapshot.LOCK_KEY)
+        cache.delete(snapshot.TOOK_KEY)
