@@ -115,6 +115,23 @@ def _ids(v: Any) -> tuple[int, ...]:
     return tuple(out)
 
 
+_SHARED: dict = {}
+
+
+def _shared(value):
+    """One copy of equal immutable values that thousands of leads repeat (their set of field
+    names, a status, a source, a company, a currency or country name): a snapshot of 50,000
+    leads then holds a handful of each instead of 50,000 equal copies."""
+    if value is None:
+        return None
+    if len(_SHARED) > 50_000:  # a bound, not a cache policy: equal values are merely not shared
+        _SHARED.clear()
+    try:
+        return _SHARED.setdefault(value, value)
+    except TypeError:  # unhashable: keep it as it is
+        return value
+
+
 # --------------------------------------------------------------------------- small values
 @dataclass(frozen=True, slots=True)
 class RateLimit:
@@ -284,17 +301,17 @@ class Lead:
             phone_number=_str(d.get("phone_number")),
             website=_str(d.get("website")),
             company_id=_int(d.get("company_id")),
-            company=CompanyRef.from_api(d.get("company")),
+            company=_shared(CompanyRef.from_api(d.get("company"))),
             value=_decimal(d.get("value")),
-            currency=_str(d.get("currency")),
+            currency=_shared(_str(d.get("currency"))),
             lead_interaction_date=_date(d.get("lead_interaction_date")),
-            assigned_to=_ids(d.get("assigned_to")),
+            assigned_to=_shared(_ids(d.get("assigned_to"))),
             country_id=_int(d.get("country_id")),
-            country=_str(d.get("country")),
+            country=_shared(_str(d.get("country"))),
             state_id=_int(d.get("state_id")),
-            state=_str(d.get("state")),
+            state=_shared(_str(d.get("state"))),
             city_id=_int(d.get("city_id")),
-            city=_str(d.get("city")),
+            city=_shared(_str(d.get("city"))),
             address=_str(d.get("address")),
             zip_code=_str(d.get("zip_code")),
             description=_str(d.get("description")),
@@ -302,14 +319,18 @@ class Lead:
             converted=_bool(d.get("converted")),
             converted_contact_id=_int(d.get("converted_contact_id")),
             converted_at=_datetime(d.get("converted_at")),
-            statuses=tuple(Attribute.from_api(a) for a in _list(d.get("statuses")) if isinstance(a, dict)),
-            sources=tuple(Attribute.from_api(a) for a in _list(d.get("sources")) if isinstance(a, dict)),
+            statuses=_shared(
+                tuple(_shared(Attribute.from_api(a)) for a in _list(d.get("statuses")) if isinstance(a, dict))
+            ),
+            sources=_shared(
+                tuple(_shared(Attribute.from_api(a)) for a in _list(d.get("sources")) if isinstance(a, dict))
+            ),
             groups=tuple(_list(d.get("groups"))),
             activities=tuple(_list(d.get("activities"))),
             custom_fields=_custom_items(d.get("custom_fields")),
             created_at=_datetime(d.get("created_at")),
             updated_at=_datetime(d.get("updated_at")),
-            fields_present=frozenset(d.keys()),
+            fields_present=_shared(frozenset(d.keys())),
         )
 
     @property
