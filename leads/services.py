@@ -15,7 +15,7 @@ from django.conf import settings
 
 from crmui import api, writes
 from crmui.cache import Cached, cached
-from crmui.taskip import Contact, Lead
+from crmui.taskip import Contact, Lead, TaskipError
 from crmui.writes import Found, Outcome
 from leads import snapshot
 from leads.patching import patched_lead
@@ -148,8 +148,16 @@ def lead_update(
             remember_lead(value)
         elif base is not None:
             patched = patched_lead(base, payload)
-            if patched is not None:
-                remember_lead(patched)
+            if patched is None:
+                # TaskIP derives what was sent (a place's name from its id, custom fields):
+                # read the lead once, so every page and server shows it as saved at once
+                try:
+                    with writes.reading_back():
+                        patched = api.client().leads.get(lead_id)
+                except TaskipError:
+                    snapshot.stale()  # the next page fetches every lead again
+                    return
+            remember_lead(patched)
 
     return writes.perform(
         kind,

@@ -216,12 +216,16 @@ def lead_clone(request, lead_id: int):
 @require_http_methods(["GET", "POST"])
 @require("lead.edit")
 def lead_edit(request, lead_id: int):
-    # GET: the cached copy is what the person sees and edits (the form carries it as loaded).
+    # GET: the lead as the snapshot holds it (patched by every write made through the
+    # dashboard, no call) is what the person sees and edits (the form carries it as loaded).
     # POST: what TaskIP holds now, the one extra read of a save: only the fields this person
     # changed since loading the form are sent; what someone else changed meanwhile is kept.
     load_error = None
     try:
-        lead = services.lead_get(lead_id=lead_id, refresh=request.method == "POST").value
+        if request.method == "POST":
+            lead = services.lead_get(lead_id=lead_id, refresh=True).value
+        else:
+            lead = services.lead_fields(lead_id=lead_id).value
     except NotFound as exc:
         if request.method == "GET":
             return _gone(request, lead_id)

@@ -570,3 +570,25 @@ def test_too_many_custom_fields_is_an_error_and_keeps_them_all(sales_client, use
     html = sales_client.post(reverse("leads:create"), form_data(cf_key=keys, cf_value=["v"] * 31)).content.decode()
     assert "At most 30 custom fields" in html
     assert 'value="k30"' in html
+
+
+def test_the_edit_form_opens_from_the_snapshot_and_a_saved_edit_shows_at_once(sales_client, use_sandbox):
+    lead = sandbox_lead(use_sandbox, first_name="Snapform", job_title="Buyer")
+    sales_client.get(reverse("leads:create"))  # the form's reference lists
+    sales_client.get(reverse("leads:list"))  # the snapshot holds the lead now
+    response = sales_client.get(reverse("leads:edit", args=[lead["id"]]))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'value="Snapform"' in html and lead["email"] in html
+    assert response["X-Upstream-Calls"] == "0"
+    # a change made through the dashboard (patched into the snapshot) is what the form shows next
+    data = {**form_data(), "first_name": "Snapform", "last_name": "Changed", "email": lead["email"]}
+    assert sales_client.post(reverse("leads:edit", args=[lead["id"]]), data).status_code in (302, 303)
+    assert sandbox_get(use_sandbox, lead["id"])["last_name"] == "Changed"
+    # places and custom fields were sent (names TaskIP derives): the lead was read back once and
+    # patched in, so its page shows the saved lead with no call and no wait for a new snapshot
+    detail = sales_client.get(reverse("leads:detail", args=[lead["id"]]))
+    assert "Snapform Changed" in detail.content.decode(), re.findall(r"<h1.*?</h1>", detail.content.decode(), re.S)
+    assert detail["X-Upstream-Calls"] == "0"
+    again = sales_client.get(reverse("leads:edit", args=[lead["id"]]))
+    assert 'value="Changed"' in again.content.decode(), re.findall(r'name="last_name"[^>]*', again.content.decode())
+    assert again["X-Upstream-Calls"] == "0"
