@@ -95,7 +95,9 @@ def test_a_worker_killed_inside_a_write_hands_it_on_at_once(manager_client, use_
     from crmui.models import WriteClaim
 
     tag, ids = _make_leads(use_sandbox, 8, source_ids=[7])
-    use_sandbox.config(hang_seconds=60)
+    # long enough to kill the worker inside it, short enough not to hold one of the shared
+    # sandbox's threads into the next test
+    use_sandbox.config(hang_seconds=5)
     use_sandbox.reset_stats()
     use_sandbox.fail_next("hang", method="PUT")  # the first change hangs before TaskIP saves it
     worker = start_worker(TASKIP_BURST_LIMIT=600)
@@ -109,7 +111,7 @@ def test_a_worker_killed_inside_a_write_hands_it_on_at_once(manager_client, use_
     start_worker(TASKIP_BURST_LIMIT=600)
     # The new worker reads the lead back (not changed) and sends the change again under the same
     # token: the claim's holder, the dead worker's job lease, has lapsed, so it is taken over at
-    # once rather than waited for (a web request's claim is given 120 s).
+    # once rather than waited for (a web request's claim is given 120 s, this wait 38 s).
     job = wait_for(lambda: Job.objects.filter(pk=bulk.job_id, state=Job.DONE).first(), 30, "the job to finish")
     assert job.processed == 8 and job.failed == 0
     assert _put_count(use_sandbox) == 9  # the hung one (never carried out), then each lead once
