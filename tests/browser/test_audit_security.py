@@ -147,6 +147,10 @@ def test_a_board_move_after_the_session_ended_says_so_and_goes_to_log_in_and_bac
     page.goto(f"{dashboard}{board}")
     card = page.locator('.col-cards[data-column="s1"] .lead-card', has_text="Eve")
     card.wait_for()
+    # Every column has loaded before the session ends: a column still loading would itself
+    # meet the ended session and take the page to log in before the move is tried.
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.querySelector('.col-cards.htmx-request, .col-cards .card-skeleton')")
     Session.objects.all().delete()  # the session ends (idle timeout)
     card.locator("summary").click()
     with page.expect_response(lambda r: "/leads/board/move/" in r.url) as moved:
