@@ -182,9 +182,9 @@ def summary(*, now: float | None = None) -> Summary:
     """What background work spent and what it waits for (the budget page)."""
     now = time.time() if now is None else now
     minute = int(now // 60)
-    hour = (
-        BackgroundMinute.objects.filter(minute__gt=minute - 60, minute__lte=minute).aggregate(n=Sum("calls"))["n"] or 0
-    )
+    # No upper bound: a call let go for a slot a second ahead (pacing) may fall in the next
+    # minute; it is spent already.
+    hour = BackgroundMinute.objects.filter(minute__gt=minute - 60).aggregate(n=Sum("calls"))["n"] or 0
     last = BackgroundMinute.objects.filter(minute=minute).values_list("calls", flat=True).first() or 0
     st = BudgetState.objects.filter(pk=1).first()
     until, reason, left, floor = None, "", None, None

@@ -242,6 +242,22 @@ def _log_in(page, base_url: str, username: str, password: str = PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
+def open_fold(page, name: str) -> None:
+    """Open the lead page's ``#<name>-fold`` (files, activity) as a person would, once the page
+    has settled: the notes panel swapping in moves the folds down, and a click aimed before
+    that lands beside the summary. Retries the click while the fold stays closed."""
+    page.locator("#notes-panel:not(.is-loading)").wait_for()
+    fold = page.locator(f"#{name}-fold")
+    for _ in range(3):
+        fold.locator("summary").click()
+        try:
+            page.wait_for_function(f"document.querySelector('#{name}-fold').open", timeout=3000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click again
+            continue
+    raise AssertionError(f"the {name} fold did not open")
+
+
 # --- Security: no secret in any response or log line (owned by tests/security) ---------------
 # Every response the dashboard sends during a test (Django test client AND the live server of
 # browser tests: both go through BaseHandler.get_response) and every log record is scanned for

@@ -8,6 +8,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import open_fold
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -60,7 +62,7 @@ def test_a_drop_with_a_program_and_a_disguised_page_uploads_only_the_real_file(
 
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
-    page.locator("#files-fold summary").click()  # files load when their fold is opened
+    open_fold(page, "files")  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
     page.evaluate(

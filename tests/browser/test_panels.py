@@ -8,6 +8,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
+from tests.conftest import open_fold
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -144,7 +146,7 @@ def test_pick_one_file_drop_another_then_delete_one(page, dashboard, sales_user,
     picked.write_text("our proposal")
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
-    page.locator("#files-fold summary").click()  # files load when their fold is opened
+    open_fold(page, "files")  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
 
@@ -169,7 +171,7 @@ def test_a_file_over_the_limit_is_refused_in_the_browser(page, dashboard, sales_
     settings.LEAD_FILE_MAX_MB = 1
     log_in(page, dashboard, "sally")
     page.goto(f"{dashboard}/leads/{lead.id}/")
-    page.locator("#files-fold summary").click()  # files load when their fold is opened
+    open_fold(page, "files")  # files load when their fold is opened
     panel = page.locator("#files-panel")
     panel.locator("text=No files yet").wait_for()
     _sandbox_of(page).reset_stats()
@@ -182,7 +184,7 @@ def test_a_panel_that_fails_to_load_says_so_in_that_panel_only(page, dashboard, 
     log_in(page, dashboard, "sally")
     _sandbox_of(page).fail_next(status=500, count=1, path_contains="/lead/files", method="GET")
     page.goto(f"{dashboard}/leads/{lead.id}/")
-    page.locator("#files-fold summary").click()
+    open_fold(page, "files")
     files = page.locator("#files-panel")
     files.locator("text=Files could not be loaded").wait_for()
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()
@@ -210,7 +212,7 @@ def test_a_panel_the_dashboard_fails_to_build_offers_a_retry(page, dashboard, sa
     notes = page.locator("#notes-panel")
     notes.locator("text=This panel could not be loaded (error 500).").wait_for()
     assert notes.locator(".panel-loading").count() == 0
-    page.locator("#files-fold summary").click()
+    open_fold(page, "files")
     page.locator("#files-panel").locator("text=No files yet").wait_for()
     notes.locator("button:has-text('Try again')").click()
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()
@@ -290,9 +292,9 @@ def test_lead_page_opens_files_and_activity_when_asked_and_each_panel_says_how_o
     page.locator("#notes-panel").locator("text=No notes yet").wait_for()
     assert page.locator("#notes-panel .panel-age").inner_text().startswith("From TaskIP")
     assert page.locator("#files-panel .panel-loading").count() == 1, "files wait until opened"
-    page.locator("#files-fold summary").click()
+    open_fold(page, "files")
     page.locator("#files-panel").locator("text=No files yet").wait_for()
-    page.locator("#activity-fold summary").click()
+    open_fold(page, "activity")
     page.locator("#activity-panel .panel-age").wait_for()
     assert page.locator("#activity-panel").locator("text=Lead created").count() >= 1
     shoot(page, "lead-page-panels")
