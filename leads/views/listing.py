@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.models import SavedView, profile_for
-from accounts.roles import require
+from accounts.roles import can, require
 from crmui import api, reference
 from crmui.errors import user_message
 from crmui.htmx import HtmxHttpRequest, render_page
 from crmui.sorting import SortHeader, sort_headers
 from crmui.taskip import TaskipError
-from leads import selectors
+from leads import rows, selectors
 
 SORT_COLUMNS = (("name", "Name"), ("status", "Status"), ("date", "Interaction"))
 
@@ -106,7 +106,12 @@ def lead_list(request: HtmxHttpRequest):
         export_qs=query.querystring(),
         sort={s.key: s for s in _sort_links(query, url)},
         first_url=url(),
-        rows=_rows(context["page"], context["team_names"], selectors.status_order(context["statuses"])),
+        rows=_rows(
+            context["page"],
+            context["team_names"],
+            selectors.status_order(context["statuses"]),
+            bulk=can(request.user, "lead.bulk"),
+        ),
         first_index=(page_no - 1) * per_page + 1,
         bulk_token=uuid.uuid4().hex,
         saved_views=list(SavedView.objects.order_by("name")[:12]),  # the team's shared views, as quick views
@@ -121,25 +126,26 @@ def lead_list(request: HtmxHttpRequest):
     return render_page(request, "leads/lead_list.html", context, partial="lead-table", push_url=context["self_url"])
 
 
-def _rows(page, names: dict, order_of: dict) -> list[dict]:
+def _rows(page, names: dict, order_of: dict, *, bulk: bool) -> list[dict]:
     """Each lead with its assignees' names, its stage (the status that places it on the board)
-    and its other statuses (earlier stages it passed through)."""
+    and its other statuses (earlier stages it passed through), and its rendered ``<tr>``
+    (``html``, kept per lead object by leads/rows.py)."""
     if page is None:
         return []
-    rows = []
+    result = []
     for lead in page.items:
         if lead.id is None:
             continue
         stage = selectors.placing_status(lead, order_of)
-        rows.append(
-            {
-                "lead": lead,
-                "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to],
-                "stage": stage,
-                "other_statuses": [s for s in lead.statuses if stage is None or s.id != stage.id],
-            }
-        )
-    return rows
+        row = {
+            "lead": lead,
+            "assignees": [names.get(i) or f"Member #{i}" for i in lead.assigned_to],
+            "stage": stage,
+            "other_statuses": [s for s in lead.statuses if stage is None or s.id != stage.id],
+        }
+        row["html"] = rows.row_html(row, bulk=bulk)
+        result.append(row)
+    return result
 
 
 def _sort_links(query: selectors.LeadQuery, url) -> list[SortHeader]:
