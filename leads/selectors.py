@@ -177,9 +177,10 @@ def lead_snapshot(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Le
     from leads import snapshot
 
     snap = snapshot.refresh_now() if refresh else snapshot.current()
-    if snap is None and cut_locally(query) and snapshot.slow_fetch_running():
-        # a big workspace's first copy is on its way: no second call for the same leads
-        raise snapshot.Preparing(snapshot.expected_left())
+    if snap is None and cut_locally(query):
+        state = snapshot.fetch_state()
+        if state.slow:  # a big workspace's first copy is on its way: no second call for the same leads
+            raise snapshot.Preparing(state.left)
     if snap is not None and cut_locally(query):
         if not query.is_filtered:
             return Cached(snap.leads, snap.fetched_at, True)

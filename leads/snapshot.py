@@ -327,45 +327,50 @@ class Preparing(TaskipError):
         )
 
 
-def fetching() -> float | None:
-    """Seconds a fetch running now (in any process) has been going, or None when none runs."""
-    started = cache.get(LOCK_KEY)
-    return max(0.0, time.time() - started) if isinstance(started, float) else None
+@dataclass(frozen=True)
+class FetchState:
+    """The every-lead fetch as every process sees it, read in one cache round trip."""
+
+    running: float | None  # seconds the fetch running now has been going; None: none runs
+    took: float | None  # seconds the last finished fetch took; None: not known yet
+
+    @property
+    def slow(self) -> bool:
+        """A fetch runs now that will not be done within a page's wait: the last one took longer
+        than ``LEADS_SNAPSHOT_WAIT`` (a big workspace), or this one has already run that long."""
+        if self.running is None:
+            return False
+        limit = getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0)
+        return self.running >= limit or (self.took is not None and self.took - self.running > limit)
+
+    @property
+    def left(self) -> float | None:
+        """About how many seconds the running fetch still needs (None: none runs, or not known)."""
+        if self.running is None or self.took is None:
+            return None
+        return max(1.0, self.took - self.running)
 
 
-def slow_fetch_running() -> bool:
-    """A fetch runs now that will not be done within a page's wait: the last one took longer
-    than ``LEADS_SNAPSHOT_WAIT`` (a big workspace), or this one has already run that long."""
-    running = fetching()
-    if running is None:
-        return False
-    took = cache.get(TOOK_KEY)
-    limit = getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0)
-    return running >= limit or (took is not None and took - running > limit)
+def fetch_state() -> FetchState:
+    got = cache.get_many([LOCK_KEY, TOOK_KEY])
+    started, took = got.get(LOCK_KEY), got.get(TOOK_KEY)
+    running = max(0.0, time.time() - started) if isinstance(started, float) else None
+    return FetchState(running, took)
 
 
-def expected_left() -> float | None:
-    """About how many seconds the running fetch still needs (None: none runs, or not known)."""
-    running, took = fetching(), cache.get(TOOK_KEY)
-    if running is None or took is None:
-        return None
-    return max(1.0, took - running)
-
-
-def _worth_waiting(wait: float) -> float:
+def _worth_waiting(wait: float, took: float | None) -> float:
     """A page waits for a fetch only when it can be done within the wait: with a big workspace
     (the last fetch took longer) the page goes on at once with what it can show without it."""
-    took = cache.get(TOOK_KEY)
     return 0.0 if took is not None and took > wait else wait
 
 
 def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
     tally = tally_mod.current_tally()
-    wait = _worth_waiting(wait)
+    wait = _worth_waiting(wait, cache.get(TOOK_KEY))
     outcome = _start_fetch()
     if outcome is None:
         # another process is fetching: wait for its copy, unless it will not come in time
-        if slow_fetch_running():
+        if fetch_state().slow:
             if snap is not None:
                 _served_saved_copy()
             return snap
