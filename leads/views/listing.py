@@ -9,12 +9,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import SavedView, profile_for
 from accounts.roles import can, require
-from crmui import api, reference
+from crmui import api, fragments, reference
 from crmui.errors import user_message
 from crmui.htmx import HtmxHttpRequest, render_page
 from crmui.sorting import SortHeader, sort_headers
 from crmui.taskip import TaskipError
-from leads import rows, selectors
+from leads import selectors
 
 SORT_COLUMNS = (("name", "Name"), ("status", "Status"), ("date", "Interaction"))
 
@@ -129,7 +129,7 @@ def lead_list(request: HtmxHttpRequest):
 def _rows(page, names: dict, order_of: dict, *, bulk: bool) -> list[dict]:
     """Each lead with its assignees' names, its stage (the status that places it on the board)
     and its other statuses (earlier stages it passed through), and its rendered ``<tr>``
-    (``html``, kept per lead object by leads/rows.py)."""
+    (``html``, see ``row_html``)."""
     if page is None:
         return []
     result = []
@@ -143,9 +143,22 @@ def _rows(page, names: dict, order_of: dict, *, bulk: bool) -> list[dict]:
             "stage": stage,
             "other_statuses": [s for s in lead.statuses if stage is None or s.id != stage.id],
         }
-        row["html"] = rows.row_html(row, bulk=bulk)
+        row["html"] = row_html(row, bulk=bulk)
         result.append(row)
     return result
+
+
+def row_html(row: dict, *, bulk: bool) -> str:
+    """One row's ``<tr>`` (the ``lead-row`` partial), rendered once per lead object and kept
+    while the row shows that same lead with the same stage, statuses, assignees and checkbox."""
+    lead = row["lead"]
+    return fragments.render_once(
+        "leads/lead_list.html#lead-row",
+        {"row": row, "lead": lead, "caps": {"lead_bulk": bulk}},
+        source=lead,
+        key=("lead-row", lead.id),
+        around=(bulk, row["stage"], tuple(row["other_statuses"]), tuple(row["assignees"])),
+    )
 
 
 def _sort_links(query: selectors.LeadQuery, url) -> list[SortHeader]:

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.roles import require
-from crmui import reference
+from crmui import fragments, reference
 from crmui.errors import user_message
 from crmui.htmx import HtmxHttpRequest
 from crmui.taskip import TaskipError
@@ -44,6 +44,14 @@ def overview(request: HtmxHttpRequest):
             cache_hit=result.cache_hit,
             fetched_at=result.fetched_at,
             refresh_url=f"?{context['qs']}&refresh=1" if context["qs"] else "?refresh=1",
+            # the figures are rendered once per overview computed (one per snapshot copy and query)
+            figures_html=fragments.render_once(
+                "reports/overview.html#overview-figures",
+                {"ov": result.overview, "list_qs": context["list_qs"]},
+                source=result.overview,
+                key=("overview-figures", context["list_qs"]),
+                around=(context["list_qs"],),
+            ),
         )
     except TaskipError as exc:
         context["error"] = user_message(exc)

@@ -271,3 +271,17 @@ def test_overview_shows_each_currency_apart_and_never_adds_them(manager_client, 
     shown = " ".join(re.sub(r"<[^>]+>", " ", c) for c in cells)
     assert "2,000" not in shown and "2000" not in shown  # the silent sum of three currencies
     assert re.search(r"1,300\s+USD", shown) and re.search(r"500\s+EUR", shown) and re.search(r"200\s+GBP", shown)
+
+
+def test_a_move_made_through_the_dashboard_shows_in_the_overview_at_once(manager_client, known_leads, use_sandbox):
+    from leads.moves import move_lead
+
+    k = known_leads
+    extra = _lead(use_sandbox, k["marker"], 8)  # no status
+    for _ in range(2):  # the second view serves the figures it rendered for the first
+        html = manager_client.get(reverse("reports:overview"), {"q": k["marker"]}).content.decode()
+        assert _rows(html, "chart-funnel")["No status"] == (2, {})
+    move_lead(actor=None, lead_id=extra["id"], target_status_id=k["low"]["id"])
+    html = manager_client.get(reverse("reports:overview"), {"q": k["marker"]}).content.decode()
+    funnel = _rows(html, "chart-funnel")
+    assert funnel["No status"] == (1, {}) and funnel[k["low"]["name"]][0] == 4

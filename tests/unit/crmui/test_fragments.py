@@ -1,4 +1,5 @@
-"""leads.rows: a list row is rendered once per lead object and never outlives what it shows."""
+"""crmui.fragments, through the lead list's rows: a fragment is rendered once per source object
+and never outlives what it shows."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import dataclasses
 
 import pytest
 
+from crmui import fragments
 from crmui.taskip import Lead
 from crmui.taskip.resources import Attribute
-from leads import rows
+from leads.views.listing import row_html
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +19,9 @@ NEW = Attribute(1, "New", 1, "#2563eb", 1, None, None)
 
 @pytest.fixture(autouse=True)
 def _empty():
-    rows.forget()
+    fragments.forget()
     yield
-    rows.forget()
+    fragments.forget()
 
 
 def _row(lead, stage=NEW, assignees=("Sam Sales",)):
@@ -28,19 +30,19 @@ def _row(lead, stage=NEW, assignees=("Sam Sales",)):
 
 def test_the_same_lead_object_reuses_its_row_and_a_changed_lead_gets_a_new_one():
     ada = Lead(id=7, first_name="Ada", last_name="Lovelace", email="ada@x.io")
-    first = rows.row_html(_row(ada), bulk=True)
+    first = row_html(_row(ada), bulk=True)
     assert "Ada Lovelace" in first and 'name="ids" value="7"' in first and "Sam Sales" in first
-    assert rows.row_html(_row(ada), bulk=True) == first
+    assert row_html(_row(ada), bulk=True) == first
     renamed = dataclasses.replace(ada, first_name="Augusta")  # a write patched a new object in
-    second = rows.row_html(_row(renamed), bulk=True)
+    second = row_html(_row(renamed), bulk=True)
     assert "Augusta Lovelace" in second and "Ada Lovelace" not in second
 
 
 def test_a_row_follows_its_surroundings_not_only_its_lead():
     ada = Lead(id=7, first_name="Ada", email="ada@x.io")
-    rows.row_html(_row(ada), bulk=True)
+    row_html(_row(ada), bulk=True)
     renamed_stage = dataclasses.replace(NEW, name="Fresh", color="#16a34a")
-    html = rows.row_html(_row(ada, stage=renamed_stage, assignees=("Ann Other",)), bulk=False)
+    html = row_html(_row(ada, stage=renamed_stage, assignees=("Ann Other",)), bulk=False)
     assert "Fresh" in html and "#16a34a" in html and "Ann Other" in html
     assert 'name="ids"' not in html  # a role without bulk actions gets no checkbox
     assert "Sam Sales" not in html
@@ -49,5 +51,5 @@ def test_a_row_follows_its_surroundings_not_only_its_lead():
 def test_text_from_taskip_is_escaped_in_a_remembered_row():
     evil = Lead(id=9, first_name="<script>x</script>", email="e@x.io")
     for _ in range(2):
-        html = rows.row_html(_row(evil), bulk=True)
+        html = row_html(_row(evil), bulk=True)
         assert "<script>" not in html and "&lt;script&gt;" in html

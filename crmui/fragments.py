@@ -1,0 +1,48 @@
+"""Rendered fragments kept beside the very value they were rendered from, in this process.
+
+Most of a cached page's time is the template engine turning the same values into the same HTML
+again: a list row per lead, the overview's figures. Values read from TaskIP are frozen, and the
+caches hand out the same object until it changes (a write patches in a NEW lead; a refetch makes
+new ones; the overview is computed once per snapshot copy and query). So a fragment is kept
+beside its source object and reused only while a page renders that SAME object (identity, not
+equality) with the same surroundings (``around``: whatever else the fragment shows, plus the
+time zone and language, added here). Nothing kept can show older data than the page holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_FRAGMENTS = 4000  # a list row is about 1.5 KB; the overview's figures up to a few hundred KB
+_memo: OrderedDict[tuple[str, Hashable], tuple[object, tuple, str]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def render_once(template_name: str, context: dict, *, source: object, key: Hashable, around: tuple = ()) -> SafeString:
+    """``render_to_string(template_name, context)``, reused while ``source`` is the same object
+    and ``around`` is equal. ``key`` names the slot (e.g. the lead's id): one fragment per key."""
+    around = (*around, timezone.get_current_timezone_name(), translation.get_language())
+    slot = (template_name, key)
+    with _lock:
+        entry = _memo.get(slot)
+        if entry is not None and entry[0] is source and entry[1] == around:
+            _memo.move_to_end(slot)
+            return mark_safe(entry[2])
+    html = render_to_string(template_name, context)
+    with _lock:
+        _memo[slot] = (source, around, html)
+        _memo.move_to_end(slot)
+        while len(_memo) > MAX_FRAGMENTS:
+            _memo.popitem(last=False)
+    return mark_safe(html)
+
+
+def forget() -> None:
+    with _lock:
+        _memo.clear()
