@@ -153,11 +153,13 @@ def test_thirty_people_opening_the_dashboard_within_a_minute_stay_under_the_burs
     assert calls < 100, f"{calls} calls in a minute: {use_sandbox.stats()['by_endpoint']}"
 
 
-def test_with_a_big_workspace_no_page_waits_for_the_first_copy(sales_client, use_sandbox):
+def test_with_a_big_workspace_no_page_waits_for_the_first_copy(sales_client, use_sandbox, settings):
     # A workspace whose every-lead read takes 30 s (50,000 leads): the first copy is on its way
     # (started 5 s ago, by another process). Nothing waits for it: the list asks TaskIP for its
     # one page, the board and the overview say the leads are still coming and make no big call.
     from django.core.cache import cache
+
+    settings.LEADS_SNAPSHOT_WAIT = 8  # what a page would wait for a small workspace: far above the bound
 
     warm_reference()
     snapshot.forget()
@@ -169,13 +171,13 @@ def test_with_a_big_workspace_no_page_waits_for_the_first_copy(sales_client, use
         use_sandbox.reset_stats()
         started = time.monotonic()
         listing = sales_client.get(LIST)
-        assert time.monotonic() - started < 1.5  # not the 2 s a page may wait for a small workspace
+        assert time.monotonic() - started < 4  # not the 8 s a page may wait for a small workspace
         assert listing.status_code == 200 and 'id="lead-table"' in listing.content.decode()
         assert listing["X-Upstream-Calls"] == "1"  # its one page
         for url in (reverse("leads:board"), reverse("reports:overview")):
             started = time.monotonic()
             page = sales_client.get(url)
-            assert time.monotonic() - started < 1.5
+            assert time.monotonic() - started < 4
             html = page.content.decode()
             assert page.status_code == 200 and "still sending every lead" in html
             assert re.search(r"about 2\d s left", html), html
