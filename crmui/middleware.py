@@ -38,6 +38,7 @@ class UpstreamMiddleware:
             upstream.remember_rate_limit(tally.rate_limit)
         response["X-Upstream-Calls"] = str(tally.calls)
         response["X-Upstream-Ms"] = f"{tally.elapsed_ms:.0f}"
+        response["X-Upstream-Longest-Ms"] = f"{tally.longest_ms:.0f}"
         response["X-Cache-Hits"] = f"{tally.cache_hits}/{tally.cache_hits + tally.cache_misses}"
         if tally.stale_served:
             response["X-Served-Stale"] = str(tally.stale_served)

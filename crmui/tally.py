@@ -29,7 +29,8 @@ STATUS_KEY = "taskip:api-status"
 @dataclass
 class UpstreamTally:
     calls: int = 0
-    elapsed_ms: float = 0.0
+    elapsed_ms: float = 0.0  # summed over the calls (calls made in parallel each count)
+    longest_ms: float = 0.0  # the longest single call: a page's floor when its calls run in parallel
     errors: int = 0
     paths: list[str] = field(default_factory=list)
     cache_hits: int = 0
@@ -43,6 +44,7 @@ class UpstreamTally:
         with self._lock:
             self.calls += 1
             self.elapsed_ms += info.elapsed_ms
+            self.longest_ms = max(self.longest_ms, info.elapsed_ms)
             self.paths.append(f"{info.method} {info.path}")
             if info.error or (info.status or 0) >= 400:
                 self.errors += 1
