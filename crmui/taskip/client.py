@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -37,6 +38,11 @@ T = TypeVar("T")
 RETRYABLE_READ_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_PER_PAGE = {"leads": 10, "files": 10, "attributes": 10, "contacts": 50, "team": 50, "companies": 50}
 _MAX_PAGES = 10_000  # hard stop for iter_all against a misbehaving server
+# An answer this big (every lead of a large workspace, item=0) is turned into records one item at
+# a time as it is decoded, never held as Python dicts all at once (50,000 leads: about 200 MB).
+STREAM_PARSE_BYTES = 1_000_000
+_DATA_ARRAY = re.compile(r'"data"\s*:\s*\[')
+_SPACE = re.compile(r"\s*")
 
 
 class _SecretStr(str):
@@ -194,8 +200,10 @@ class TaskipClient:
         body: Any = None,
         content_type: str | None = None,
         retry_writes: bool = True,
-    ) -> dict:
-        """Send one logical request (with retries) and return the parsed JSON object.
+        parse_body: Callable[[requests.Response], Any] | None = None,
+    ) -> Any:
+        """Send one logical request (with retries) and return the parsed JSON object (or what
+        ``parse_body`` makes of a 2xx answer).
 
         ``body`` may be a callable returning a fresh body for each attempt (used by uploads).
         """
@@ -243,7 +251,7 @@ class TaskipClient:
             self._report(method, path, resp.status_code, elapsed, attempt, None)
 
             if 200 <= resp.status_code < 300:
-                return self._parse(resp)
+                return parse_body(resp) if parse_body is not None else self._parse(resp)
             if 300 <= resp.status_code < 400:
                 # Never follow redirects: requests would forward X-Secret-Key to another host.
                 raise e.TaskipAPIError(
@@ -327,6 +335,61 @@ class TaskipClient:
             query=dict(query),
         )
 
+    def _every_item(self, resp: requests.Response, parse: Callable[[Any], T], query: dict) -> Page[T]:
+        """An ``item=0`` answer (every record in one page) as a Page. A big one is decoded one
+        record at a time (``_streamed``), so it never exists as Python dicts all at once; exactly
+        as strict as the plain parse: anything it cannot walk is parsed the plain way."""
+        streamed = self._streamed(resp, parse) if len(resp.content or b"") >= STREAM_PARSE_BYTES else None
+        if streamed is None:
+            return self._page(self._parse(resp), parse, query, None, 0)
+        envelope, items = streamed
+        meta = envelope.get("meta") if isinstance(envelope.get("meta"), dict) else {}
+        return Page(
+            items=items, page=_int(meta.get("current_page")) or 1, per_page=0, has_next=False, query=dict(query)
+        )
+
+    @staticmethod
+    def _streamed(resp: requests.Response, parse: Callable[[Any], T]) -> tuple[dict, tuple[T, ...]] | None:
+        """(the envelope without its items, the parsed items), or None when the answer is not an
+        object with a ``data`` list this walk can find (the plain parse then decides). Raises
+        MalformedResponse for a garbled item list or envelope."""
+        try:
+            text = resp.content.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        start = _DATA_ARRAY.search(text)
+        if start is None:
+            return None
+        try:  # the "data" found must be a key of the top-level object, not of one nested before it
+            json.loads(text[: start.start()] + '"data": []}')
+        except ValueError:
+            return None
+        decoder = json.JSONDecoder()
+        items: list[T] = []
+        at = _SPACE.match(text, start.end()).end()
+        try:
+            if text[at] != "]":
+                while True:
+                    value, at = decoder.raw_decode(text, at)
+                    if isinstance(value, dict):
+                        items.append(parse(value))
+                    at = _SPACE.match(text, at).end()
+                    if text[at] == ",":
+                        at = _SPACE.match(text, at + 1).end()
+                        continue
+                    if text[at] == "]":
+                        break
+                    raise ValueError("expected , or ] between items")
+            # the envelope around the items, with them taken out, must itself be valid JSON
+            envelope = json.loads(text[: start.end()] + text[at:])
+        except (ValueError, IndexError):
+            raise e.MalformedResponse(
+                "TaskIP sent a response that is not valid JSON.", status=resp.status_code
+            ) from None
+        if not isinstance(envelope, dict) or envelope.get("data") != []:
+            return None  # the "data" found was not the envelope's own: parse it the plain way
+        return envelope, tuple(items)
+
     def _iterate(self, fetch: Callable[..., Page[T]], query: dict) -> Iterator[T]:
         """All pages of one query: the same filters again with page+1 (never links.next verbatim)."""
         query = {k: v for k, v in query.items() if k != "page"}
@@ -373,6 +436,13 @@ class Leads(_Resource):
             sort_order=sort_order,
         )
         params = dict(query, **_query(page=page))
+        if item == 0:  # every lead in one answer: parsed one lead at a time when it is big
+            got = self._client.request(
+                "GET", "/lead", params=params, parse_body=lambda r: self._client._every_item(r, Lead.from_api, query)
+            )
+            if isinstance(got, Page):
+                return got
+            return self._client._page(got, Lead.from_api, query, page, 0)  # a copy cached before this change
         body = self._client.request("GET", "/lead", params=params)
         return self._client._page(
             body, Lead.from_api, query, page, item if item is not None else DEFAULT_PER_PAGE["leads"]

@@ -189,6 +189,44 @@ def test_item_0_returns_everything_without_a_next_page(client, rsps):
     assert len(page) == 25 and page.has_next is False
 
 
+def _big_answer(n, **envelope):
+    """An item=0 answer over the client's streaming threshold (about 1.5 KB a lead)."""
+    data = [dict(FULL_LEAD, id=i, first_name=f"Lead {i} é", description="x" * 800) for i in range(1, n + 1)]
+    return json.dumps({"msg": 'Found "data": [ everything ]', **envelope, "data": data, "meta": {"current_page": 1}})
+
+
+def test_a_big_item_0_answer_is_parsed_one_lead_at_a_time_into_the_same_leads(client, rsps):
+    body = _big_answer(1500)
+    assert len(body) > 1_000_000  # over STREAM_PARSE_BYTES: the streamed path
+    rsps.add("GET", BASE + "/lead", body=body, content_type="application/json")
+    page = client.leads.list(item=0)
+    expected = tuple(Lead.from_api(x) for x in json.loads(body)["data"])
+    assert page.items == expected and page.has_next is False and len(page) == 1500
+    assert page.items[0].first_name == "Lead 1 é" and page.items[-1].id == 1500
+
+
+@pytest.mark.parametrize(
+    "garble",
+    [
+        lambda b: b[: len(b) // 2],  # cut short inside the items
+        lambda b: b[:-2],  # cut short after the items
+        lambda b: b.replace('}, {"id": 700', '} {"id": 700', 1),  # a missing comma between items
+        lambda b: b + "garbage",
+    ],
+)
+def test_a_big_garbled_item_0_answer_is_malformed_not_a_short_list(client, rsps, garble):
+    body = _big_answer(1500)
+    rsps.add("GET", BASE + "/lead", body=garble(body), content_type="application/json")
+    with pytest.raises(e.MalformedResponse):
+        client.leads.list(item=0)
+
+
+def test_a_data_key_nested_before_the_envelopes_own_is_not_taken_for_it(client, rsps):
+    nested = {"note": "x" * 1_100_000, "data": [dict(FULL_LEAD, id=99)]}
+    rsps.add("GET", BASE + "/lead", json={"msg": "ok", "meta": nested, "data": []})
+    assert list(client.leads.list(item=0)) == []
+
+
 def test_has_next_from_links_next(client, rsps):
     rsps.add(
         "GET",
