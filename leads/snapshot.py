@@ -94,6 +94,9 @@ class Snapshot:
 
 # ------------------------------------------------------------------------ per-process memo
 _lock = threading.Lock()
+# One thread of a process unpickles a new copy; the others wait for it (16 threads each
+# unpickling 50,000 leads at once took a web worker to 900 MB).
+_load_lock = threading.Lock()
 _base: Snapshot | None = None  # the last base copy this process unpickled
 _patched: Snapshot | None = None  # ... with the patches of _patched.version applied
 _derived: OrderedDict[tuple, Any] = OrderedDict()
@@ -166,10 +169,16 @@ def read() -> Snapshot | None:
             return _patched
         base = _base if _base is not None and _base.fetched_at == stamp else None
     if base is None:
-        entry = cache.get(BASE_KEY)
-        if entry is None:
-            return None
-        base = Snapshot(entry[0], entry[1], entry[2])
+        with _load_lock:
+            with _lock:  # another thread may have loaded it while this one waited
+                base = _base if _base is not None and _base.fetched_at == stamp else None
+            if base is None:
+                entry = cache.get(BASE_KEY)
+                if entry is None:
+                    return None
+                base = Snapshot(entry[0], entry[1], entry[2])
+                with _lock:
+                    _base = base
     snap = _apply(base, patches)
     with _lock:
         _base = base
