@@ -180,8 +180,7 @@ def read() -> Snapshot | None:
                 with _lock:
                     _base = base
     snap = _apply(base, patches)
-    with _lock:
-        _base = base
+    with _lock:  # (_base was set where it was loaded)
         _patched = snap
     return snap
 

@@ -312,10 +312,19 @@ class TaskipClient:
         return ""
 
     def _page(
-        self, body: dict, parse: Callable[[Any], T], query: dict, page: int | None, per_page: int | None
+        self,
+        body: dict,
+        parse: Callable[[Any], T],
+        query: dict,
+        page: int | None,
+        per_page: int | None,
+        items: tuple[T, ...] | None = None,
     ) -> Page[T]:
+        """The Page of an answer; ``items``: its records already parsed (the body's data then
+        holds none of them, see ``_every_item``)."""
         raw = self._data_list(body)
-        items = tuple(parse(x) for x in raw if isinstance(x, dict))
+        if items is None:
+            items = tuple(parse(x) for x in raw if isinstance(x, dict))
         meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
         links = body.get("links")
         current = _int(meta.get("current_page")) or page or 1  # numbers may come as strings
@@ -343,10 +352,7 @@ class TaskipClient:
         if streamed is None:
             return self._page(self._parse(resp), parse, query, None, 0)
         envelope, items = streamed
-        meta = envelope.get("meta") if isinstance(envelope.get("meta"), dict) else {}
-        return Page(
-            items=items, page=_int(meta.get("current_page")) or 1, per_page=0, has_next=False, query=dict(query)
-        )
+        return self._page(envelope, parse, query, None, 0, items=items)
 
     @staticmethod
     def _streamed(resp: requests.Response, parse: Callable[[Any], T]) -> tuple[dict, tuple[T, ...]] | None:

@@ -49,8 +49,7 @@ def overview(request: HtmxHttpRequest):
                 "reports/overview.html#overview-figures",
                 {"ov": result.overview, "list_qs": context["list_qs"]},
                 source=result.overview,
-                key=("overview-figures", context["list_qs"]),
-                around=(context["list_qs"],),
+                key=("overview-figures", context["list_qs"]),  # the filters its links carry
             ),
         )
     except TaskipError as exc:
