@@ -205,6 +205,25 @@ def test_a_big_item_0_answer_is_parsed_one_lead_at_a_time_into_the_same_leads(cl
     assert page.items[0].first_name == "Lead 1 é" and page.items[-1].id == 1500
 
 
+def test_a_big_item_0_answer_never_exists_as_dicts_all_at_once(client, rsps, monkeypatch):
+    import tracemalloc
+
+    from crmui.taskip import client as client_module
+
+    body = json.dumps({"msg": "ok", "data": [dict(FULL_LEAD, id=i, first_name=f"L{i}") for i in range(1, 3001)]})
+    peaks = {}
+    for name, threshold in (("streamed", client_module.STREAM_PARSE_BYTES), ("all at once", len(body) + 1)):
+        monkeypatch.setattr(client_module, "STREAM_PARSE_BYTES", threshold)
+        rsps.add("GET", BASE + "/lead", body=body, content_type="application/json")
+        tracemalloc.start()
+        try:
+            assert len(client.leads.list(item=0)) == 3000
+            peaks[name] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peaks["streamed"] < 0.8 * peaks["all at once"], peaks
+
+
 @pytest.mark.parametrize(
     "garble",
     [
