@@ -116,7 +116,11 @@ class InProcess:
         from django.test import Client
 
         self.c = Client()
-        self.c.force_login(user)
+        self.user = user
+        self.login()
+
+    def login(self):
+        self.c.force_login(self.user)
 
     def request(self, method: str, url: str, data=None, htmx=False) -> Result:
         extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}

@@ -91,7 +91,7 @@ def wants_json(request: HtmxHttpRequest) -> bool:
 
 def age_text(fetched_at: float | None, *, now: float | None = None) -> str:
     """How long ago cached data was loaded from TaskIP: "just now", "1 min ago", "12 min ago",
-    "2 h ago". Empty when the time is unknown."""
+    "2 h ago", "1 day ago", "3 days ago". Empty when the time is unknown."""
     if not fetched_at:
         return ""
     secs = max(0, int((time.time() if now is None else now) - float(fetched_at)))
@@ -101,4 +101,7 @@ def age_text(fetched_at: float | None, *, now: float | None = None) -> str:
         return "1 min ago"
     if secs < 3600:
         return f"{round(secs / 60)} min ago"
-    return f"{round(secs / 3600)} h ago"
+    if secs < 24 * 3600 - 1800:
+        return f"{round(secs / 3600)} h ago"
+    days = max(1, round(secs / 86400))
+    return "1 day ago" if days == 1 else f"{days} days ago"

@@ -267,5 +267,7 @@ LEADS_SNAPSHOT_SECONDS = env.int("LEADS_SNAPSHOT_SECONDS", default=300)
 # the first fetch, then goes on without it (real seconds: not scaled).
 LEADS_SNAPSHOT_WAIT = env.float("LEADS_SNAPSHOT_WAIT", default=2.0)
 # A lead page's notes, files and activity panels: each cached per lead this long (every write
-# made through the dashboard updates them at once; a change made in TaskIP shows within it).
-LEAD_PANEL_SECONDS = env.int("LEAD_PANEL_SECONDS", default=4 * 3600)
+# made through the dashboard updates them at once, on every server; a change made in TaskIP's own
+# screens shows within it, or on the panel's Refresh). Three days: a book of leads worked every
+# day or two is read from TaskIP once, not every morning (docs/performance.md §0).
+LEAD_PANEL_SECONDS = env.int("LEAD_PANEL_SECONDS", default=3 * 24 * 3600)

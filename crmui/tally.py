@@ -38,6 +38,7 @@ class UpstreamTally:
     stale_served: int = 0
     rate_limit: Any = None  # the last RateLimit this request saw
     deadline: float | None = None  # time.monotonic() after which reads are not started
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # once_per_request's answers
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add_call(self, info: CallInfo) -> None:
@@ -77,6 +78,28 @@ def end_tally() -> None:
 
 def current_tally() -> UpstreamTally | None:
     return _tally.get()
+
+
+def once_per_request(key: str, compute):
+    """``compute()``, asked once per request: a page's later asks (its parallel ones included)
+    get the same answer. Outside a request (a job, a shell) it is computed every time."""
+    tally = _tally.get()
+    if tally is None:
+        return compute()
+    with tally._lock:
+        if key in tally.memo:
+            return tally.memo[key]
+    value = compute()
+    with tally._lock:
+        return tally.memo.setdefault(key, value)
+
+
+def forget_for_request(key: str) -> None:
+    """Drop what ``once_per_request`` holds under ``key`` for this request (after changing it)."""
+    tally = _tally.get()
+    if tally is not None:
+        with tally._lock:
+            tally.memo.pop(key, None)
 
 
 def note_call(info: CallInfo, rate_limit=None) -> None:

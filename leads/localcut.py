@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from crmui import tally
 from crmui.taskip import Lead, Page
 
 SORT_FIELDS = ("name", "lead_interaction_date", "status")
@@ -62,11 +63,14 @@ def shapes_of(query) -> frozenset[str]:
 
 
 def disabled_shapes() -> frozenset[str]:
-    """Shapes a self-check turned off (read from the database each time: every process sees
-    the switch as soon as it is flipped)."""
+    """Shapes a self-check turned off (read from the database once per request: every process
+    sees the switch as soon as it is flipped)."""
     from leads.models import LocalCutShape
 
-    return frozenset(LocalCutShape.objects.filter(enabled=False).values_list("shape", flat=True))
+    return tally.once_per_request(
+        "localcut:disabled",
+        lambda: frozenset(LocalCutShape.objects.filter(enabled=False).values_list("shape", flat=True)),
+    )
 
 
 def allowed(query) -> bool:
@@ -84,6 +88,7 @@ def record(shape: str, *, matched: bool, detail: str = "") -> None:
     LocalCutShape.objects.update_or_create(
         shape=shape, defaults={"enabled": matched, "detail": detail[:500], "checked_at": timezone.now()}
     )
+    tally.forget_for_request("localcut:disabled")
 
 
 # ----------------------------------------------------------------------------- matching

@@ -23,10 +23,11 @@ FILES_PER_PAGE = 10
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _panel_seconds() -> int:
-    """``LEAD_PANEL_SECONDS``: how long a panel's copy is shown (every write through the
-    dashboard updates it at once; a change made in TaskIP itself shows within it)."""
-    return getattr(settings, "LEAD_PANEL_SECONDS", 4 * 3600)
+def panel_seconds() -> int:
+    """``LEAD_PANEL_SECONDS``: how long a lead page's panels (notes, files, activity) are shown
+    from their copy, in the product's seconds (every write through the dashboard updates them at
+    once; a change made in TaskIP itself shows within it)."""
+    return settings.LEAD_PANEL_SECONDS
 
 
 def _notes_ns(lead_id: int) -> str:
@@ -44,7 +45,7 @@ def notes_for(*, lead_id: int, refresh: bool = False) -> Cached[list[Note]]:
     def fetch() -> list[Note]:
         return _newest_first(api.client().notes.list(lead_id))
 
-    return cached(_notes_ns(lead_id), ["list"], fetch, refresh=refresh, ttl=_panel_seconds())
+    return cached(_notes_ns(lead_id), ["list"], fetch, refresh=refresh, ttl=panel_seconds())
 
 
 def _peek_notes(lead_id: int) -> list[Note] | None:
@@ -63,7 +64,7 @@ def _write_through(lead_id: int, before: list[Note] | None, change):
 
     def effect(outcome: Outcome) -> None:
         if before is not None:
-            put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before), outcome.value)), ttl=_panel_seconds())
+            put(_notes_ns(lead_id), ["list"], _newest_first(change(list(before), outcome.value)), ttl=panel_seconds())
 
     return effect
 
@@ -181,7 +182,7 @@ def files_for(
         ["list", search, page, per_page],
         lambda: api.client().files.list(lead_id, search=search or None, item=per_page, page=page),
         refresh=refresh,
-        ttl=_panel_seconds(),
+        ttl=panel_seconds(),
     )
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
-
 from crmui import api, writes
 from crmui.cache import Cached, cached
 from crmui.taskip import Contact, Lead, TaskipError
 from crmui.writes import Found, Outcome
 from leads import snapshot
+from leads.panels import panel_seconds
 from leads.patching import patched_lead
 
 
@@ -33,11 +32,6 @@ def _detail_namespace(lead_id: int) -> str:
     return f"lead:{int(lead_id)}"
 
 
-def panel_seconds() -> int:
-    """Lifetime of a lead page's panels (notes, files, activity), in the product's seconds."""
-    return getattr(settings, "LEAD_PANEL_SECONDS", 4 * 3600)
-
-
 def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
     """One lead, full (statuses, sources, activities...): ``GET /lead/{id}``, cached under
     "lead:<id>" for ``LEAD_PANEL_SECONDS`` (the activity panel; the edit forms)."""
@@ -49,6 +43,23 @@ def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
         also=("lead-records",),
         ttl=panel_seconds(),
     )
+
+
+def lead_activity(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
+    """The activity panel's lead: ``lead_get`` (cached per lead for ``LEAD_PANEL_SECONDS``),
+    read again when the lead snapshot shows the lead changed after that copy was read (its
+    ``updated_at`` moved on: an edit made in TaskIP's own screens), so a long panel lifetime
+    never shows a timeline older than the lead's fields on the same page. Costs no call when
+    nothing changed; changes made through the dashboard already dropped the copy."""
+    result = lead_get(lead_id=lead_id, refresh=refresh)
+    if refresh or result.stale:
+        return result
+    snap = snapshot.read()
+    held = snap.get(lead_id) if snap is not None else None
+    seen = result.value.updated_at
+    if held is not None and held.updated_at is not None and seen is not None and held.updated_at > seen:
+        result = lead_get(lead_id=lead_id, refresh=True)
+    return result
 
 
 def lead_fields(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:

@@ -128,10 +128,11 @@ def _detail_page(request: HtmxHttpRequest, context: dict, *, status: int = 200):
 @require("lead.view")
 def activity_panel(request, lead_id: int):
     """The activity tab: the lead's timeline from ``GET /lead/{id}`` (cached per lead for
-    ``LEAD_PANEL_SECONDS``; Refresh costs one call)."""
+    ``LEAD_PANEL_SECONDS`` or until the lead snapshot shows the lead changed; Refresh costs one
+    call)."""
     ctx = {"lead_id": lead_id, "activities": None, "activity_error": "", "fetched_at": None}
     try:
-        result = services.lead_get(lead_id=lead_id, refresh="refresh" in request.GET)
+        result = services.lead_activity(lead_id=lead_id, refresh="refresh" in request.GET)
         ctx["activities"] = _activities(result.value)
         ctx["fetched_at"] = result.fetched_at
         ctx["stale"] = result.stale

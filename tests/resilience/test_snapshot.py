@@ -77,6 +77,35 @@ def test_a_change_made_outside_the_dashboard_shows_within_the_lifetime(sales_cli
     assert seen is not None and seen <= 3 + 2.0, "the outside change did not show within the lifetime"
 
 
+def test_an_outside_edit_shows_in_the_activity_panel_once_the_lead_page_shows_it(sales_client, use_sandbox, settings):
+    """The panels live for days (LEAD_PANEL_SECONDS); the activity timeline still follows the
+    lead's fields: a copy older than what the snapshot shows of the lead is read again."""
+    settings.LEADS_SNAPSHOT_SECONDS = 3
+    assert settings.LEAD_PANEL_SECONDS >= 24 * 3600
+    lead = _new_lead(use_sandbox, first_name="Timeline")
+    page_url = reverse("leads:detail", args=[lead["id"]])
+    activity_url = reverse("leads:activity", args=[lead["id"]])
+    sales_client.get(page_url)
+    before = sales_client.get(activity_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Lead created" in before and "Lead updated" not in before
+    time.sleep(1.1)  # TaskIP's updated_at moves on
+    title = f"Renamed{uuid.uuid4().hex[:6]}"
+    _outside_rename(use_sandbox, lead["id"], title)
+    assert "Lead updated" not in sales_client.get(activity_url, HTTP_HX_REQUEST="true").content.decode(), (
+        "within the snapshot's lifetime the copy is shown (no call per view)"
+    )
+    changed_at = time.monotonic()
+    while title not in sales_client.get(page_url).content.decode():
+        assert time.monotonic() - changed_at < 3 + 2.0, "the outside change did not show within the lifetime"
+        time.sleep(0.2)
+    use_sandbox.reset_stats()
+    after = sales_client.get(activity_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Lead updated" in after, "the timeline is as new as the fields shown above it"
+    again = sales_client.get(activity_url, HTTP_HX_REQUEST="true")
+    assert again["X-Upstream-Calls"] == "0", "read once, then served from its copy"
+    assert use_sandbox.stats()["total"] == 1
+
+
 def test_the_workers_refresh_fetches_before_the_lifetime_ends_and_only_while_people_look(
     sales_client, use_sandbox, settings
 ):

@@ -22,6 +22,11 @@ def render(src, **ctx):
         (60, "1 min ago"),
         (180, "3 min ago"),
         (7200, "2 h ago"),
+        (23 * 3600, "23 h ago"),
+        (24 * 3600, "1 day ago"),
+        (30 * 3600, "1 day ago"),
+        (50 * 3600, "2 days ago"),
+        (72 * 3600, "3 days ago"),
     ],
 )
 def test_age_text_says_how_long_ago_in_words(seconds, words):

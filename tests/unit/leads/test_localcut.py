@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from crmui.taskip import Lead
 from crmui.taskip.resources import Attribute
 from leads import localcut
@@ -84,3 +86,24 @@ def test_places_are_the_names_leads_carry_with_the_parent_seen_most():
     assert places.cities[10].name == "Munich" and places.states[8].parent_id == 3
     assert 99 not in places.cities  # no name sent: nothing invented
     assert places.parents_of_city(10) == (3, 8)
+
+
+@pytest.mark.django_db
+def test_a_page_reads_the_switched_off_shapes_once_and_sees_a_switch_it_makes():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crmui import tally
+
+    tally.begin_tally()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            first = localcut.disabled_shapes()
+            again = localcut.disabled_shapes()
+        assert first == again == frozenset()
+        assert len(queries.captured_queries) == 1
+        localcut.record("search", matched=False)
+        assert localcut.disabled_shapes() == frozenset({"search"})
+    finally:
+        tally.end_tally()
+    assert localcut.disabled_shapes() == frozenset({"search"})
