@@ -1,9 +1,15 @@
 #!/usr/bin/env python
 """A team's working day, told truthfully: what it costs from TaskIP's 1,000-calls-an-hour key.
 
-    .venv/bin/python bench/team_day.py                   # 10 sales + 1 manager, 8 h at F=100 (~5 min)
+    .venv/bin/python bench/team_day.py                   # 10 sales + 1 manager, 2 days at F=100 (~20 min)
+    .venv/bin/python bench/team_day.py --days 1          # one day from a cold morning (~5 min)
     .venv/bin/python bench/team_day.py --factor 200 --hours 4
     .venv/bin/python bench/team_day.py --sales 20 --leads 1000
+
+By default two working days run back to back, the night between them passing on the same
+compressed clock (everyone logs in again in the morning: sessions end overnight). The first day
+starts from a cold cache; the second starts with what the night left of the shared cache, as every
+morning but the very first does, and the targets are judged on it. Both days are printed.
 
 N people (default 10 sales + 1 manager) each work mostly their own few dozen leads (85 % of the
 leads they open are from their book of ``--book`` leads), with think times drawn around

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from crmui import api
@@ -338,9 +339,11 @@ class Column:
     def count(self) -> int:
         return len(self.leads)
 
-    @property
+    @cached_property
     def sums(self) -> list[tuple[str, Decimal]]:
-        """Value sum per currency (leads without a value add nothing), biggest first."""
+        """Value sum per currency (leads without a value add nothing), biggest first. Summed
+        once: a column is grouped once per snapshot copy (``board_columns``) and then shown by
+        every board view of that copy."""
         totals: dict[str, Decimal] = {}
         for lead in self.leads:
             if lead.value is not None:
