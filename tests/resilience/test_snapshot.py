@@ -106,6 +106,31 @@ def test_an_outside_edit_shows_in_the_activity_panel_once_the_lead_page_shows_it
     assert use_sandbox.stats()["total"] == 1
 
 
+def test_a_note_added_outside_the_dashboard_shows_within_the_panel_lifetime(sales_client, use_sandbox, settings):
+    """A lead's notes panel is served from its copy for LEAD_PANEL_SECONDS (no call per view);
+    a note written in TaskIP's own screens shows once that lifetime is over."""
+    import requests
+
+    settings.LEAD_PANEL_SECONDS = 3
+    lead = _new_lead(use_sandbox, first_name="Notes")
+    notes_url = reverse("leads:notes", args=[lead["id"]])
+    assert "No notes yet" in sales_client.get(notes_url, HTTP_HX_REQUEST="true").content.decode()
+    text = f"Called from TaskIP {uuid.uuid4().hex[:6]}"
+    r = requests.post(
+        f"{use_sandbox.api_url}/lead/notes/{lead['id']}",
+        headers={"X-Secret-Key": use_sandbox.key},
+        json={"title": "Outside", "note": text},
+        timeout=10,
+    )
+    assert r.status_code in (200, 201), r.text
+    added_at = time.monotonic()
+    first = sales_client.get(notes_url, HTTP_HX_REQUEST="true")
+    assert text not in first.content.decode() and first["X-Upstream-Calls"] == "0", "within its lifetime: the copy"
+    while text not in sales_client.get(notes_url, HTTP_HX_REQUEST="true").content.decode():
+        assert time.monotonic() - added_at < 3 + 2.0, "the outside note did not show within the panel lifetime"
+        time.sleep(0.2)
+
+
 def test_the_workers_refresh_fetches_before_the_lifetime_ends_and_only_while_people_look(
     sales_client, use_sandbox, settings
 ):
