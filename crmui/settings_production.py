@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from crmui.deploy_checks import per_process_cache_problem, weak_secret_key
 from crmui.settings import *  # noqa: F401,F403
-from crmui.settings import CACHES, STORAGES, env
+from crmui.settings import CACHES, DATABASES, STORAGES, env
 
 DEBUG = False
 
@@ -31,6 +31,13 @@ if _weak:
 _cache_problem = per_process_cache_problem(CACHES["default"]["BACKEND"], env.int("WEB_CONCURRENCY", default=0))
 if _cache_problem:
     raise ImproperlyConfigured(_cache_problem)
+
+# Each worker thread keeps its database connection between requests (a new PostgreSQL connection
+# per page costs a TCP and authentication handshake), checked before reuse so a restarted
+# database is survived. Count the connections: servers x WEB_CONCURRENCY x GUNICORN_THREADS, plus
+# the job workers. DB_CONN_MAX_AGE=0 opens one per request again.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
