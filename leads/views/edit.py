@@ -191,7 +191,7 @@ def lead_create(request):
 @require("lead.create")
 def lead_clone(request, lead_id: int):
     try:
-        lead = services.lead_get(lead_id=lead_id).value
+        lead = services.lead_fields(lead_id=lead_id).value
     except NotFound:
         return _gone(request, lead_id)
     except TaskipError as exc:
@@ -432,7 +432,7 @@ def _email_refused(form: EmailForm, exc: ValidationError) -> None:
 @require("lead.email")
 def lead_email(request, lead_id: int):
     try:
-        lead = services.lead_get(lead_id=lead_id).value
+        lead = services.lead_fields(lead_id=lead_id).value
     except NotFound:
         return _gone(request, lead_id)
     except TaskipError as exc:

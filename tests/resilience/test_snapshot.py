@@ -106,6 +106,24 @@ def test_an_outside_edit_shows_in_the_activity_panel_once_the_lead_page_shows_it
     assert use_sandbox.stats()["total"] == 1
 
 
+def test_clone_and_email_forms_show_the_lead_as_its_page_does_not_an_older_copy(sales_client, use_sandbox, settings):
+    """The clone and send-email forms take the lead from the snapshot (fresh within its lifetime,
+    patched by every write), not from the activity panel's copy, which lives for days."""
+    settings.LEADS_SNAPSHOT_SECONDS = 3
+    lead = _new_lead(use_sandbox, first_name="Cloned")
+    page_url = reverse("leads:detail", args=[lead["id"]])
+    sales_client.get(page_url)
+    sales_client.get(reverse("leads:activity", args=[lead["id"]]), HTTP_HX_REQUEST="true")  # a copy for days
+    title = f"Renamed{uuid.uuid4().hex[:6]}"
+    _outside_rename(use_sandbox, lead["id"], title)
+    changed_at = time.monotonic()
+    while title not in sales_client.get(page_url).content.decode():
+        assert time.monotonic() - changed_at < 3 + 2.0, "the outside change did not show within the lifetime"
+        time.sleep(0.2)
+    assert title in sales_client.get(reverse("leads:clone", args=[lead["id"]])).content.decode()
+    assert title in sales_client.get(reverse("leads:email", args=[lead["id"]])).content.decode()
+
+
 def test_a_note_added_outside_the_dashboard_shows_within_the_panel_lifetime(sales_client, use_sandbox, settings):
     """A lead's notes panel is served from its copy for LEAD_PANEL_SECONDS (no call per view);
     a note written in TaskIP's own screens shows once that lifetime is over."""
