@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from django.utils.functional import SimpleLazyObject
+
 from accounts.roles import can
 from jobs import access
 from jobs.models import Job
@@ -33,4 +35,6 @@ def jobs_badge(request):
     if user is None or not user.is_authenticated or not (can(user, "lead.bulk") or can(user, "import")):
         return {}
     _forget_what_jobs_changed()
-    return {"jobs_badge": access.unseen_finished(user)}
+    # counted only when a template shows it: a page's navigation does, the panels and board
+    # columns it loads (htmx partials) do not
+    return {"jobs_badge": SimpleLazyObject(lambda: access.unseen_finished(user))}

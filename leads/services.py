@@ -34,7 +34,9 @@ def _detail_namespace(lead_id: int) -> str:
 
 def lead_get(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
     """One lead, full (statuses, sources, activities...): ``GET /lead/{id}``, cached under
-    "lead:<id>" for ``LEAD_PANEL_SECONDS`` (the activity panel; the edit forms)."""
+    "lead:<id>" for ``LEAD_PANEL_SECONDS`` (the activity panel, through ``lead_activity``); with
+    ``refresh``, what TaskIP holds now (the read before a write's merge or move). Forms that show
+    a lead's fields take them from ``lead_fields`` (the snapshot), not from this copy."""
     return cached(
         _detail_namespace(lead_id),
         _detail_key(lead_id),

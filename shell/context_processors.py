@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import Caps, role_name
 from crmui import tally
@@ -11,8 +12,10 @@ def shell(request):
         return {}
     return {
         "caps": Caps(user),
-        "main_nav": main_nav(request),
-        "role_name": role_name(user),
+        # built only when a template shows them: a page's frame does, the panels and board columns
+        # it loads (htmx partials) do not
+        "main_nav": SimpleLazyObject(lambda: main_nav(request)),
+        "role_name": SimpleLazyObject(lambda: role_name(user)),
         "api_status": tally.api_status(),
         "rate_limit": tally.rate_limit(),
         "upstream": getattr(request, "upstream", None),

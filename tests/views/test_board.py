@@ -257,3 +257,21 @@ def _statuses_in_taskip(client, lead_id):
     cache.clear()
     forget_memo()
     return client.leads.get(lead_id).statuses
+
+
+def test_a_board_column_loads_without_the_pages_navigation_reads(manager_client, use_sandbox):
+    """A board view loads seven columns: none of them counts the jobs badge or builds the
+    navigation, which only the page's own frame shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("leads:board_column", args=["s1"])
+    manager_client.get(BOARD)
+    manager_client.get(url, HTTP_HX_REQUEST="true")
+    with CaptureQueriesContext(connection) as column:
+        html = manager_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "card" in html
+    assert not [q for q in column.captured_queries if "jobs_job" in q["sql"] and "COUNT" in q["sql"]]
+    with CaptureQueriesContext(connection) as page:
+        assert "nav-toggle" in manager_client.get(BOARD).content.decode()
+    assert [q for q in page.captured_queries if "jobs_job" in q["sql"] and "COUNT" in q["sql"]], "the page counts it"
