@@ -149,8 +149,9 @@ def _rows(page, names: dict, order_of: dict, *, bulk: bool) -> list[dict]:
 
 
 def row_html(row: dict, *, bulk: bool) -> str:
-    """One row's ``<tr>`` (the ``lead-row`` partial), rendered once per lead object and kept
-    while the row shows that same lead with the same stage, statuses, assignees and checkbox."""
+    """One row's ``<tr>`` (the ``lead-row`` partial), rendered once per lead and kept while the
+    row shows that lead (the same object or an equal one: a refetched copy of an unchanged lead)
+    with the same stage, statuses, assignees and checkbox."""
     lead = row["lead"]
     return fragments.render_once(
         "leads/lead_list.html#lead-row",
@@ -158,6 +159,7 @@ def row_html(row: dict, *, bulk: bool) -> str:
         source=lead,
         key=("lead-row", lead.id),
         around=(bulk, row["stage"], tuple(row["other_statuses"]), tuple(row["assignees"])),
+        equal=True,  # a new snapshot copy's unchanged lead keeps its row
     )
 
 

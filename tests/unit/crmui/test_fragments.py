@@ -53,3 +53,20 @@ def test_text_from_taskip_is_escaped_in_a_remembered_row():
     for _ in range(2):
         html = row_html(_row(evil), bulk=True)
         assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_an_equal_lead_from_a_new_copy_keeps_its_row_and_a_changed_one_does_not(monkeypatch):
+    # what is kept is the work not done: count the template renders (the rows' cost)
+    rendered = []
+    real = fragments.render_to_string
+    monkeypatch.setattr(fragments, "render_to_string", lambda *a, **kw: rendered.append(1) or real(*a, **kw))
+    ada = Lead(id=7, first_name="Ada", last_name="Lovelace", email="ada@x.io")
+    first = row_html(_row(ada), bulk=True)
+    assert len(rendered) == 1
+    refetched = Lead(id=7, first_name="Ada", last_name="Lovelace", email="ada@x.io")
+    assert refetched is not ada and refetched == ada
+    assert row_html(_row(refetched), bulk=True) == first
+    assert len(rendered) == 1, "an unchanged lead's row is not rendered again"
+    changed = dataclasses.replace(refetched, email="ada@lovelace.io")
+    assert "ada@lovelace.io" in row_html(_row(changed), bulk=True)
+    assert len(rendered) == 2
