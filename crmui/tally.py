@@ -80,18 +80,40 @@ def current_tally() -> UpstreamTally | None:
     return _tally.get()
 
 
+class _Once:
+    """One answer of ``once_per_request``: computed by the first ask, under its own lock, so the
+    request's parallel asks wait for it instead of computing it again."""
+
+    __slots__ = ("lock", "done", "value", "error")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.done = False
+        self.value: Any = None
+        self.error: Exception | None = None
+
+
 def once_per_request(key: str, compute):
-    """``compute()``, asked once per request: a page's later asks (its parallel ones included)
-    get the same answer. Outside a request (a job, a shell) it is computed every time."""
+    """``compute()``, asked once per request: a page's later asks (its parallel ones included:
+    they wait for the first) get the same answer, or the same exception. Outside a request (a
+    job, a shell) it is computed every time."""
     tally = _tally.get()
     if tally is None:
         return compute()
     with tally._lock:
-        if key in tally.memo:
-            return tally.memo[key]
-    value = compute()
-    with tally._lock:
-        return tally.memo.setdefault(key, value)
+        once = tally.memo.get(key)
+        if once is None:
+            once = tally.memo[key] = _Once()
+    with once.lock:
+        if not once.done:
+            try:
+                once.value = compute()
+            except Exception as exc:
+                once.error = exc
+            once.done = True
+    if once.error is not None:
+        raise once.error
+    return once.value
 
 
 def forget_for_request(key: str) -> None:

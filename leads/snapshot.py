@@ -277,31 +277,7 @@ def current(*, wait: float | None = None) -> Snapshot | None:
     what there is (maybe None: the caller asks TaskIP for just what it shows). Raises the
     fetch's TaskipError when there is no copy to fall back on. Decided once per request: the
     page's later reads (and its parallel ones) get the same copy."""
-    tally = tally_mod.current_tally()
-    if tally is None:
-        return _current(wait)
-    with _lock:
-        decided = getattr(tally, "_lead_snapshot", None)
-        if decided is None:
-            decided = tally._lead_snapshot = _Decision()
-    with decided.lock:
-        if not decided.done:
-            try:
-                decided.snap = _current(wait)
-            except Exception as exc:
-                decided.error = exc
-            decided.done = True
-    if decided.error is not None:
-        raise decided.error
-    return decided.snap
-
-
-class _Decision:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.done = False
-        self.snap: Snapshot | None = None
-        self.error: Exception | None = None
+    return tally_mod.once_per_request("leads:snapshot", lambda: _current(wait))
 
 
 def _current(wait: float | None) -> Snapshot | None:
