@@ -9,7 +9,9 @@ Prints, per sandbox size:
     the list, board and detail pages: cached (warm) and uncached (?refresh=1);
   * page time / upstream latency for an uncached page (1.0 would be "only the TaskIP call"), and
     page time / its longest upstream call (X-Upstream-Longest-Ms: 1.0 = its calls all in
-    parallel and nothing else; issue #16 asks for <= 1.3);
+    parallel and nothing else; issue #16 asks for <= 1.3). Before each uncached sample a
+    colleague edits one lead in TaskIP, so the refresh finds a change as a real one does
+    (--unchanged: no edit);
   * requests per second of the list page under concurrency, served by gunicorn, beside the
     one-call-per-page baseline (bench/naive.py, same gunicorn settings, same sandbox);
   * memory (RSS from /proc) of each gunicorn worker after the load.
@@ -71,11 +73,14 @@ def setup_django(tmp: Path):
     return c
 
 
-def server_times(client, url, n, *, refresh):
+def server_times(client, url, n, *, refresh, change=None):
     """Server time (ms) excluding upstream wait, total page time (ms), and each page's time over
-    its longest upstream call (X-Upstream-Longest-Ms; pages that made no call are left out)."""
+    its longest upstream call (X-Upstream-Longest-Ms; pages that made no call are left out).
+    ``change()`` runs before each sample, outside its time (a colleague's edit in TaskIP)."""
     own, total, over_longest = [], [], []
     for _i in range(n):
+        if change is not None:
+            change()
         params = {"refresh": "1"} if refresh else {}
         started = time.perf_counter()
         r = client.get(url, params)
@@ -88,6 +93,23 @@ def server_times(client, url, n, *, refresh):
         if longest:
             over_longest.append(took / longest)
     return own, total, over_longest
+
+
+def outside_editor(sb, size, *, seed=7):
+    """A colleague editing one lead at a time in TaskIP's own screens (through TaskIP's API with
+    its own client, not the dashboard): a refresh then finds what a real one finds, a lead
+    changed since the copy before, not an unchanged workspace."""
+    import random
+
+    from crmui.taskip.client import TaskipClient
+
+    editor, rng, n = TaskipClient(sb.api_url, sb.key, max_retries=0), random.Random(seed), [0]
+
+    def change():
+        n[0] += 1
+        editor.leads.update(rng.randint(1, size), {"first_name": f"Edited {n[0]}", "description": f"edit {n[0]}"})
+
+    return change
 
 
 def start_naive(sb, workers, threads, log_path):
@@ -191,6 +213,11 @@ def main(argv=None):
     ap.add_argument(
         "--cold-samples", type=int, default=None, help="uncached samples per page (default samples/2, at least 10)"
     )
+    ap.add_argument(
+        "--unchanged",
+        action="store_true",
+        help="refresh an unchanged workspace (default: one lead is edited in TaskIP before each uncached sample)",
+    )
     ap.add_argument("--rps-seconds", type=float, default=15)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
@@ -226,7 +253,9 @@ def main(argv=None):
                     continue
                 client.get(url)  # warm
                 warm_own, _, _ = server_times(client, url, args.samples, refresh=False)
-                cold_own, cold_total, cold_over = server_times(client, url, cold_n, refresh=True)
+                cold_own, cold_total, cold_over = server_times(
+                    client, url, cold_n, refresh=True, change=None if args.unchanged else outside_editor(sb, size)
+                )
                 rows.append(
                     (
                         size,
@@ -277,7 +306,8 @@ def main(argv=None):
     print()
     print(
         f"Server time per page excluding upstream wait (ms), sandbox latency {args.latency_ms} ms, "
-        f"{args.samples} samples (cached) / {cold_n} (uncached, ?refresh=1):"
+        f"{args.samples} samples (cached) / {cold_n} (uncached, ?refresh=1"
+        f"{', the workspace unchanged' if args.unchanged else ', one lead edited in TaskIP before each'}):"
     )
     print(
         "| leads | page | cached p50 | cached p95 | uncached p50 | uncached p95 "

@@ -203,10 +203,11 @@ def _fetch_locked() -> Snapshot:
     with direct_reads():
         leads = tuple(api.client().leads.list(item=0).items)
     now = time.time()
-    cache.set(TOOK_KEY, now - started, None)
-    cache.set(BASE_KEY, (leads, now, started), None)
-    cache.set(GEN_KEY, generation, None)
-    cache.set(STAMP_KEY, now, None)
+    global _base
+    cache.set(BASE_KEY, (leads, now, started), None)  # the big value before the stamp that names it
+    cache.set_many({TOOK_KEY: now - started, GEN_KEY: generation, STAMP_KEY: now}, None)
+    with _lock:  # this process has the copy already: read() need not unpickle it again
+        _base = Snapshot(leads, now, started)
     _edit_patches(lambda items: [items.pop(i) for i, (_, at) in list(items.items()) if at < started])
     return read()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -37,11 +37,14 @@ def board_status(lead: Lead, order_of: dict[int, int]) -> Attribute | None:
 
 
 # --------------------------------------------------------------------------- the overview
-@dataclass
+@dataclass(frozen=True)
 class Bar:
+    """One bar of a chart. Frozen: its rendered row is kept beside it and reused for an equal bar
+    (``reports.templatetags.overview.bar_row``)."""
+
     label: str
     count: int
-    values: list[tuple[str, Decimal]] = field(default_factory=list)  # per currency, biggest first; never summed across
+    values: tuple[tuple[str, Decimal], ...] = ()  # per currency, biggest first; never summed across
     color: str | None = None
     pct: float = 0.0  # of the chart's largest count, 0..100
     share: float = 0.0  # of all leads, 0..100
@@ -87,7 +90,7 @@ class Overview:
         return (self.total_value / self.total) if self.total else Decimal(0)
 
 
-def by_currency(leads) -> list[tuple[str, Decimal]]:
+def by_currency(leads) -> tuple[tuple[str, Decimal], ...]:
     """The leads' values added up per currency (never across currencies: TaskIP stores each
     lead's value in its own currency and gives no rates), biggest first; a value without a
     currency counts under ""."""
@@ -95,14 +98,20 @@ def by_currency(leads) -> list[tuple[str, Decimal]]:
     for lead in leads:
         if lead.value:
             per_cur[(lead.currency or "").strip().upper()] += lead.value
-    return sorted(per_cur.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(sorted(per_cur.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _scale(bars: list[Bar], total: int) -> list[Bar]:
+    """The bars with their length (of the chart's largest) and share (of all leads) set."""
     top = max((b.count for b in bars), default=0)
-    for b in bars:
-        b.pct = round(100 * b.count / top, 1) if top else 0.0
-        b.share = round(100 * b.count / total, 1) if total else 0.0
+    bars[:] = [
+        replace(
+            b,
+            pct=round(100 * b.count / top, 1) if top else 0.0,
+            share=round(100 * b.count / total, 1) if total else 0.0,
+        )
+        for b in bars
+    ]
     return bars
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -38,9 +39,10 @@ T = TypeVar("T")
 RETRYABLE_READ_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_PER_PAGE = {"leads": 10, "files": 10, "attributes": 10, "contacts": 50, "team": 50, "companies": 50}
 _MAX_PAGES = 10_000  # hard stop for iter_all against a misbehaving server
-# An answer this big (every lead of a large workspace, item=0) is turned into records one item at
-# a time as it is decoded, never held as Python dicts all at once (50,000 leads: about 200 MB).
-STREAM_PARSE_BYTES = 1_000_000
+# An every-item answer (item=0) this big is turned into records one item at a time as it is
+# decoded, never held as Python dicts all at once (50,000 leads: about 200 MB), and its records
+# sent exactly as last time are not parsed again: every such answer (tests lower and raise it).
+STREAM_PARSE_BYTES = 0
 _DATA_ARRAY = re.compile(r'"data"\s*:\s*\[')
 _SPACE = re.compile(r"\s*")
 
@@ -123,6 +125,8 @@ class TaskipClient:
         # Called before every attempt is sent (method, path); may raise to send nothing.
         self.before_send: Callable[[str, str], None] | None = None
         self._now: Callable[[], float] = time.time
+        # the objects of the last every-item answer of each kind, by a digest of each record's text
+        self._every_item_before: dict[Callable[[Any], Any], dict[bytes, Any]] = {}
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=20, max_retries=0)
@@ -345,20 +349,30 @@ class TaskipClient:
         )
 
     def _every_item(self, resp: requests.Response, parse: Callable[[Any], T], query: dict) -> Page[T]:
-        """An ``item=0`` answer (every record in one page) as a Page. A big one is decoded one
-        record at a time (``_streamed``), so it never exists as Python dicts all at once; exactly
-        as strict as the plain parse: anything it cannot walk is parsed the plain way."""
-        streamed = self._streamed(resp, parse) if len(resp.content or b"") >= STREAM_PARSE_BYTES else None
+        """An ``item=0`` answer (every record in one page) as a Page. It is decoded one record at
+        a time (``_streamed``), so a big one never exists as Python dicts all at once, and a
+        record sent exactly as this client's last every-item answer of the same kind sent it is
+        not parsed again: the object made of it then is reused. Refreshing every lead then costs
+        the parsing of what changed, and the new copy shares its unchanged leads with the one
+        before it. Exactly as strict as the plain parse: anything it cannot walk is parsed the
+        plain way."""
+        before = self._every_item_before.get(parse)
+        streamed = self._streamed(resp, parse, before) if len(resp.content or b"") >= STREAM_PARSE_BYTES else None
         if streamed is None:
             return self._page(self._parse(resp), parse, query, None, 0)
-        envelope, items = streamed
+        envelope, items, made = streamed
+        self._every_item_before[parse] = made  # only what this answer holds: one copy's worth
         return self._page(envelope, parse, query, None, 0, items=items)
 
     @staticmethod
-    def _streamed(resp: requests.Response, parse: Callable[[Any], T]) -> tuple[dict, tuple[T, ...]] | None:
-        """(the envelope without its items, the parsed items), or None when the answer is not an
-        object with a ``data`` list this walk can find (the plain parse then decides). Raises
-        MalformedResponse for a garbled item list or envelope."""
+    def _streamed(
+        resp: requests.Response, parse: Callable[[Any], T], before: dict[bytes, T] | None = None
+    ) -> tuple[dict, tuple[T, ...], dict[bytes, T]] | None:
+        """(the envelope without its items, the parsed items, each item's object by a digest of
+        its exact text), or None when the answer is not an object with a ``data`` list this walk
+        can find (the plain parse then decides). An item whose text has the digest of one in
+        ``before`` is that object (the 128-bit digest of the text it was made of: equal text,
+        equal record). Raises MalformedResponse for a garbled item list or envelope."""
         try:
             text = resp.content.decode("utf-8")
         except UnicodeDecodeError:
@@ -371,14 +385,22 @@ class TaskipClient:
         except ValueError:
             return None
         decoder = json.JSONDecoder()
+        before = before or {}
         items: list[T] = []
+        made: dict[bytes, T] = {}
         at = _SPACE.match(text, start.end()).end()
         try:
             if text[at] != "]":
                 while True:
+                    begin = at
                     value, at = decoder.raw_decode(text, at)
                     if isinstance(value, dict):
-                        items.append(parse(value))
+                        digest = hashlib.blake2b(text[begin:at].encode("utf-8"), digest_size=16).digest()
+                        item = before.get(digest)
+                        if item is None:
+                            item = parse(value)
+                        made[digest] = item
+                        items.append(item)
                     at = _SPACE.match(text, at).end()
                     if text[at] == ",":
                         at = _SPACE.match(text, at + 1).end()
@@ -394,7 +416,7 @@ class TaskipClient:
             ) from None
         if not isinstance(envelope, dict) or envelope.get("data") != []:
             return None  # the "data" found was not the envelope's own: parse it the plain way
-        return envelope, tuple(items)
+        return envelope, tuple(items), made
 
     def _iterate(self, fetch: Callable[..., Page[T]], query: dict) -> Iterator[T]:
         """All pages of one query: the same filters again with page+1 (never links.next verbatim)."""

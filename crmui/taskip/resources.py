@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
@@ -659,3 +660,24 @@ class Company:
             state_id=_int(d.get("state_id")),
             city_id=_int(d.get("city_id")),
         )
+
+
+# ------------------------------------------------------------------------------ pickling
+def _pickled_by_fields(cls: type) -> None:
+    """Pickle ``cls`` as its constructor and its field values in order. A frozen slotted
+    dataclass pickles through Python-level ``__getstate__``/``__setstate__`` that look up its
+    fields and set each one by hand on every object; a lead snapshot is thousands of them, read
+    by every server from the shared cache, so this halves the time to unpickle a copy."""
+    names = tuple(f.name for f in dataclass_fields(cls))
+    assert all(f.init and not f.kw_only for f in dataclass_fields(cls)), cls  # cls(*values) rebuilds it
+
+    def __reduce__(self):
+        return (cls, tuple([getattr(self, n) for n in names]))
+
+    cls.__reduce__ = __reduce__
+
+
+for _cls in (RateLimit, CallInfo, Page, Attribute, CompanyRef, Person, Lead, Note, LeadFile, Billing, Language,
+             Image, Contact, Team, TeamMember, Company):  # fmt: skip
+    _pickled_by_fields(_cls)
+del _cls

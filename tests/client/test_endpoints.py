@@ -224,6 +224,45 @@ def test_a_big_item_0_answer_never_exists_as_dicts_all_at_once(client, rsps, mon
     assert peaks["streamed"] < 0.8 * peaks["all at once"], peaks
 
 
+def test_a_lead_sent_unchanged_in_the_next_item_0_answer_is_not_parsed_again(client, rsps):
+    first = [dict(FULL_LEAD, id=i, first_name=f"Lead {i}") for i in range(1, 6)]
+    second = [dict(x) for x in first]
+    second[2]["first_name"] = "Renamed in TaskIP"
+    second.append(dict(FULL_LEAD, id=6, first_name="New"))
+    for data in (first, second):
+        rsps.add("GET", BASE + "/lead", json={"msg": "ok", "data": data})
+    before = client.leads.list(item=0).items
+    after = client.leads.list(item=0).items
+    assert after == tuple(Lead.from_api(x) for x in second)  # what a plain parse of the answer gives
+    assert [a is b for a, b in zip(before, after)] == [True, True, False, True, True]
+    assert after[2].first_name == "Renamed in TaskIP" and after[5].first_name == "New"
+
+
+def test_a_garbled_item_0_answer_does_not_change_what_the_next_one_makes(client, rsps):
+    data = [dict(FULL_LEAD, id=i, first_name=f"Lead {i}") for i in range(1, 4)]
+    good = json.dumps({"msg": "ok", "data": data})
+    rsps.add("GET", BASE + "/lead", body=good, content_type="application/json")
+    rsps.add("GET", BASE + "/lead", body=good[:-3], content_type="application/json")
+    changed = [dict(x, first_name="Changed") if x["id"] == 2 else x for x in data]
+    rsps.add("GET", BASE + "/lead", json={"msg": "ok", "data": changed})
+    client.leads.list(item=0)
+    with pytest.raises(e.MalformedResponse):
+        client.leads.list(item=0)
+    assert [lead.first_name for lead in client.leads.list(item=0)] == ["Lead 1", "Changed", "Lead 3"]
+
+
+def test_every_record_pickles_back_to_an_equal_one_sharing_what_it_shared():
+    import pickle
+
+    lead = Lead.from_api(FULL_LEAD)
+    other = Lead.from_api(dict(FULL_LEAD, id=2))
+    assert lead.statuses[0] is other.statuses[0]  # one status object for the leads that carry it
+    page = Page(items=(lead, other), page=1, per_page=0, has_next=False, query={"item": 0}, total=2)
+    back = pickle.loads(pickle.dumps(page, pickle.HIGHEST_PROTOCOL))
+    assert back == page and back.items[0].statuses[0] is back.items[1].statuses[0]
+    assert back.items[0].fields_present == lead.fields_present and back.items[0].value == Decimal("5000")
+
+
 @pytest.mark.parametrize(
     "garble",
     [
