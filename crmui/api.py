@@ -246,6 +246,25 @@ def beside(fn: Callable[[], Any]):
     return _pool().submit(contextvars.copy_context().run, _run_in_worker, fn)
 
 
+class Started:
+    """Fetches started beside the caller (``beside_each``); ``.exception()`` waits for every one
+    and returns the first failure (None when all succeeded)."""
+
+    def __init__(self, futures: list) -> None:
+        self._futures = futures
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        failures = [f.exception(timeout) for f in self._futures]
+        return next((exc for exc in failures if exc is not None), None)
+
+
+def beside_each(*fns: Callable[[], Any]) -> Started:
+    """``beside`` for several fetches, each started in the pool on its own, so they all run at
+    the same time (``parallel`` inside one ``beside`` would run them one after another). None:
+    nothing is started."""
+    return Started([beside(fn) for fn in fns])
+
+
 def parallel(*callables: Callable[[], Any], return_exceptions: bool = False) -> list[Any]:
     """Run independent fetches at once; return their results in order.
 

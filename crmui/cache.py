@@ -153,6 +153,13 @@ def invalidate_all() -> None:
     invalidate(ALL)
 
 
+def at_hand(namespace: str, parts: Any) -> bool:
+    """Would ``cached(namespace, parts, ...)`` answer now without a call? (A cached page then
+    need not start a thread to load it beside its other reads.)"""
+    key = f"c:{namespace}:{_version(namespace)}:{_digest(parts)}"
+    return _memo_get(key) is not None or cache.has_key(key)
+
+
 def _digest(parts: Any) -> str:
     raw = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha1(raw.encode()).hexdigest()[:20]

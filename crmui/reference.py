@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from crmui import api
-from crmui.cache import cached, invalidate
+from crmui.cache import at_hand, cached, invalidate
 from crmui.taskip import Attribute, Company, TeamMember
 
 STATUS = 1
@@ -29,6 +29,20 @@ def statuses() -> list[Attribute]:
 
 def sources() -> list[Attribute]:
     return [a for a in attributes() if a.type == SOURCE]
+
+
+def warm_beside(*, team_only: bool = False):
+    """Load the statuses and sources and the team (or only the team) in the request's pool
+    beside the caller's own fetch, so a cold page makes its calls at the same time; a cached
+    page, which has them at hand, starts no thread; each one missing is loaded on its own thread
+    (both at the same time). ``.exception()`` on what it returns waits for them (a failure shows
+    where the data is used)."""
+    wanted = (
+        [("team", "all", team_members)]
+        if team_only
+        else [("attributes", "all", attributes), ("team", "all", team_members)]
+    )
+    return api.beside_each(*(load for namespace, parts, load in wanted if not at_hand(namespace, parts)))
 
 
 def invalidate_attributes() -> None:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from crmui import api, reference
+from crmui import reference
 from crmui.cache import Cached
 from crmui.taskip import Attribute, Lead
 from leads.selectors import LeadQuery, lead_snapshot, placing_status
@@ -262,7 +262,7 @@ def _overview_of(snap: Cached, query: LeadQuery, **kwargs) -> Overview:
 def overview(*, query: LeadQuery, refresh: bool = False) -> OverviewResult:
     """Raises TaskipError for the view to show."""
     # cold: the leads, the statuses and sources, and the team at the same time
-    warming = api.beside(lambda: api.parallel(reference.attributes, reference.team_members, return_exceptions=True))
+    warming = reference.warm_beside()
     try:
         snap = lead_snapshot(query=query, refresh=refresh)  # in this thread: the local-cut switch is in the database
     finally:

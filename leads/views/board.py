@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import require
-from crmui import api, reference
+from crmui import reference
 from crmui.errors import page_status, user_message
 from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page, wants_json
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
 from leads import moves, selectors
-from leads.views.listing import filter_context, reference_context, warm_reference
+from leads.views.listing import filter_context, reference_context
 
 
 def _initials(name: str) -> str:
@@ -28,7 +28,7 @@ def _initials(name: str) -> str:
 
 def _columns(query: selectors.LeadQuery, *, refresh: bool = False):
     # cold: the leads, the statuses and the team at the same time
-    warming = api.beside(warm_reference)
+    warming = reference.warm_beside()
     try:
         selectors.board_snapshot(query=query, refresh=refresh)
     finally:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import require
 from audit import labels as audit_labels
-from crmui import api, reference
+from crmui import reference
 from crmui.errors import page_status, user_message
 from crmui.htmx import HtmxHttpRequest, is_partial, render_page
 from crmui.taskip import NotFound, TaskipError
@@ -103,7 +103,7 @@ def detail_context(lead_id: int, lead, *, fetched_at=None, cache_hit=None) -> di
 def lead_detail(request: HtmxHttpRequest, lead_id: int):
     try:
         # cold: the lead and the team's names at the same time
-        warming = api.beside(reference.team_members)
+        warming = reference.warm_beside(team_only=True)
         try:
             result = services.lead_fields(lead_id=lead_id, refresh="refresh" in request.GET)
         finally:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import SavedView, profile_for
 from accounts.roles import can, require
-from crmui import api, fragments, reference
+from crmui import fragments, reference
 from crmui.errors import user_message
 from crmui.htmx import HtmxHttpRequest, render_page
 from crmui.sorting import SortHeader, sort_headers
@@ -38,11 +38,6 @@ def reference_context() -> dict:
     except TaskipError as exc:
         ctx["reference_error"] = ctx["reference_error"] or user_message(exc)
     return ctx
-
-
-def warm_reference() -> None:
-    """Load what ``reference_context`` shows into the cache (run beside a page's lead read)."""
-    api.parallel(reference.attributes, reference.team_members, return_exceptions=True)
 
 
 def filter_context(request, query: selectors.LeadQuery, *, board: bool) -> dict:
@@ -86,7 +81,7 @@ def lead_list(request: HtmxHttpRequest):
     # The list first: when TaskIP fails, the failure belongs to the table area. A cold page
     # makes its calls (leads, statuses and sources, team) at the same time.
     try:
-        warming = api.beside(warm_reference)
+        warming = reference.warm_beside()  # what reference_context shows
         try:
             result = selectors.lead_list(query=query, page=page_no, per_page=per_page, refresh="refresh" in request.GET)
         finally:

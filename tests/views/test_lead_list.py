@@ -1,6 +1,7 @@
 """The lead list: search, filters, sorting, paging in the URL; the #lead-table partial; errors."""
 
 import re
+import time
 from urllib.parse import parse_qs, urlparse
 from uuid import uuid4
 
@@ -224,6 +225,20 @@ def test_refresh_bypasses_the_cache(sales_client, use_sandbox):
     sales_client.get(URL)
     assert sales_client.get(URL)["X-Upstream-Calls"] == "0"
     assert int(sales_client.get(URL, {"refresh": 1})["X-Upstream-Calls"]) >= 1
+
+
+@pytest.mark.parametrize("page", ["leads:list", "leads:board", "reports:overview"])
+def test_a_cold_page_makes_its_calls_at_the_same_time_and_a_warm_one_makes_none(sales_client, use_sandbox, page):
+    # every call takes at least 0.4 s at TaskIP: the leads, the statuses and sources and the team
+    # one after another would take 1.2 s or more
+    use_sandbox.config(latency_ms=400)
+    started = time.monotonic()
+    cold = sales_client.get(reverse(page))
+    took = time.monotonic() - started
+    assert cold.status_code == 200 and int(cold["X-Upstream-Calls"]) >= 3
+    assert took < 2 * float(cold["X-Upstream-Longest-Ms"]) / 1000, (took, cold["X-Upstream-Longest-Ms"])
+    warm = sales_client.get(reverse(page))
+    assert warm.status_code == 200 and warm["X-Upstream-Calls"] == "0"
 
 
 def test_empty_state_for_filters_that_match_nothing(sales_client, use_sandbox):
