@@ -11,7 +11,8 @@ Prints, per sandbox size:
     page time / its longest upstream call (X-Upstream-Longest-Ms: 1.0 = its calls all in
     parallel and nothing else; issue #16 asks for <= 1.3). Before each uncached sample a
     colleague edits one lead in TaskIP, so the refresh finds a change as a real one does
-    (--unchanged: no edit);
+    (--unchanged: no edit). And a first visit: nothing at hand (the cache empty, the process's
+    copies and client gone), the page's time over its longest call;
   * requests per second of the list page under concurrency, served by gunicorn, beside the
     one-call-per-page baseline (bench/naive.py, same gunicorn settings, same sandbox);
   * memory (RSS from /proc) of each gunicorn worker after the load.
@@ -73,10 +74,27 @@ def setup_django(tmp: Path):
     return c
 
 
+def first_visit():
+    """Nothing at hand, as on a freshly started server: the shared cache empty, this process's
+    copies and its TaskIP client (its connections, its last every-lead answer) gone."""
+    from django.core.cache import cache
+
+    from crmui import api, fragments
+    from crmui.cache import forget_memo
+    from leads import snapshot
+
+    cache.clear()
+    snapshot.forget()
+    forget_memo()
+    fragments.forget()
+    api.reset_client()
+
+
 def server_times(client, url, n, *, refresh, change=None):
     """Server time (ms) excluding upstream wait, total page time (ms), and each page's time over
     its longest upstream call (X-Upstream-Longest-Ms; pages that made no call are left out).
-    ``change()`` runs before each sample, outside its time (a colleague's edit in TaskIP)."""
+    ``change()`` runs before each sample, outside its time (a colleague's edit in TaskIP, or
+    ``first_visit``)."""
     own, total, over_longest = [], [], []
     for _i in range(n):
         if change is not None:
@@ -256,6 +274,10 @@ def main(argv=None):
                 cold_own, cold_total, cold_over = server_times(
                     client, url, cold_n, refresh=True, change=None if args.unchanged else outside_editor(sb, size)
                 )
+                _, first_total, first_over = server_times(
+                    client, url, max(2, cold_n // 2) if size <= 10_000 else 1, refresh=False, change=first_visit
+                )
+                client.get(url)  # warm again for the next page
                 rows.append(
                     (
                         size,
@@ -266,6 +288,8 @@ def main(argv=None):
                         pct(cold_own, 95),
                         statistics.median(cold_total) / args.latency_ms,
                         statistics.median(cold_over) if cold_over else None,
+                        statistics.median(first_total),
+                        statistics.median(first_over) if first_over else None,
                     )
                 )
 
@@ -311,12 +335,17 @@ def main(argv=None):
     )
     print(
         "| leads | page | cached p50 | cached p95 | uncached p50 | uncached p95 "
-        "| uncached page time / upstream latency | uncached page time / its longest call (p50) |"
+        "| uncached page time / upstream latency | uncached page time / its longest call (p50) "
+        "| first visit: page ms | first visit: page time / its longest call |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
-    for size, label, wp50, wp95, cp50, cp95, ratio, over in rows:
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, label, wp50, wp95, cp50, cp95, ratio, over, first, first_over in rows:
         over_text = "-" if over is None else f"{over:.2f}"
-        print(f"| {size:,} | {label} | {wp50:.1f} | {wp95:.1f} | {cp50:.1f} | {cp95:.1f} | {ratio:.2f} | {over_text} |")
+        first_text = "-" if first_over is None else f"{first_over:.2f}"
+        print(
+            f"| {size:,} | {label} | {wp50:.1f} | {wp95:.1f} | {cp50:.1f} | {cp95:.1f} | {ratio:.2f} | {over_text} "
+            f"| {first:,.0f} | {first_text} |"
+        )
     print()
     print(
         f"List page under load (gunicorn, {args.workers} workers x {args.threads} threads, {args.concurrency} "

@@ -50,6 +50,16 @@ class UpstreamTally:
             if info.error or (info.status or 0) >= 400:
                 self.errors += 1
 
+    def add_tally(self, other: UpstreamTally) -> None:
+        """Count the calls of work done for this request in a thread of its own (its own tally),
+        e.g. the every-lead fetch a cold page waited for."""
+        with self._lock:
+            self.calls += other.calls
+            self.elapsed_ms += other.elapsed_ms
+            self.longest_ms = max(self.longest_ms, other.longest_ms)
+            self.paths.extend(other.paths)
+            self.errors += other.errors
+
     def add_cache(self, *, hit: bool, stale: bool = False) -> None:
         with self._lock:
             if hit:

@@ -215,7 +215,7 @@ def _fetch_locked() -> Snapshot:
 def _start_fetch() -> dict | None:
     """Take the fetch lock and fetch in a thread of this process; None when a fetch is already
     running somewhere (the lock is shared). The dict returned gets ``snap`` or ``error``, the
-    fetch's ``calls``, and ``done`` (an Event) is set when it ended."""
+    fetch's ``tally`` (its calls), and ``done`` (an Event) is set when it ended."""
     if not cache.add(LOCK_KEY, time.time(), scaled_ttl(120)):
         return None
     outcome: dict = {"done": threading.Event()}
@@ -232,7 +232,7 @@ def _start_fetch() -> dict | None:
             log.exception("lead snapshot fetch failed")
         finally:
             cache.delete(LOCK_KEY)
-            outcome["calls"] = own.calls
+            outcome["tally"] = own
             tally_mod.end_tally()
             outcome["done"].set()
 
@@ -365,9 +365,8 @@ def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
         if snap is not None:
             _served_saved_copy()
         return snap  # still fetching: this page goes on without waiting for it
-    if tally is not None and outcome.get("calls"):
-        with tally._lock:
-            tally.calls += outcome["calls"]  # the fetch was made for this page: count it against it
+    if tally is not None and outcome.get("tally") is not None:
+        tally.add_tally(outcome["tally"])  # the fetch was made for this page: count it against it
     error = outcome.get("error")
     if error is None:
         return outcome.get("snap")
