@@ -54,7 +54,7 @@ def main() -> None:
     import django; django.setup()
     from django.core.management import call_command; call_command('migrate', verbosity=0)
     from leads import snapshot
-    s = snapshot.refresh_now(); print('fetched', len(s.leads))
+    s = snapshot.refresh_now(); snapshot.flush(); print('fetched', len(s.leads))
     {rss}
     """
     )

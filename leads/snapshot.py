@@ -97,7 +97,8 @@ _lock = threading.Lock()
 # One thread of a process unpickles a new copy; the others wait for it (16 threads each
 # unpickling 50,000 leads at once took a web worker to 900 MB).
 _load_lock = threading.Lock()
-_base: Snapshot | None = None  # the last base copy this process unpickled
+_base: Snapshot | None = None  # the last base copy this process unpickled (or fetched)
+_storing: Snapshot | None = None  # a copy this process fetched, on its way into the shared cache
 _patched: Snapshot | None = None  # ... with the patches of _patched.version applied
 _derived: OrderedDict[tuple, Any] = OrderedDict()
 _DERIVED_SIZE = 32
@@ -106,14 +107,21 @@ _DERIVED_SIZE = 32
 _threads: list[threading.Thread] = []
 
 
+def flush(timeout: float = 120.0) -> None:
+    """Wait until what this process fetched is in the shared cache (a short-lived process, e.g. a
+    script, before it exits)."""
+    for t in list(_threads):
+        t.join(timeout=timeout)
+
+
 def forget() -> None:
     """Drop this process's copies, after any background fetch of this process ended (tests)."""
-    global _base, _patched
+    global _base, _patched, _storing
     for t in list(_threads):
         t.join(timeout=30)
     _threads.clear()
     with _lock:
-        _base = _patched = None
+        _base = _patched = _storing = None
         _derived.clear()
 
 
@@ -160,6 +168,10 @@ def read() -> Snapshot | None:
     global _base, _patched
     got = cache.get_many([STAMP_KEY, PATCHES_KEY])
     stamp = got.get(STAMP_KEY)
+    with _lock:  # a copy this process fetched and is still putting into the shared cache is newer
+        storing = _storing if _storing is not None and (stamp is None or _storing.fetched_at > stamp) else None
+    if storing is not None:
+        stamp = storing.fetched_at
     if stamp is None:
         return None
     patches = got.get(PATCHES_KEY) or {}
@@ -167,7 +179,7 @@ def read() -> Snapshot | None:
     with _lock:
         if _patched is not None and _patched.version == version:
             return _patched
-        base = _base if _base is not None and _base.fetched_at == stamp else None
+        base = storing or (_base if _base is not None and _base.fetched_at == stamp else None)
     if base is None:
         with _load_lock:
             with _lock:  # another thread may have loaded it while this one waited
@@ -192,24 +204,47 @@ def fetch() -> Snapshot | None:
     if not cache.add(LOCK_KEY, time.time(), scaled_ttl(120)):
         return None
     try:
-        return _fetch_locked()
-    finally:
+        return _fetch_locked()  # its store releases the lock
+    except BaseException:
         cache.delete(LOCK_KEY)
+        raise
 
 
 def _fetch_locked() -> Snapshot:
+    """Every lead, in ONE call, while the caller holds ``LOCK_KEY``. The copy is this process's at
+    once (the page that asked goes on with it); putting it into the shared cache (pickling every
+    lead: about a second at 50,000) happens in a thread of its own (``_store``), which releases
+    the lock when the copy is there for every process."""
+    global _base, _storing
     started = time.time()
     generation = version_of(STALE_NAMESPACE)  # before the call: a write during it makes it stale
     with direct_reads():
         leads = tuple(api.client().leads.list(item=0).items)
-    now = time.time()
-    global _base
-    cache.set(BASE_KEY, (leads, now, started), None)  # the big value before the stamp that names it
-    cache.set_many({TOOK_KEY: now - started, GEN_KEY: generation, STAMP_KEY: now}, None)
-    with _lock:  # this process has the copy already: read() need not unpickle it again
-        _base = Snapshot(leads, now, started)
-    _edit_patches(lambda items: [items.pop(i) for i, (_, at) in list(items.items()) if at < started])
+    snap = Snapshot(leads, time.time(), started)
+    with _lock:
+        _base = _storing = snap
+    thread = threading.Thread(target=_store, args=(snap, generation), name="lead-snapshot-store", daemon=True)
+    _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
+    thread.start()
     return read()
+
+
+def _store(snap: Snapshot, generation: str) -> None:
+    """Put a copy this process fetched into the shared cache, the big value before the stamp that
+    names it; drop the patches it supersedes; release the fetch lock."""
+    global _storing
+    try:
+        cache.set(BASE_KEY, (snap.leads, snap.fetched_at, snap.started_at), None)
+        took = snap.fetched_at - snap.started_at
+        cache.set_many({TOOK_KEY: took, GEN_KEY: generation, STAMP_KEY: snap.fetched_at}, None)
+        _edit_patches(lambda items: [items.pop(i) for i, (_, at) in list(items.items()) if at < snap.started_at])
+    except Exception:  # the shared cache failed: the next fetch tries again
+        log.exception("storing the lead snapshot failed")
+    finally:
+        with _lock:
+            if _storing is snap:
+                _storing = None
+        cache.delete(LOCK_KEY)
 
 
 def _start_fetch() -> dict | None:
@@ -223,15 +258,16 @@ def _start_fetch() -> dict | None:
     def run():
         own = tally_mod.begin_tally()  # no page deadline: a big workspace takes longer than a page
         try:
-            outcome["snap"] = _fetch_locked()
+            outcome["snap"] = _fetch_locked()  # its store releases the lock
         except TaskipError as exc:
+            cache.delete(LOCK_KEY)
             outcome["error"] = exc
             log.warning("lead snapshot fetch failed: %s", type(exc).__name__)
         except Exception as exc:  # a background thread must not die silently
+            cache.delete(LOCK_KEY)
             outcome["error"] = exc
             log.exception("lead snapshot fetch failed")
         finally:
-            cache.delete(LOCK_KEY)
             outcome["tally"] = own
             tally_mod.end_tally()
             outcome["done"].set()

@@ -257,3 +257,37 @@ def test_with_a_big_workspace_no_page_waits_for_the_first_copy(sales_client, use
     finally:
         cache.delete(snapshot.LOCK_KEY)
         cache.delete(snapshot.TOOK_KEY)
+
+
+def test_a_refresh_shows_its_copy_while_it_is_stored_and_nobody_fetches_it_twice(
+    sales_client, use_sandbox, monkeypatch
+):
+    # Storing a copy of every lead in the shared cache takes a while (about a second at 50,000):
+    # the page that fetched it goes on with it meanwhile; the fetch lock is held until every
+    # process can read it, so nobody fetches it again; then every process reads the new copy.
+    from django.core.cache import caches
+
+    sales_client.get(LIST)
+    lead = _new_lead(use_sandbox, first_name="Stored")
+    backend = type(caches["default"])  # each thread has its own cache object: slow them all
+    real_set, storing = backend.set, []
+
+    def slow_set(self, key, value, *args, **kwargs):
+        if key == snapshot.BASE_KEY:
+            storing.append(key)
+            time.sleep(1.5)
+        return real_set(self, key, value, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "set", slow_set)
+    use_sandbox.reset_stats()
+    started = time.monotonic()
+    page = sales_client.get(LIST, {"refresh": 1})
+    assert time.monotonic() - started < 1.2 and storing, "the page waited for the copy to be stored"
+    assert lead["email"] in page.content.decode()
+    assert snapshot.fetch() is None, "a second fetch while the first one is being stored"
+    assert snapshot.fetch_state().running is not None
+    snapshot.flush()
+    assert _lead_calls(use_sandbox) == 1
+    assert snapshot.fetch_state().running is None, "the lock is released once the copy is stored"
+    snapshot.forget()  # as another process: only the shared cache
+    assert any(l.id == lead["id"] for l in snapshot.read().leads)
