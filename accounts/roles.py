@@ -56,16 +56,10 @@ def capabilities(user) -> frozenset[str]:
         return ALL_CAPS
     cached = getattr(user, "_crm_caps", None)
     if cached is None:
-        remember_roles(user, user.groups.values_list("name", flat=True))
-        cached = user._crm_caps
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset().union(*(ROLE_CAPS.get(n, frozenset()) for n in names)) if names else frozenset()
+        user._crm_caps = cached
     return cached
-
-
-def remember_roles(user, names) -> None:
-    """Keep on ``user`` (for this request) the capabilities of the roles named: the request's
-    user is read with its roles (``accounts.backends.RoleBackend``), so asking costs no query."""
-    names = set(names)
-    user._crm_caps = frozenset().union(*(ROLE_CAPS.get(n, frozenset()) for n in names)) if names else frozenset()
 
 
 def can(user, cap: str) -> bool:

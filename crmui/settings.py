@@ -141,13 +141,7 @@ SESSION_COOKIE_AGE = max(60, int(env.int("SESSION_COOKIE_AGE", default=60 * 60 *
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_SAMESITE = "Lax"
-# RoleBackend reads the signed-in person with their roles and profile in one query per request;
-# ModelBackend stays after it so a session signed in before it came keeps working.
-AUTHENTICATION_BACKENDS = [
-    "accounts.lockout.LockoutBackend",
-    "accounts.backends.RoleBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)  # failures per username + IP address ...
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)  # ... lock that long after the last
 # django-axes, in the database (shared by every server), claiming each try before its password is
