@@ -10,6 +10,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
+from crmui import hotsql
+
 SALES = "Sales"
 MANAGER = "Manager"
 ADMIN = "Admin"
@@ -56,10 +58,23 @@ def capabilities(user) -> frozenset[str]:
         return ALL_CAPS
     cached = getattr(user, "_crm_caps", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        names = set(hotsql.column(hotsql.statement("roles:names", _role_names_sql), [user.pk]))
         cached = frozenset().union(*(ROLE_CAPS.get(n, frozenset()) for n in names)) if names else frozenset()
         user._crm_caps = cached
     return cached
+
+
+def _role_names_sql() -> str:
+    """The names of a user's groups, in plain SQL (``crmui.hotsql``: asked on every request)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    through, q = get_user_model().groups.through._meta, hotsql.quote
+    return (
+        f"SELECT g.{q('name')} FROM {q(Group._meta.db_table)} g "
+        f"INNER JOIN {q(through.db_table)} ug ON ug.{q(through.get_field('group').column)} = g.{q('id')} "
+        f"WHERE ug.{q(through.get_field('user').column)} = %s"
+    )
 
 
 def can(user, cap: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.roles import can
+from crmui import hotsql
 from jobs.models import Job
 
 
@@ -23,5 +24,16 @@ def mark_seen(user, job: Job) -> None:
         Job.objects.filter(pk=job.pk, seen_at__isnull=True).update(seen_at=timezone.now())
 
 
+def _unseen_sql() -> str:
+    m, q = Job._meta, hotsql.quote
+    return (
+        f"SELECT COUNT(*) FROM {q(m.db_table)} WHERE {q(m.get_field('owner').column)} = %s "
+        f"AND {q(m.get_field('seen_at').column)} IS NULL "
+        f"AND {q(m.get_field('state').column)} IN ({', '.join(['%s'] * len(Job.FINISHED))})"
+    )
+
+
 def unseen_finished(user) -> int:
-    return Job.objects.filter(owner_id=user.pk, seen_at__isnull=True, state__in=Job.FINISHED).count()
+    """The owner's finished jobs not looked at yet: the navigation's badge, on every page, so in
+    plain SQL (``crmui.hotsql``)."""
+    return hotsql.scalar(hotsql.statement("jobs:unseen", _unseen_sql), [user.pk, *Job.FINISHED])

@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from crmui import tally
+from crmui import hotsql, tally
 from crmui.taskip import Lead, Page
 
 SORT_FIELDS = ("name", "lead_interaction_date", "status")
@@ -65,12 +65,17 @@ def shapes_of(query) -> frozenset[str]:
 def disabled_shapes() -> frozenset[str]:
     """Shapes a self-check turned off (read from the database once per request: every process
     sees the switch as soon as it is flipped)."""
+    return tally.once_per_request(
+        "localcut:disabled", lambda: frozenset(hotsql.column(hotsql.statement("localcut:off", _off_sql), [False]))
+    )
+
+
+def _off_sql() -> str:
+    """The shapes switched off, in plain SQL (``crmui.hotsql``: asked on every list view)."""
     from leads.models import LocalCutShape
 
-    return tally.once_per_request(
-        "localcut:disabled",
-        lambda: frozenset(LocalCutShape.objects.filter(enabled=False).values_list("shape", flat=True)),
-    )
+    m, q = LocalCutShape._meta, hotsql.quote
+    return f"SELECT {q(m.get_field('shape').column)} FROM {q(m.db_table)} WHERE {q(m.get_field('enabled').column)} = %s"
 
 
 def allowed(query) -> bool:
