@@ -57,7 +57,8 @@ class RequestLogMiddleware:
         total_ms = (time.perf_counter() - started) * 1000
         tally = getattr(request, "upstream", None)
         calls = getattr(tally, "calls", 0)
-        upstream_ms = getattr(tally, "elapsed_ms", 0.0)
+        upstream_ms = getattr(tally, "elapsed_ms", 0.0)  # summed: calls made at the same time each count
+        longest_ms = getattr(tally, "longest_ms", 0.0)
         user = getattr(request, "user", None)
         fields = {
             "method": request.method,
@@ -65,6 +66,7 @@ class RequestLogMiddleware:
             "status": response.status_code,
             "upstream_calls": calls,
             "upstream_ms": round(upstream_ms),
+            "upstream_longest_ms": round(longest_ms),
             "total_ms": round(total_ms),
             "pid": self.pid,
             "user_id": getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None,
@@ -77,12 +79,13 @@ class RequestLogMiddleware:
             level = logging.ERROR
         log.log(
             level,
-            "%s %s %s upstream_calls=%d upstream_ms=%d total_ms=%d pid=%d%s",
+            "%s %s %s upstream_calls=%d upstream_ms=%d upstream_longest_ms=%d total_ms=%d pid=%d%s",
             request.method,
             request.path,
             response.status_code,
             calls,
             round(upstream_ms),
+            round(longest_ms),
             round(total_ms),
             self.pid,
             f" reason={reason!r}" if reason else "",
