@@ -223,7 +223,9 @@ def _fetch_locked() -> Snapshot:
     snap = Snapshot(leads, time.time(), started)
     with _lock:
         _base = _storing = snap
-    thread = threading.Thread(target=_store, args=(snap, generation), name="lead-snapshot-store", daemon=True)
+    # not a daemon: a worker that exits (gunicorn's max_requests) finishes storing first (about
+    # a second at 50,000 leads) instead of leaving the fetch lock held until it expires
+    thread = threading.Thread(target=_store, args=(snap, generation), name="lead-snapshot-store", daemon=False)
     _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
     thread.start()
     return read()

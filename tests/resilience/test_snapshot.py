@@ -291,3 +291,28 @@ def test_a_refresh_shows_its_copy_while_it_is_stored_and_nobody_fetches_it_twice
     assert snapshot.fetch_state().running is None, "the lock is released once the copy is stored"
     snapshot.forget()  # as another process: only the shared cache
     assert any(l.id == lead["id"] for l in snapshot.read().leads)
+
+
+def test_a_process_that_fetched_every_lead_and_exits_at_once_leaves_the_copy_stored(use_sandbox, tmp_path):
+    # A worker ending right after a fetch (gunicorn's max_requests, a script that forgets
+    # snapshot.flush()) still puts the copy into the shared cache and releases the fetch lock.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from bench.serve import dashboard_env
+
+    shared = tmp_path / "cache"
+    env = dashboard_env(tmp_path, use_sandbox, {"CACHE_URL": f"filecache://{shared}", "DATABASE_URL": "sqlite://:memory:"})
+    script = "import django; django.setup()\nfrom leads import snapshot\nprint(len(snapshot.refresh_now().leads))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=str(Path(__file__).resolve().parents[2]),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    fetched = int(done.stdout.split()[-1])
+    cache = FileBasedCache(str(shared), {})
+    assert cache.get(snapshot.STAMP_KEY) is not None and cache.get(snapshot.LOCK_KEY) is None
+    assert len(cache.get(snapshot.BASE_KEY)[0]) == fetched > 0
