@@ -305,7 +305,9 @@ def test_a_process_that_fetched_every_lead_and_exits_at_once_leaves_the_copy_sto
     from bench.serve import dashboard_env
 
     shared = tmp_path / "cache"
-    env = dashboard_env(tmp_path, use_sandbox, {"CACHE_URL": f"filecache://{shared}", "DATABASE_URL": "sqlite://:memory:"})
+    env = dashboard_env(
+        tmp_path, use_sandbox, {"CACHE_URL": f"filecache://{shared}", "DATABASE_URL": "sqlite://:memory:"}
+    )
     script = "import django; django.setup()\nfrom leads import snapshot\nprint(len(snapshot.refresh_now().leads))\n"
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=str(Path(__file__).resolve().parents[2]),
