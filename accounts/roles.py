@@ -72,7 +72,7 @@ def _role_names_sql() -> str:
     through, q = get_user_model().groups.through._meta, hotsql.quote
     return (
         f"SELECT g.{q('name')} FROM {q(Group._meta.db_table)} g "
-        f"INNER JOIN {q(through.db_table)} ug ON ug.{q(through.get_field('group').column)} = g.{q('id')} "
+        f"INNER JOIN {q(through.db_table)} ug ON ug.{q(through.get_field('group').column)} = g.{q(Group._meta.pk.column)} "
         f"WHERE ug.{q(through.get_field('user').column)} = %s"
     )
 

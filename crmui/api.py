@@ -260,8 +260,8 @@ class Started:
 
 def beside_each(*fns: Callable[[], Any]) -> Started:
     """``beside`` for several fetches, each started in the pool on its own, so they all run at
-    the same time (``parallel`` inside one ``beside`` would run them one after another). None:
-    nothing is started."""
+    the same time (``parallel`` inside one ``beside`` would run them one after another). With no
+    fetch, nothing is started and ``.exception()`` is None at once."""
     return Started([beside(fn) for fn in fns])
 
 

@@ -156,7 +156,7 @@ def invalidate_all() -> None:
 def at_hand(namespace: str, parts: Any) -> bool:
     """Would ``cached(namespace, parts, ...)`` answer now without a call? (A cached page then
     need not start a thread to load it beside its other reads.)"""
-    key = f"c:{namespace}:{_version(namespace)}:{_digest(parts)}"
+    key = _key(namespace, parts)
     return _memo_get(key) is not None or cache.has_key(key)
 
 

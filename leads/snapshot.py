@@ -262,14 +262,14 @@ def _start_fetch() -> dict | None:
         try:
             outcome["snap"] = _fetch_locked()  # its store releases the lock
         except TaskipError as exc:
-            cache.delete(LOCK_KEY)
             outcome["error"] = exc
             log.warning("lead snapshot fetch failed: %s", type(exc).__name__)
         except Exception as exc:  # a background thread must not die silently
-            cache.delete(LOCK_KEY)
             outcome["error"] = exc
             log.exception("lead snapshot fetch failed")
         finally:
+            if "snap" not in outcome:  # no copy, so no store to release the lock
+                cache.delete(LOCK_KEY)
             outcome["tally"] = own
             tally_mod.end_tally()
             outcome["done"].set()
