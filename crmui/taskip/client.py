@@ -9,9 +9,10 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -45,6 +46,19 @@ _MAX_PAGES = 10_000  # hard stop for iter_all against a misbehaving server
 STREAM_PARSE_BYTES = 0
 _DATA_ARRAY = re.compile(r'"data"\s*:\s*\[')
 _SPACE = re.compile(r"\s*")
+# An item whose text opens with its id (as Laravel's resources write it): where the same id's
+# text ended last time is where to look for this one's end.
+_ITEM_ID = re.compile(r'\{\s*"id"\s*:\s*(\d+)\s*[,}]')
+
+
+@dataclass(frozen=True)
+class _Walked(Generic[T]):
+    """What an every-item answer held, for reusing its records in the next: each record by the
+    digest of its exact text, and for a record whose text opens with its id, that text's length
+    and digest by the id."""
+
+    by_digest: dict[bytes, T]
+    by_id: dict[str, tuple[int, bytes]]
 
 
 class _SecretStr(str):
@@ -126,7 +140,7 @@ class TaskipClient:
         self.before_send: Callable[[str, str], None] | None = None
         self._now: Callable[[], float] = time.time
         # the objects of the last every-item answer of each kind, by a digest of each record's text
-        self._every_item_before: dict[Callable[[Any], Any], dict[bytes, Any]] = {}
+        self._every_item_before: dict[Callable[[Any], Any], _Walked] = {}
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=20, max_retries=0)
@@ -360,19 +374,24 @@ class TaskipClient:
         streamed = self._streamed(resp, parse, before) if len(resp.content or b"") >= STREAM_PARSE_BYTES else None
         if streamed is None:
             return self._page(self._parse(resp), parse, query, None, 0)
-        envelope, items, made = streamed
-        self._every_item_before[parse] = made  # only what this answer holds: one copy's worth
+        envelope, items, walked = streamed
+        self._every_item_before[parse] = walked  # only what this answer holds: one copy's worth
         return self._page(envelope, parse, query, None, 0, items=items)
 
     @staticmethod
     def _streamed(
-        resp: requests.Response, parse: Callable[[Any], T], before: dict[bytes, T] | None = None
-    ) -> tuple[dict, tuple[T, ...], dict[bytes, T]] | None:
-        """(the envelope without its items, the parsed items, each item's object by a digest of
-        its exact text), or None when the answer is not an object with a ``data`` list this walk
-        can find (the plain parse then decides). An item whose text has the digest of one in
-        ``before`` is that object (the 128-bit digest of the text it was made of: equal text,
-        equal record). Raises MalformedResponse for a garbled item list or envelope."""
+        resp: requests.Response, parse: Callable[[Any], T], before: _Walked[T] | None = None
+    ) -> tuple[dict, tuple[T, ...], _Walked[T]] | None:
+        """(the envelope without its items, the parsed items, what they were made of), or None
+        when the answer is not an object with a ``data`` list this walk can find (the plain
+        parse then decides). An item whose text has the digest of one in ``before`` is that
+        object (the 128-bit digest of the text it was made of: equal text, equal record).
+
+        An item that opens with an id ``before`` knew is not even decoded when the text as long
+        as that id's last time has that text's digest: equal text is a whole JSON object that
+        ends exactly there (JSON is read left to right, so the same text from the same start is
+        read the same way), so the walk goes on after it as decoding would have. Raises
+        MalformedResponse for a garbled item list or envelope."""
         try:
             text = resp.content.decode("utf-8")
         except UnicodeDecodeError:
@@ -385,22 +404,43 @@ class TaskipClient:
         except ValueError:
             return None
         decoder = json.JSONDecoder()
-        before = before or {}
+        known = before.by_digest if before is not None else {}
+        spans = before.by_id if before is not None else {}
         items: list[T] = []
         made: dict[bytes, T] = {}
+        by_id: dict[str, tuple[int, bytes]] = {}
+        blake2b = hashlib.blake2b
         at = _SPACE.match(text, start.end()).end()
         try:
             if text[at] != "]":
                 while True:
                     begin = at
-                    value, at = decoder.raw_decode(text, at)
-                    if isinstance(value, dict):
-                        digest = hashlib.blake2b(text[begin:at].encode("utf-8"), digest_size=16).digest()
-                        item = before.get(digest)
-                        if item is None:
-                            item = parse(value)
+                    opens = _ITEM_ID.match(text, begin)
+                    key = opens.group(1) if opens is not None else None
+                    span = spans.get(key) if key is not None else None
+                    item = None
+                    if span is not None:
+                        digest = blake2b(text[begin : begin + span[0]].encode("utf-8"), digest_size=16).digest()
+                        if digest == span[1] and (item := known.get(digest)) is not None:
+                            at = begin + span[0]
+                            by_id[key] = span
+                    if item is None:
+                        value, at = decoder.raw_decode(text, begin)
+                        if isinstance(value, dict):
+                            digest = blake2b(text[begin:at].encode("utf-8"), digest_size=16).digest()
+                            item = known.get(digest)
+                            if item is None:
+                                item = parse(value)
+                            if key is not None:
+                                by_id[key] = (at - begin, digest)
+                    if item is not None:
                         made[digest] = item
                         items.append(item)
+                    if text[at] == ",":  # the usual separator, with no space around it
+                        at += 1
+                        if text[at] in " \t\r\n":
+                            at = _SPACE.match(text, at).end()
+                        continue
                     at = _SPACE.match(text, at).end()
                     if text[at] == ",":
                         at = _SPACE.match(text, at + 1).end()
@@ -416,7 +456,7 @@ class TaskipClient:
             ) from None
         if not isinstance(envelope, dict) or envelope.get("data") != []:
             return None  # the "data" found was not the envelope's own: parse it the plain way
-        return envelope, tuple(items), made
+        return envelope, tuple(items), _Walked(made, by_id)
 
     def _iterate(self, fetch: Callable[..., Page[T]], query: dict) -> Iterator[T]:
         """All pages of one query: the same filters again with page+1 (never links.next verbatim)."""

@@ -238,6 +238,41 @@ def test_a_lead_sent_unchanged_in_the_next_item_0_answer_is_not_parsed_again(cli
     assert after[2].first_name == "Renamed in TaskIP" and after[5].first_name == "New"
 
 
+def test_an_unchanged_lead_is_reused_wherever_it_moved_and_a_resized_one_is_parsed_again(client, rsps):
+    first = [dict(FULL_LEAD, id=i, first_name=f"Lead {i}") for i in range(1, 6)]
+    second = [dict(FULL_LEAD, id=6, first_name="New on top")] + [dict(x) for x in reversed(first)]
+    second[3]["first_name"] = "Lead 3, renamed to something longer"  # id 3
+    second[4]["first_name"] = "L2"  # id 2: shorter
+    for data in (first, second):
+        rsps.add("GET", BASE + "/lead", json={"msg": "ok", "data": data})
+    before = {lead.id: lead for lead in client.leads.list(item=0)}
+    after = client.leads.list(item=0).items
+    assert after == tuple(Lead.from_api(x) for x in second)  # what a plain parse of the answer gives
+    assert {lead.id: lead is before.get(lead.id) for lead in after} == {
+        6: False,
+        5: True,
+        4: True,
+        3: False,
+        2: False,
+        1: True,
+    }
+
+
+def test_a_lead_whose_text_holds_what_looks_like_the_next_lead_is_read_whole(client, rsps):
+    tricky = 'x"}, {"id": 2, "first_name": "Forged"}, {"id": 3'
+    first = [dict(FULL_LEAD, id=1, description="plain"), dict(FULL_LEAD, id=2, first_name="Real")]
+    second = [dict(FULL_LEAD, id=1, description=tricky), dict(FULL_LEAD, id=2, first_name="Real")]
+    for data in (first, second, first):
+        rsps.add("GET", BASE + "/lead", body=json.dumps({"data": data}, separators=(",", ":")))
+    client.leads.list(item=0)
+    after = client.leads.list(item=0).items
+    assert [(lead.id, lead.first_name, lead.description) for lead in after] == [
+        (1, FULL_LEAD["first_name"], tricky),
+        (2, "Real", FULL_LEAD["description"]),
+    ]
+    assert [lead.description for lead in client.leads.list(item=0)][0] == "plain"
+
+
 def test_a_garbled_item_0_answer_does_not_change_what_the_next_one_makes(client, rsps):
     data = [dict(FULL_LEAD, id=i, first_name=f"Lead {i}") for i in range(1, 4)]
     good = json.dumps({"msg": "ok", "data": data})
@@ -275,6 +310,25 @@ def test_every_record_pickles_back_to_an_equal_one_sharing_what_it_shared():
 def test_a_big_garbled_item_0_answer_is_malformed_not_a_short_list(client, rsps, garble):
     body = _big_answer(1500)
     rsps.add("GET", BASE + "/lead", body=garble(body), content_type="application/json")
+    with pytest.raises(e.MalformedResponse):
+        client.leads.list(item=0)
+
+
+@pytest.mark.parametrize(
+    "garble",
+    [
+        lambda b: b[: len(b) // 2],
+        lambda b: b[:-2],
+        lambda b: b.replace('}, {"id": 700', '} {"id": 700', 1),
+        lambda b: b.replace('}, {"id": 700', '}, , {"id": 700', 1),
+        lambda b: b + "garbage",
+    ],
+)
+def test_a_garbled_answer_after_a_good_one_is_malformed_though_its_leads_were_seen_before(client, rsps, garble):
+    body = _big_answer(1500)
+    rsps.add("GET", BASE + "/lead", body=body, content_type="application/json")
+    rsps.add("GET", BASE + "/lead", body=garble(body), content_type="application/json")
+    assert len(client.leads.list(item=0)) == 1500
     with pytest.raises(e.MalformedResponse):
         client.leads.list(item=0)
 
