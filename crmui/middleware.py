@@ -24,7 +24,7 @@ class UpstreamMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tally = upstream.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None))
+        tally = upstream.begin_tally(deadline_seconds=getattr(settings, "TASKIP_PAGE_DEADLINE", None), page=True)
         request.upstream = tally
         cache.refresh_requested.set("refresh" in request.GET)
         try:
@@ -34,6 +34,7 @@ class UpstreamMiddleware:
             # thread does next (a test's fixture, a thread-pool reuse)
             upstream.end_tally()
             cache.refresh_requested.set(False)
+            upstream.hand_over(tally)  # its after-response work: when the response has gone out
         if tally.calls:  # (the request's log line is crmui.ops.RequestLogMiddleware's)
             upstream.remember_rate_limit(tally.rate_limit)
         response["X-Upstream-Calls"] = str(tally.calls)

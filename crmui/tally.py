@@ -10,6 +10,7 @@ imports nothing of the dashboard, so the client and the cache can both use it.
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class UpstreamTally:
     rate_limit: Any = None  # the last RateLimit this request saw
     deadline: float | None = None  # time.monotonic() after which reads are not started
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # once_per_request's answers
+    # work for when the response has gone out (``after_response``); None: not a page's tally
+    after_response: list | None = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add_call(self, info: CallInfo) -> None:
@@ -73,8 +76,10 @@ class UpstreamTally:
 _tally: contextvars.ContextVar[UpstreamTally | None] = contextvars.ContextVar("upstream_tally", default=None)
 
 
-def begin_tally(*, deadline_seconds: float | None = None) -> UpstreamTally:
-    tally = UpstreamTally()
+def begin_tally(*, deadline_seconds: float | None = None, page: bool = False) -> UpstreamTally:
+    """Open this thread's tally; ``page``: a request's, whose ``after_response`` work runs once
+    its response has gone out (the middleware hands it over)."""
+    tally = UpstreamTally(after_response=[] if page else None)
     if deadline_seconds:
         tally.deadline = time.monotonic() + deadline_seconds
     _tally.set(tally)
@@ -88,6 +93,42 @@ def end_tally() -> None:
 
 def current_tally() -> UpstreamTally | None:
     return _tally.get()
+
+
+_answered = threading.local()  # the work waiting for this thread's response to go out
+
+
+def after_response(fn) -> None:
+    """Run ``fn`` once this request's response has gone out (Django's ``request_finished``, sent
+    in the thread that answered), so work the page does not need (storing a copy for the other
+    processes) does not hold the GIL while the page is still being made. Outside a request (a
+    job, a shell, a test calling a selector) it runs now."""
+    tally = _tally.get()
+    if tally is None or tally.after_response is None:
+        fn()
+        return
+    with tally._lock:
+        tally.after_response.append(fn)
+
+
+def hand_over(tally: UpstreamTally) -> None:
+    """The middleware's, once its response is made: the request's ``after_response`` work runs
+    when the response has gone out (``run_answered``)."""
+    if tally.after_response:
+        pending = getattr(_answered, "work", None) or []
+        _answered.work = pending + tally.after_response
+        tally.after_response = []
+
+
+def run_answered(**_kwargs) -> None:
+    """``request_finished``'s receiver: the work handed over in this thread."""
+    work = getattr(_answered, "work", None)
+    _answered.work = None
+    for fn in work or ():
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - one piece of work must not stop the others
+            logging.getLogger("crmui.tally").exception("work after the response failed")
 
 
 class _Once:
