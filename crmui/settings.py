@@ -270,6 +270,10 @@ LEADS_SNAPSHOT_SECONDS = env.int("LEADS_SNAPSHOT_SECONDS", default=300)
 # With no copy at all (a fresh start, or nobody looked for a while) a page waits this long for
 # the first fetch, then goes on without it (real seconds: not scaled).
 LEADS_SNAPSHOT_WAIT = env.float("LEADS_SNAPSHOT_WAIT", default=2.0)
+# Before the first copy ever, a page that needs every lead (board, overview) reads the lead at
+# this place beside the fetch: if there is one, the workspace is big and the page says at once
+# that the leads are on their way instead of waiting.
+LEADS_BIG_AT = env.int("LEADS_BIG_AT", default=5000)
 # A lead page's notes, files and activity panels: each cached per lead this long (every write
 # made through the dashboard updates them at once, on every server; a change made in TaskIP's own
 # screens shows within it, or on the panel's Refresh). Three days: a book of leads worked every

@@ -211,7 +211,8 @@ def lead_list(
     otherwise TaskIP is asked for that one page (cached). Refresh fetches the snapshot (one call)."""
     from leads import snapshot
 
-    snap = snapshot.refresh_now() if refresh else snapshot.current()
+    # before the first copy ever, this page does not wait for it: its one page is one read
+    snap = snapshot.refresh_now() if refresh else snapshot.current(own_read=True)
     if snap is not None and cut_locally(query):
         everything = lead_snapshot(query=query)
         chosen = snapshot.derived(snap, "sorted", query.api_params(), lambda: list_order(everything.value, query))

@@ -70,7 +70,7 @@ def lead_fields(*, lead_id: int, refresh: bool = False) -> Cached[Lead]:
     TaskIP, or no snapshot at hand) and a Refresh read ``GET /lead/{id}`` (one call); what
     Refresh reads is patched into the snapshot, so the list and board show it too."""
     if not refresh:
-        snap = snapshot.current()
+        snap = snapshot.current(own_read=True)  # before the first copy ever: GET /lead/{id}, no wait
         lead = snap.get(lead_id) if snap is not None else None
         if lead is not None and not lead.is_partial:
             return Cached(lead, snap.fetched_at, True)

@@ -56,6 +56,7 @@ GEN_KEY = "snap:leads:generation"  # version_of(STALE_NAMESPACE) when the copy's
 STALE_NAMESPACE = "lead-snapshot"
 LOCK_KEY = "snap:leads:fetching"  # held while a fetch runs; its value: when it started (Unix time)
 TOOK_KEY = "snap:leads:took"  # how long the last fetch took (seconds): a big workspace's takes long
+BIG_KEY = "snap:leads:big"  # before any fetch finished: a page's probe found the workspace big
 PATCH_LOCK_KEY = "snap:leads:patch-lock"
 
 
@@ -198,23 +199,36 @@ def read() -> Snapshot | None:
 
 
 # ------------------------------------------------------------------------------- fetching
-def fetch() -> Snapshot | None:
+# The longest a copy's store waits for the page that fetched it to answer (a page's response that
+# is never closed must not keep the other processes from the copy).
+HOLD_SECONDS = 10.0
+
+
+def fetch(*, for_this_page: bool = False) -> Snapshot | None:
     """Fetch a new copy now (ONE call), unless another process is already fetching (then None).
-    Raises TaskipError when TaskIP fails."""
+    ``for_this_page``: a page shows it, so storing it for the other processes waits until the
+    page has answered. Raises TaskipError when TaskIP fails."""
     if not cache.add(LOCK_KEY, time.time(), scaled_ttl(120)):
         return None
+    hold = threading.Event() if for_this_page else None
     try:
-        return _fetch_locked()  # its store releases the lock
+        snap = _fetch_locked(hold)  # its store releases the lock
     except BaseException:
         cache.delete(LOCK_KEY)
         raise
+    if hold is not None:
+        tally_mod.after_response(hold.set)
+    return snap
 
 
-def _fetch_locked() -> Snapshot:
+def _fetch_locked(hold: threading.Event | None = None) -> Snapshot:
     """Every lead, in ONE call, while the caller holds ``LOCK_KEY``. The copy is this process's at
     once (the page that asked goes on with it); putting it into the shared cache (pickling every
     lead: about a second at 50,000) happens in a thread of its own (``_store``), which releases
-    the lock when the copy is there for every process."""
+    the lock when the copy is there for every process. With ``hold`` the store starts when it is
+    set (the page that waited for the copy has answered: pickling holds the GIL, and would slow
+    that page's own work on the copy three times over at 50,000 leads), or after
+    ``HOLD_SECONDS``."""
     global _base, _storing
     started = time.time()
     generation = version_of(STALE_NAMESPACE)  # before the call: a write during it makes it stale
@@ -225,16 +239,19 @@ def _fetch_locked() -> Snapshot:
         _base = _storing = snap
     # not a daemon: a worker that exits (gunicorn's max_requests) finishes storing first (about
     # a second at 50,000 leads) instead of leaving the fetch lock held until it expires
-    thread = threading.Thread(target=_store, args=(snap, generation), name="lead-snapshot-store", daemon=False)
+    thread = threading.Thread(target=_store, args=(snap, generation, hold), name="lead-snapshot-store", daemon=False)
     _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
     thread.start()
     return read()
 
 
-def _store(snap: Snapshot, generation: str) -> None:
+def _store(snap: Snapshot, generation: str, hold: threading.Event | None = None) -> None:
     """Put a copy this process fetched into the shared cache, the big value before the stamp that
-    names it; drop the patches it supersedes; release the fetch lock."""
+    names it; drop the patches it supersedes; release the fetch lock. Waits for ``hold`` first
+    (at most ``HOLD_SECONDS``)."""
     global _storing
+    if hold is not None:
+        hold.wait(HOLD_SECONDS)
     try:
         cache.set(BASE_KEY, (snap.leads, snap.fetched_at, snap.started_at), None)
         took = snap.fetched_at - snap.started_at
@@ -249,18 +266,21 @@ def _store(snap: Snapshot, generation: str) -> None:
         cache.delete(LOCK_KEY)
 
 
-def _start_fetch() -> dict | None:
+def _start_fetch(*, for_this_page: bool = False) -> dict | None:
     """Take the fetch lock and fetch in a thread of this process; None when a fetch is already
     running somewhere (the lock is shared). The dict returned gets ``snap`` or ``error``, the
-    fetch's ``tally`` (its calls), and ``done`` (an Event) is set when it ended."""
+    fetch's ``tally`` (its calls), and ``done`` (an Event) is set when it ended.
+    ``for_this_page``: the page may wait for the copy, and sets ``hold`` (an Event) when the
+    copy may be stored (``_fetch_locked``)."""
     if not cache.add(LOCK_KEY, time.time(), scaled_ttl(120)):
         return None
-    outcome: dict = {"done": threading.Event()}
+    hold = threading.Event() if for_this_page else None
+    outcome: dict = {"done": threading.Event(), "hold": hold}
 
     def run():
         own = tally_mod.begin_tally()  # no page deadline: a big workspace takes longer than a page
         try:
-            outcome["snap"] = _fetch_locked()  # its store releases the lock
+            outcome["snap"] = _fetch_locked(hold)  # its store releases the lock
         except TaskipError as exc:
             outcome["error"] = exc
             log.warning("lead snapshot fetch failed: %s", type(exc).__name__)
@@ -308,18 +328,24 @@ def refresh_if_due() -> bool:
     return fetch() is not None
 
 
-def current(*, wait: float | None = None) -> Snapshot | None:
+def current(*, wait: float | None = None, own_read: bool = False) -> Snapshot | None:
     """The copy a page shows. A copy within its lifetime is shown at once, and when it is due
     the next one is fetched in the background (no page waits for it). With no copy at all, one
     past its lifetime (nobody looked for a while) or one a write marked stale, the fetch starts
     now and the page waits for it at most ``LEADS_SNAPSHOT_WAIT`` seconds, then goes on with
     what there is (maybe None: the caller asks TaskIP for just what it shows). Raises the
     fetch's TaskipError when there is no copy to fall back on. Decided once per request: the
-    page's later reads (and its parallel ones) get the same copy."""
-    return tally_mod.once_per_request("leads:snapshot", lambda: _current(wait))
+    page's later reads (and its parallel ones) get the same copy.
+
+    Before the first copy ever (nobody knows yet how long every lead takes to arrive): a page
+    that can show itself from a read of its own (``own_read``: the list's one page, a lead's
+    page) does not wait at all; any other page waits unless a one-lead read beside the fetch
+    finds the workspace big (``LEADS_BIG_AT`` leads or more), in which case it says at once that
+    the leads are on their way (``Preparing``)."""
+    return tally_mod.once_per_request("leads:snapshot", lambda: _current(wait, own_read))
 
 
-def _current(wait: float | None) -> Snapshot | None:
+def _current(wait: float | None, own_read: bool = False) -> Snapshot | None:
     snap = read()
     now = time.time()
     viewed = cache.get(VIEWED_KEY)
@@ -334,7 +360,8 @@ def _current(wait: float | None) -> Snapshot | None:
         # past its lifetime, but TaskIP's hourly budget is nearly spent: the last copy, marked
         _served_saved_copy()
         return snap
-    return _fetch_and_wait(snap, getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0) if wait is None else wait)
+    wait = getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0) if wait is None else wait
+    return _fetch_and_wait(snap, wait, own_read)
 
 
 class Preparing(TaskipError):
@@ -343,6 +370,7 @@ class Preparing(TaskipError):
     the same thousands of leads itself. Not a failure of TaskIP: nothing was refused."""
 
     def __init__(self, left: float | None = None):
+        self.left = left
         about = f" (about {int(left)} s left)" if left else ""
         super().__init__(
             f"TaskIP is still sending every lead to the dashboard{about}. Try again in a few seconds; "
@@ -356,15 +384,19 @@ class FetchState:
 
     running: float | None  # seconds the fetch running now has been going; None: none runs
     took: float | None  # seconds the last finished fetch took; None: not known yet
+    big: bool = False  # no fetch finished yet, and a probe found the workspace big
 
     @property
     def slow(self) -> bool:
         """A fetch runs now that will not be done within a page's wait: the last one took longer
-        than ``LEADS_SNAPSHOT_WAIT`` (a big workspace), or this one has already run that long."""
+        than ``LEADS_SNAPSHOT_WAIT`` (a big workspace), this one has already run that long, or
+        it is the first and the workspace is big."""
         if self.running is None:
             return False
         limit = getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0)
-        return self.running >= limit or (self.took is not None and self.took - self.running > limit)
+        if self.took is None:
+            return self.big or self.running >= limit
+        return self.running >= limit or self.took - self.running > limit
 
     @property
     def left(self) -> float | None:
@@ -375,34 +407,70 @@ class FetchState:
 
 
 def fetch_state() -> FetchState:
-    got = cache.get_many([LOCK_KEY, TOOK_KEY])
+    got = cache.get_many([LOCK_KEY, TOOK_KEY, BIG_KEY])
     started, took = got.get(LOCK_KEY), got.get(TOOK_KEY)
     running = max(0.0, time.time() - started) if isinstance(started, float) else None
-    return FetchState(running, took)
+    return FetchState(running, took, bool(got.get(BIG_KEY)))
 
 
-def _worth_waiting(wait: float, took: float | None) -> float:
+def _worth_waiting(wait: float, took: float | None, big: bool = False) -> float:
     """A page waits for a fetch only when it can be done within the wait: with a big workspace
-    (the last fetch took longer) the page goes on at once with what it can show without it."""
-    return 0.0 if took is not None and took > wait else wait
+    (the last fetch took longer, or before any, a probe found it big) the page goes on at once
+    with what it can show without it."""
+    if took is None:
+        return 0.0 if big else wait
+    return 0.0 if took > wait else wait
 
 
-def _fetch_and_wait(snap: Snapshot | None, wait: float) -> Snapshot | None:
+def _probe_size():
+    """Beside the first fetch ever: is the workspace big? One read of one lead, the
+    ``LEADS_BIG_AT``-th (newest first): a lead there means every lead takes a while to arrive.
+    A future of True/False, counted against the page."""
+    at = int(getattr(settings, "LEADS_BIG_AT", 5000))
+    return api.beside(lambda: bool(api.client().leads.list(item=1, page=at).items))
+
+
+def _until(ready: Callable[[float], bool], wait: float, probe) -> bool:
+    """Wait until ``ready(slice)`` (which may block up to ``slice`` seconds) says so, at most
+    ``wait`` seconds; False at once when ``probe`` (a future, or None) finds the workspace big
+    (remembered for every process: ``BIG_KEY``). A probe that fails tells nothing."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if ready(min(left, 0.01) if probe is not None else left):
+            return True
+        if probe is not None and probe.done():
+            big = probe.exception() is None and probe.result()
+            probe = None
+            if big:
+                cache.set(BIG_KEY, True, None)
+                return False
+
+
+def _fetch_and_wait(snap: Snapshot | None, wait: float, own_read: bool = False) -> Snapshot | None:
     tally = tally_mod.current_tally()
-    wait = _worth_waiting(wait, cache.get(TOOK_KEY))
-    outcome = _start_fetch()
+    got = cache.get_many([TOOK_KEY, BIG_KEY])
+    took, big = got.get(TOOK_KEY), bool(got.get(BIG_KEY))
+    first = snap is None and took is None  # the first copy ever: how long it takes is not known
+    wait = 0.0 if first and own_read else _worth_waiting(wait, took, big)
+    probe = _probe_size() if first and wait and not big else None
+    outcome = _start_fetch(for_this_page=True)
     if outcome is None:
         # another process is fetching: wait for its copy, unless it will not come in time
         if fetch_state().slow:
             if snap is not None:
                 _served_saved_copy()
             return snap
-        return _wait_for_other(snap, wait)
+        return _wait_for_other(snap, wait, probe)
     done = outcome["done"]
-    if not done.wait(wait):
+    if not _until(done.wait, wait, probe):
+        outcome["hold"].set()  # the copy is not this page's: stored as soon as it is there
         if snap is not None:
             _served_saved_copy()
         return snap  # still fetching: this page goes on without waiting for it
+    tally_mod.after_response(outcome["hold"].set)  # stored for the others once this page answered
     if tally is not None and outcome.get("tally") is not None:
         tally.add_tally(outcome["tally"])  # the fetch was made for this page: count it against it
     error = outcome.get("error")
@@ -421,16 +489,18 @@ def _served_saved_copy() -> None:
         tally.add_cache(hit=True, stale=True)
 
 
-def _wait_for_other(snap: Snapshot | None, wait: float) -> Snapshot | None:
-    deadline = time.monotonic() + wait
+def _wait_for_other(snap: Snapshot | None, wait: float, probe=None) -> Snapshot | None:
     first = snap.fetched_at if snap is not None else None
-    delay = 0.02
-    while time.monotonic() < deadline:
-        time.sleep(delay)
-        delay = min(delay * 1.5, 0.25)
+    delay = [0.02]
+
+    def stored(most: float) -> bool:
+        time.sleep(min(delay[0], most))
+        delay[0] = min(delay[0] * 1.5, 0.25)
         stamp = cache.get(STAMP_KEY)
-        if stamp is not None and stamp != first:
-            return read()
+        return stamp is not None and stamp != first
+
+    if _until(stored, wait, probe):
+        return read()
     return snap
 
 
@@ -438,7 +508,7 @@ def refresh_now() -> Snapshot | None:
     """A user's Refresh: fetch now, in this request (one call, counted against it). If another
     process is fetching already, wait for its copy."""
     try:
-        snap = fetch()
+        snap = fetch(for_this_page=True)
     except TaskipError:
         old = read()
         if old is None:
@@ -447,6 +517,10 @@ def refresh_now() -> Snapshot | None:
         return old
     if snap is not None:
         return snap
+    with _lock:
+        storing = _storing
+    if storing is not None:  # this process fetched it a moment ago and is storing it: that copy
+        return read()
     return _wait_for_other(read(), getattr(settings, "LEADS_SNAPSHOT_WAIT", 2.0))
 
 

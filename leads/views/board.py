@@ -18,6 +18,7 @@ from crmui.htmx import HtmxHttpRequest, redirect_after_write, render_page, wants
 from crmui.taskip import TaskipError
 from crmui.taskip import errors as taskip_errors
 from leads import moves, selectors
+from leads import snapshot as snapshot_mod
 from leads.views.listing import filter_context, reference_context
 
 
@@ -53,6 +54,8 @@ def board(request: HtmxHttpRequest):
     try:
         snapshot, columns = _columns(query, refresh="refresh" in request.GET)
         context.update(columns=list(columns.values()), fetched_at=snapshot.fetched_at, total=len(snapshot.value))
+    except snapshot_mod.Preparing as exc:  # the first copy of a big workspace: the board asks again by itself
+        context.update(error=user_message(exc), preparing=exc)
     except TaskipError as exc:
         context["error"] = user_message(exc)
     context.update(reference_context())

@@ -8,6 +8,7 @@ from crmui import fragments, reference
 from crmui.errors import user_message
 from crmui.htmx import HtmxHttpRequest
 from crmui.taskip import TaskipError
+from leads import snapshot
 from leads.selectors import LeadQuery
 from reports import selectors
 
@@ -52,6 +53,8 @@ def overview(request: HtmxHttpRequest):
                 key=("overview-figures", context["list_qs"]),  # the filters its links carry
             ),
         )
+    except snapshot.Preparing as exc:  # the first copy of a big workspace: the charts ask again by themselves
+        context.update(error=user_message(exc), preparing=exc)
     except TaskipError as exc:
         context["error"] = user_message(exc)
     if request.htmx and request.htmx.target == "overview-charts":

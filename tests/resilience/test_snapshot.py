@@ -251,7 +251,7 @@ def test_with_a_big_workspace_no_page_waits_for_the_first_copy(sales_client, use
             page = sales_client.get(url)
             assert time.monotonic() - started < 4
             html = page.content.decode()
-            assert page.status_code == 200 and "still sending every lead" in html
+            assert page.status_code == 200 and "Every lead is on its way from TaskIP" in html
             assert re.search(r"about 2\d s left", html), html
         assert _lead_calls(use_sandbox) == 1, use_sandbox.stats()["by_endpoint"]  # the list's page only
     finally:
@@ -259,38 +259,161 @@ def test_with_a_big_workspace_no_page_waits_for_the_first_copy(sales_client, use
         cache.delete(snapshot.TOOK_KEY)
 
 
+def _slow_every_lead_read(monkeypatch, seconds: float) -> None:
+    """TaskIP takes ``seconds`` to send every lead (a big workspace); other reads as they are."""
+    from crmui.taskip.client import Leads
+
+    real = Leads.list
+
+    def slow(self, *args, **kwargs):
+        if kwargs.get("item") == 0:
+            time.sleep(seconds)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Leads, "list", slow)
+
+
+def test_the_first_visit_ever_to_a_big_workspace_waits_for_no_copy(sales_client, use_sandbox, settings, monkeypatch):
+    # A new deployment: no copy, and nobody knows yet how long every lead takes to arrive. The
+    # list and a lead's page read what they show; the board and the overview find beside the
+    # fetch (one read of one lead) that the workspace is big and say at once that the leads are
+    # on their way, asking again by themselves; once the copy is there they show it.
+    from django.core.cache import cache
+
+    cache.delete(snapshot.TOOK_KEY)  # nothing fetched yet: how big the workspace is is not known
+    settings.LEADS_BIG_AT = 3  # the sandbox's seeded workspace counts as big
+    lead = _new_lead(use_sandbox, first_name="Firstvisit")
+    warm_reference()
+    _slow_every_lead_read(monkeypatch, 3.0)
+    use_sandbox.reset_stats()
+    started = time.monotonic()
+    listing = sales_client.get(LIST)
+    assert time.monotonic() - started < 1.5, "the list waited for the first copy"
+    assert listing.status_code == 200 and lead["email"] in listing.content.decode()
+    detail = sales_client.get(reverse("leads:detail", args=[lead["id"]]))
+    assert time.monotonic() - started < 2.0 and "Firstvisit" in detail.content.decode()
+    for url in (reverse("leads:board"), reverse("reports:overview")):
+        started = time.monotonic()
+        page = sales_client.get(url)
+        assert time.monotonic() - started < 1.0, f"{url} waited for the first copy"
+        html = page.content.decode()
+        assert page.status_code == 200 and "Every lead is on its way from TaskIP" in html
+        assert 'hx-trigger="load delay:2s"' in html  # it asks again by itself
+    snapshot.flush()
+    by = use_sandbox.stats()["by_endpoint"]
+    assert _lead_calls(use_sandbox) == 3, by  # the list's page, every lead (once), one probe
+    board = sales_client.get(reverse("leads:board"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board")
+    html = board.content.decode()
+    assert "on its way" not in html and re.search(r"\d+ leads? ·", html), html  # its columns, from the copy
+    assert _lead_calls(use_sandbox) == 3, "the board's second ask made a call"
+
+
+def test_the_first_visit_ever_to_a_small_workspace_lists_at_once_and_the_board_waits_for_the_copy(
+    sales_client, use_sandbox, settings, monkeypatch
+):
+    # The list reads its own page rather than wait for a copy of unknown size; the board, which
+    # needs every lead, finds beside the fetch that the workspace is small and waits for it.
+    from django.core.cache import cache
+
+    cache.delete(snapshot.TOOK_KEY)  # nothing fetched yet: how big the workspace is is not known
+    settings.LEADS_BIG_AT = 100_000
+    _new_lead(use_sandbox, first_name="Smallfirst")
+    warm_reference()
+    _slow_every_lead_read(monkeypatch, 1.0)
+    use_sandbox.reset_stats()
+    started = time.monotonic()
+    listing = sales_client.get(LIST)
+    assert time.monotonic() - started < 0.8, "the list waited for the first copy"
+    assert "Smallfirst" in listing.content.decode()
+    board = sales_client.get(reverse("leads:board"))
+    html = board.content.decode()
+    assert "on its way" not in html and re.search(r"\d+ leads? ·", html), html  # the board, from the copy
+    overview = sales_client.get(reverse("reports:overview"))
+    assert overview["X-Upstream-Calls"] == "0" and "on its way" not in overview.content.decode()
+    snapshot.flush()
+    # the list's page, every lead once, the board's one probe that found the workspace small
+    assert _lead_calls(use_sandbox) == 3, use_sandbox.stats()["by_endpoint"]
+
+
 def test_a_refresh_shows_its_copy_while_it_is_stored_and_nobody_fetches_it_twice(
     sales_client, use_sandbox, monkeypatch
 ):
     # Storing a copy of every lead in the shared cache takes a while (about a second at 50,000):
-    # the page that fetched it goes on with it meanwhile; the fetch lock is held until every
-    # process can read it, so nobody fetches it again; then every process reads the new copy.
+    # the page that fetched it answers first (pickling would slow its own work), then the copy
+    # is stored; the fetch lock is held until every process can read it, so nobody fetches it
+    # again; then every process reads the new copy.
     from django.core.cache import caches
+
+    from leads.views import listing
 
     sales_client.get(LIST)
     lead = _new_lead(use_sandbox, first_name="Stored")
     backend = type(caches["default"])  # each thread has its own cache object: slow them all
-    real_set, storing = backend.set, []
+    real_set, storing, answered = backend.set, [], []
 
     def slow_set(self, key, value, *args, **kwargs):
         if key == snapshot.BASE_KEY:
-            storing.append(key)
+            storing.append(time.monotonic())
             time.sleep(1.5)
         return real_set(self, key, value, *args, **kwargs)
 
+    def rendered(*args, **kwargs):
+        response = real_render(*args, **kwargs)
+        answered.append(time.monotonic())
+        return response
+
+    real_render = listing.render_page
     monkeypatch.setattr(backend, "set", slow_set)
+    monkeypatch.setattr(listing, "render_page", rendered)
     use_sandbox.reset_stats()
     started = time.monotonic()
     page = sales_client.get(LIST, {"refresh": 1})
-    assert time.monotonic() - started < 1.2 and storing, "the page waited for the copy to be stored"
+    assert time.monotonic() - started < 1.2, "the page waited for the copy to be stored"
     assert lead["email"] in page.content.decode()
     assert snapshot.fetch() is None, "a second fetch while the first one is being stored"
     assert snapshot.fetch_state().running is not None
     snapshot.flush()
+    assert len(storing) == 1 and len(answered) == 1
+    assert storing[0] >= answered[0], "the copy was stored while the page that fetched it was being made"
     assert _lead_calls(use_sandbox) == 1
     assert snapshot.fetch_state().running is None, "the lock is released once the copy is stored"
     snapshot.forget()  # as another process: only the shared cache
     assert any(l.id == lead["id"] for l in snapshot.read().leads)
+
+
+def test_a_copy_a_page_waited_for_is_stored_after_the_page_answered_and_only_then(
+    sales_client, use_sandbox, monkeypatch
+):
+    # With no copy (a small workspace's, past its lifetime) a page waits for the every-lead fetch
+    # (in a thread of its own); its copy is stored once the page has gone out, and the other
+    # processes can read it right after.
+    from django.core.cache import caches
+
+    from leads.views import listing
+
+    backend = type(caches["default"])
+    real_set, storing, answered = backend.set, [], []
+
+    def noted_set(self, key, value, *args, **kwargs):
+        if key == snapshot.BASE_KEY:
+            storing.append(time.monotonic())
+        return real_set(self, key, value, *args, **kwargs)
+
+    def rendered(*args, **kwargs):
+        response = real_render(*args, **kwargs)
+        answered.append(time.monotonic())
+        return response
+
+    real_render = listing.render_page
+    monkeypatch.setattr(backend, "set", noted_set)
+    monkeypatch.setattr(listing, "render_page", rendered)
+    started = time.monotonic()
+    assert sales_client.get(LIST).status_code == 200
+    snapshot.flush()
+    assert time.monotonic() - started < snapshot.HOLD_SECONDS, "the store waited out its bound"
+    assert len(storing) == 1 and storing[0] >= answered[0]
+    snapshot.forget()  # as another process
+    assert snapshot.read() is not None and snapshot.fetch_state().running is None
 
 
 def test_a_process_that_fetched_every_lead_and_exits_at_once_leaves_the_copy_stored(use_sandbox, tmp_path):
