@@ -85,8 +85,8 @@ def first_visit():
     from crmui.cache import forget_memo
     from leads import snapshot
 
+    snapshot.forget()  # first: a background fetch of the last sample stores its copy meanwhile
     cache.clear()
-    snapshot.forget()
     forget_memo()
     fragments.forget()
     api.reset_client()

@@ -108,18 +108,24 @@ _DERIVED_SIZE = 32
 _threads: list[threading.Thread] = []
 
 
+def _join_all(timeout: float) -> None:
+    """Wait for this process's fetch and store threads, those a fetch starts while it is waited
+    for included (a fetch thread starts its store thread when it ends)."""
+    deadline = time.monotonic() + timeout
+    while (alive := [t for t in list(_threads) if t.is_alive()]) and time.monotonic() < deadline:
+        alive[0].join(timeout=max(0.0, deadline - time.monotonic()))
+
+
 def flush(timeout: float = 120.0) -> None:
     """Wait until what this process fetched is in the shared cache (a short-lived process, e.g. a
     script, before it exits)."""
-    for t in list(_threads):
-        t.join(timeout=timeout)
+    _join_all(timeout)
 
 
 def forget() -> None:
     """Drop this process's copies, after any background fetch of this process ended (tests)."""
     global _base, _patched, _storing
-    for t in list(_threads):
-        t.join(timeout=30)
+    _join_all(30)
     _threads.clear()
     with _lock:
         _base = _patched = _storing = None
@@ -240,8 +246,8 @@ def _fetch_locked(hold: threading.Event | None = None) -> Snapshot:
     # not a daemon: a worker that exits (gunicorn's max_requests) finishes storing first (about
     # a second at 50,000 leads) instead of leaving the fetch lock held until it expires
     thread = threading.Thread(target=_store, args=(snap, generation, hold), name="lead-snapshot-store", daemon=False)
+    thread.start()  # then listed: its starter is alive until then, so flush() cannot miss it
     _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
-    thread.start()
     return read()
 
 
@@ -295,8 +301,8 @@ def _start_fetch(*, for_this_page: bool = False) -> dict | None:
             outcome["done"].set()
 
     thread = threading.Thread(target=run, name="lead-snapshot", daemon=True)
+    thread.start()  # then listed: its starter is alive until then, so flush() cannot miss it
     _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
-    thread.start()
     return outcome
 
 
@@ -454,7 +460,12 @@ def _fetch_and_wait(snap: Snapshot | None, wait: float, own_read: bool = False) 
     got = cache.get_many([TOOK_KEY, BIG_KEY])
     took, big = got.get(TOOK_KEY), bool(got.get(BIG_KEY))
     first = snap is None and took is None  # the first copy ever: how long it takes is not known
-    wait = 0.0 if first and own_read else _worth_waiting(wait, took, big)
+    if first and own_read:
+        # this page reads what it shows; the fetch starts once it has answered (parsing every
+        # lead beside it would slow it down), and the next page finds the copy on its way
+        tally_mod.after_response(_fetch_in_background)
+        return None
+    wait = _worth_waiting(wait, took, big)
     probe = _probe_size() if first and wait and not big else None
     outcome = _start_fetch(for_this_page=True)
     if outcome is None:

@@ -27,6 +27,8 @@ ATTRIBUTE_SOURCE = 2
 
 # --------------------------------------------------------------------------- coercion helpers
 def _int(v: Any) -> int | None:
+    if v.__class__ is int:
+        return v
     if v is None or isinstance(v, bool):
         return int(v) if isinstance(v, bool) else None
     if isinstance(v, int):
@@ -42,6 +44,8 @@ def _int(v: Any) -> int | None:
 
 
 def _str(v: Any) -> str | None:
+    if v.__class__ is str:
+        return v
     if v is None:
         return None
     if isinstance(v, (dict, list)):
@@ -117,6 +121,7 @@ def _ids(v: Any) -> tuple[int, ...]:
 
 
 _SHARED: dict = {}
+_MADE: dict = {}
 
 
 def _shared(value):
@@ -131,6 +136,23 @@ def _shared(value):
         return _SHARED.setdefault(value, value)
     except TypeError:  # unhashable: keep it as it is
         return value
+
+
+def _made_once(make, d: dict):
+    """``_shared(make(d))`` for a small JSON object thousands of leads repeat (a status, a
+    source, a company), made once: an object with the same items, of the same types, in the same
+    order is the same record, so it is not parsed again. One with a nested list or object is
+    parsed every time."""
+    try:
+        key = (make, tuple(d.items()), tuple(map(type, d.values())))
+        made = _MADE.get(key)
+    except TypeError:  # unhashable: parse it
+        return _shared(make(d))
+    if made is None:
+        if len(_MADE) > 50_000:  # a bound, as _SHARED's
+            _MADE.clear()
+        made = _MADE[key] = _shared(make(d))
+    return made
 
 
 # --------------------------------------------------------------------------- small values
@@ -302,7 +324,7 @@ class Lead:
             phone_number=_str(d.get("phone_number")),
             website=_str(d.get("website")),
             company_id=_int(d.get("company_id")),
-            company=_shared(CompanyRef.from_api(d.get("company"))),
+            company=_made_once(CompanyRef.from_api, company) if isinstance(company := d.get("company"), dict) else None,
             value=_decimal(d.get("value")),
             currency=_shared(_str(d.get("currency"))),
             lead_interaction_date=_date(d.get("lead_interaction_date")),
@@ -321,10 +343,10 @@ class Lead:
             converted_contact_id=_int(d.get("converted_contact_id")),
             converted_at=_datetime(d.get("converted_at")),
             statuses=_shared(
-                tuple(_shared(Attribute.from_api(a)) for a in _list(d.get("statuses")) if isinstance(a, dict))
+                tuple(_made_once(Attribute.from_api, a) for a in _list(d.get("statuses")) if isinstance(a, dict))
             ),
             sources=_shared(
-                tuple(_shared(Attribute.from_api(a)) for a in _list(d.get("sources")) if isinstance(a, dict))
+                tuple(_made_once(Attribute.from_api, a) for a in _list(d.get("sources")) if isinstance(a, dict))
             ),
             groups=tuple(_list(d.get("groups"))),
             activities=tuple(_list(d.get("activities"))),

@@ -830,3 +830,16 @@ def test_companies_list_and_all(client, rsps):
     companies = client.companies.all(search="acme")
     assert companies[0].name == "Acme" and companies[0].country_id == 1
     assert qs(rsps.calls[0]) == {"search": "acme", "limit": "100", "page": "1"}
+
+
+def test_equal_statuses_and_companies_are_one_object_and_a_differently_typed_value_is_not_taken_for_one():
+    status = {"id": 3, "name": "Qualified", "type": 1, "color": "#f1c40f", "order": 3}
+    a = Lead.from_api(dict(FULL_LEAD, id=1, statuses=[dict(status)], company={"id": 8, "name": "Pied Piper"}))
+    b = Lead.from_api(dict(FULL_LEAD, id=2, statuses=[dict(status)], company={"id": 8, "name": "Pied Piper"}))
+    assert a.statuses[0] is b.statuses[0] and a.company is b.company
+    # JSON true and 1 are equal in Python; the records made of them are not
+    as_bool = Lead.from_api(dict(FULL_LEAD, id=3, statuses=[dict(status, name=True)]))
+    as_int = Lead.from_api(dict(FULL_LEAD, id=4, statuses=[dict(status, name=1)]))
+    assert (as_bool.statuses[0].name, as_int.statuses[0].name) == ("True", "1")
+    nested = Lead.from_api(dict(FULL_LEAD, id=5, statuses=[dict(status, extra={"x": [1]})]))
+    assert nested.statuses[0] == a.statuses[0]  # an unhashable part: parsed, still equal

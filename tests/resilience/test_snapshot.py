@@ -259,18 +259,21 @@ def test_with_a_big_workspace_no_page_waits_for_the_first_copy(sales_client, use
         cache.delete(snapshot.TOOK_KEY)
 
 
-def _slow_every_lead_read(monkeypatch, seconds: float) -> None:
-    """TaskIP takes ``seconds`` to send every lead (a big workspace); other reads as they are."""
+def _slow_every_lead_read(monkeypatch, seconds: float) -> list[float]:
+    """TaskIP takes ``seconds`` to send every lead (a big workspace); other reads as they are.
+    Returns the list of times (monotonic) each every-lead read was asked for."""
     from crmui.taskip.client import Leads
 
-    real = Leads.list
+    real, asked = Leads.list, []
 
     def slow(self, *args, **kwargs):
         if kwargs.get("item") == 0:
+            asked.append(time.monotonic())
             time.sleep(seconds)
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Leads, "list", slow)
+    return asked
 
 
 def test_the_first_visit_ever_to_a_big_workspace_waits_for_no_copy(sales_client, use_sandbox, settings, monkeypatch):
@@ -319,11 +322,19 @@ def test_the_first_visit_ever_to_a_small_workspace_lists_at_once_and_the_board_w
     settings.LEADS_BIG_AT = 100_000
     _new_lead(use_sandbox, first_name="Smallfirst")
     warm_reference()
-    _slow_every_lead_read(monkeypatch, 1.0)
+    asked = _slow_every_lead_read(monkeypatch, 1.0)
+    rendered = []
+    from leads.views import listing as listing_view
+
+    real_render = listing_view.render_page
+    monkeypatch.setattr(
+        listing_view, "render_page", lambda *a, **k: (real_render(*a, **k), rendered.append(time.monotonic()))[0]
+    )
     use_sandbox.reset_stats()
     started = time.monotonic()
     listing = sales_client.get(LIST)
     assert time.monotonic() - started < 0.8, "the list waited for the first copy"
+    assert len(asked) == 1 and asked[0] >= rendered[0], "every lead was fetched while the list was being made"
     assert "Smallfirst" in listing.content.decode()
     board = sales_client.get(reverse("leads:board"))
     html = board.content.decode()
