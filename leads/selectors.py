@@ -180,6 +180,8 @@ def lead_snapshot(*, query: LeadQuery, refresh: bool = False) -> Cached[tuple[Le
     snap = snapshot.refresh_now() if refresh else snapshot.current()
     if snap is None and cut_locally(query):
         state = snapshot.fetch_state()
+        if state.failed:  # the last fetch failed: say what went wrong (a new one may be under way)
+            raise snapshot.FetchFailed(state.failed)
         if state.slow:  # a big workspace's first copy is on its way: no second call for the same leads
             raise snapshot.Preparing(state.left)
     if snap is not None and cut_locally(query):

@@ -39,6 +39,7 @@ from django.core.cache import cache
 from crmui import api
 from crmui import tally as tally_mod
 from crmui.cache import direct_reads, invalidate, version_of
+from crmui.errors import user_message
 from crmui.taskip import Lead, TaskipError
 from crmui.timescale import scaled, scaled_ttl
 from leads.patching import patched_lead
@@ -57,6 +58,7 @@ STALE_NAMESPACE = "lead-snapshot"
 LOCK_KEY = "snap:leads:fetching"  # held while a fetch runs; its value: when it started (Unix time)
 TOOK_KEY = "snap:leads:took"  # how long the last fetch took (seconds): a big workspace's takes long
 BIG_KEY = "snap:leads:big"  # before any fetch finished: a page's probe found the workspace big
+FAILED_KEY = "snap:leads:failed"  # what a page says of the last fetch nobody waited for, which failed
 PATCH_LOCK_KEY = "snap:leads:patch-lock"
 
 
@@ -262,6 +264,7 @@ def _store(snap: Snapshot, generation: str, hold: threading.Event | None = None)
         cache.set(BASE_KEY, (snap.leads, snap.fetched_at, snap.started_at), None)
         took = snap.fetched_at - snap.started_at
         cache.set_many({TOOK_KEY: took, GEN_KEY: generation, STAMP_KEY: snap.fetched_at}, None)
+        cache.delete(FAILED_KEY)
         _edit_patches(lambda items: [items.pop(i) for i, (_, at) in list(items.items()) if at < snap.started_at])
     except Exception:  # the shared cache failed: the next fetch tries again
         log.exception("storing the lead snapshot failed")
@@ -290,6 +293,8 @@ def _start_fetch(*, for_this_page: bool = False) -> dict | None:
         except TaskipError as exc:
             outcome["error"] = exc
             log.warning("lead snapshot fetch failed: %s", type(exc).__name__)
+            # a page with no copy says so (not "on its way" while nothing is; nor asking again)
+            cache.set(FAILED_KEY, user_message(exc), scaled_ttl(60))
         except Exception as exc:  # a background thread must not die silently
             outcome["error"] = exc
             log.exception("lead snapshot fetch failed")
@@ -384,6 +389,11 @@ class Preparing(TaskipError):
         )
 
 
+class FetchFailed(TaskipError):
+    """No copy, and the last fetch of every lead (one nobody waited for) failed within the last
+    minute: a page that needs every lead says what went wrong, as a page that waited would."""
+
+
 @dataclass(frozen=True)
 class FetchState:
     """The every-lead fetch as every process sees it, read in one cache round trip."""
@@ -391,6 +401,7 @@ class FetchState:
     running: float | None  # seconds the fetch running now has been going; None: none runs
     took: float | None  # seconds the last finished fetch took; None: not known yet
     big: bool = False  # no fetch finished yet, and a probe found the workspace big
+    failed: str | None = None  # what went wrong with the last fetch, when it failed within a minute
 
     @property
     def slow(self) -> bool:
@@ -413,10 +424,10 @@ class FetchState:
 
 
 def fetch_state() -> FetchState:
-    got = cache.get_many([LOCK_KEY, TOOK_KEY, BIG_KEY])
+    got = cache.get_many([LOCK_KEY, TOOK_KEY, BIG_KEY, FAILED_KEY])
     started, took = got.get(LOCK_KEY), got.get(TOOK_KEY)
     running = max(0.0, time.time() - started) if isinstance(started, float) else None
-    return FetchState(running, took, bool(got.get(BIG_KEY)))
+    return FetchState(running, took, bool(got.get(BIG_KEY)), got.get(FAILED_KEY))
 
 
 def _worth_waiting(wait: float, took: float | None, big: bool = False) -> float:

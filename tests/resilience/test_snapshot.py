@@ -311,6 +311,36 @@ def test_the_first_visit_ever_to_a_big_workspace_waits_for_no_copy(sales_client,
     assert _lead_calls(use_sandbox) == 3, "the board's second ask made a call"
 
 
+def test_when_the_first_copy_fails_the_board_says_what_went_wrong_and_stops_asking(
+    sales_client, use_sandbox, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    from crmui.taskip.client import Leads
+    from crmui.taskip.errors import ServerError
+
+    cache.delete(snapshot.TOOK_KEY)
+    settings.LEADS_BIG_AT = 3
+    warm_reference()
+    real = Leads.list
+
+    def failing(self, *args, **kwargs):
+        if kwargs.get("item") == 0:
+            time.sleep(1.0)
+            raise ServerError(500)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Leads, "list", failing)
+    board = reverse("leads:board")
+    first = sales_client.get(board).content.decode()
+    assert "Every lead is on its way from TaskIP" in first and 'hx-trigger="load delay:2s"' in first
+    snapshot.flush()  # the fetch failed
+    again = sales_client.get(board, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board").content.decode()
+    assert "on its way" not in again and "TaskIP had an internal problem" in again, again
+    assert "hx-trigger" not in again, "the board keeps asking while TaskIP fails"
+    assert 'role="alert"' in again and "Try again" in again
+
+
 def test_the_first_visit_ever_to_a_small_workspace_lists_at_once_and_the_board_waits_for_the_copy(
     sales_client, use_sandbox, settings, monkeypatch
 ):
