@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -28,9 +28,17 @@ _lock = threading.Lock()
 
 
 def render_once(
-    template_name: str, context: dict, *, source: object, key: Hashable, around: tuple = (), equal: bool = False
+    template_name: str,
+    context: dict,
+    *,
+    source: object,
+    key: Hashable,
+    around: tuple = (),
+    equal: bool = False,
+    render: Callable[[], str] | None = None,
 ) -> SafeString:
-    """``render_to_string(template_name, context)``, reused while ``source`` is the same object
+    """``render_to_string(template_name, context)`` (or ``render()``, which must escape what it
+    shows, under the slot name ``template_name``), reused while ``source`` is the same object
     (or, with ``equal``, an equal one) and ``around`` is equal. ``key`` names the slot (e.g. the
     lead's id): one fragment per key."""
     around = (*around, timezone.get_current_timezone_name(), translation.get_language())
@@ -43,7 +51,7 @@ def render_once(
                 _memo[slot] = (source, around, entry[2])  # the next ask with this object is an identity hit
             _memo.move_to_end(slot)
             return mark_safe(entry[2])
-    html = render_to_string(template_name, context)
+    html = render() if render is not None else render_to_string(template_name, context)
     with _lock:
         _memo[slot] = (source, around, html)
         _memo.move_to_end(slot)

@@ -18,9 +18,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def renders(monkeypatch):
     fragments.forget()
+    from reports.templatetags import overview
+
     rendered = []
-    real = fragments.render_to_string
-    monkeypatch.setattr(fragments, "render_to_string", lambda *a, **kw: rendered.append(1) or real(*a, **kw))
+    real = overview.row_html
+    monkeypatch.setattr(overview, "row_html", lambda *a, **kw: rendered.append(1) or real(*a, **kw))
     yield rendered
     fragments.forget()
 
@@ -51,3 +53,11 @@ def test_a_bar_label_from_taskip_is_escaped_in_a_kept_row():
     for _ in range(2):
         html = bar_row({"list_qs": ""}, bar, True)
         assert "<img" not in html and "&lt;img" in html
+
+
+def test_a_currency_and_a_link_from_taskip_are_escaped_in_a_row():
+    fragments.forget()
+    bar = Bar("Web", 1, (('<x onmouseover="a">', Decimal("1234.5")),), link="source=1&q=<y>")
+    html = bar_row({"list_qs": 'q="z"'}, bar, True)
+    assert "<x" not in html and "<y>" not in html and '"z"' not in html
+    assert "&lt;x onmouseover=&quot;a&quot;&gt;" in html and "1,235" in html
