@@ -38,7 +38,7 @@ def render_once(
     render: Callable[[], str] | None = None,
 ) -> SafeString:
     """``render_to_string(template_name, context)`` (or ``render()``, which must escape what it
-    shows, under the slot name ``template_name``), reused while ``source`` is the same object
+    shows; ``template_name`` then only names the slot), reused while ``source`` is the same object
     (or, with ``equal``, an equal one) and ``around`` is equal. ``key`` names the slot (e.g. the
     lead's id): one fragment per key."""
     around = (*around, timezone.get_current_timezone_name(), translation.get_language())

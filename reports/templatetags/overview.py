@@ -52,7 +52,7 @@ def bar_row(context, bar, show_value: bool = False):
     not every chart."""
     list_qs = context.get("list_qs") or ""
     return fragments.render_once(
-        "reports/_bars.html#bar-row",
+        "reports.templatetags.overview.row_html",  # the slot's name: no template since row_html
         {},
         source=bar,
         key=("bar-row", bar.label, bar.link, bar.muted),
